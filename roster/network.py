@@ -1,0 +1,478 @@
+"""Load a drive or walk road network from a local OSM extract (or a place name) and cache it."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import pickle
+import re
+import tempfile
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from functools import cached_property
+from pathlib import Path
+from types import MappingProxyType
+from xml.sax.saxutils import quoteattr
+
+import networkx as nx
+import numpy as np
+import osmium
+import osmnx as ox
+import shapely
+from pyproj import CRS, Transformer
+
+from roster.errors import NetworkError
+
+logger = logging.getLogger(__name__)
+
+TRAVEL_MODES = ("drive", "walk")
+OSM_SUFFIXES = (".osm.pbf", ".pbf", ".osm", ".osm.bz2", ".xml")
+
+# Bump when the processing below changes, so stale caches are not reused.
+_CACHE_VERSION = 1
+
+MPH_TO_KPH = 1.609344
+
+# UK speed limits (mph) assumed where a way has no usable `maxspeed`. Residential and unclassified
+# roads are usually in 30 mph built-up areas or narrow rural lanes; both are driven at about 30 mph.
+UK_DEFAULT_MPH: Mapping[str, float] = MappingProxyType(
+    {
+        "motorway": 70,
+        "motorway_link": 40,
+        "trunk": 60,
+        "trunk_link": 40,
+        "primary": 60,
+        "primary_link": 30,
+        "secondary": 50,
+        "secondary_link": 30,
+        "tertiary": 40,
+        "tertiary_link": 30,
+        "unclassified": 30,
+        "residential": 30,
+        "living_street": 10,
+        "service": 10,
+        "road": 30,
+        "busway": 30,
+    }
+)
+
+# UK `maxspeed` keywords (https://wiki.openstreetmap.org/wiki/Key:maxspeed#United_Kingdom).
+_UK_KEYWORD_MPH = {
+    "national": 60,
+    "gb:nsl_single": 60,
+    "gb:nsl_dual": 70,
+    "gb:motorway": 70,
+    "uk:nsl_single": 60,
+    "uk:nsl_dual": 70,
+    "uk:motorway": 70,
+    "gb:zone20": 20,
+    "gb:zone30": 30,
+    "walk": 4,
+    "none": 70,
+    "signals": 30,
+}
+
+
+@dataclass(frozen=True)
+class SpeedModel:
+    """How road speeds and walking speed are set.
+
+    Parameters
+    ----------
+    default_mph
+        Speed limit assumed per OSM ``highway`` class when ``maxspeed`` is missing or unreadable.
+    fallback_mph
+        Speed limit for a ``highway`` class not in ``default_mph``.
+    urban_limit_mph
+        Roads with a limit at or below this count as urban (30 mph: the UK built-up default).
+    urban_factor
+        Average speed as a share of the limit on urban roads. DfT: urban local A-roads average
+        about 18.4 mph against a 30 mph limit (2017), hence 0.61.
+    rural_factor
+        Average speed as a share of the limit on faster roads. An assumption (bends, junctions,
+        farm traffic), not a published figure.
+    walk_kph
+        Walking speed, used for walkers and for the leg between the road and the door.
+    """
+
+    default_mph: Mapping[str, float] = field(default_factory=lambda: dict(UK_DEFAULT_MPH))
+    fallback_mph: float = 30.0
+    urban_limit_mph: float = 30.0
+    urban_factor: float = 0.61
+    rural_factor: float = 0.75
+    walk_kph: float = 4.8
+
+    def __post_init__(self) -> None:
+        for name in ("urban_factor", "rural_factor"):
+            value = getattr(self, name)
+            if not 0 < value <= 1:
+                raise ValueError(f"SpeedModel.{name} must be in (0, 1], got {value}.")
+        if self.walk_kph <= 0 or self.fallback_mph <= 0:
+            raise ValueError("SpeedModel speeds must be positive.")
+        object.__setattr__(self, "default_mph", dict(self.default_mph))
+
+    @property
+    def walk_mps(self) -> float:
+        """Walking speed in metres per second."""
+        return self.walk_kph / 3.6
+
+    def cache_key(self) -> str:
+        """Return a stable text form of the settings, for cache keys."""
+        settings = {f.name: getattr(self, f.name) for f in fields(self)}
+        settings["default_mph"] = sorted(self.default_mph.items())
+        return repr(sorted(settings.items()))
+
+    def drive_kph(self, highway: object, maxspeed: object) -> float:
+        """Return the average driving speed (km/h) on a road with these OSM tags."""
+        limit = _parse_maxspeed_mph(maxspeed)
+        if limit is None:
+            classes = highway if isinstance(highway, list) else [highway]
+            limit = float(np.mean([self.default_mph.get(c, self.fallback_mph) for c in classes]))
+        factor = self.urban_factor if limit <= self.urban_limit_mph else self.rural_factor
+        return limit * factor * MPH_TO_KPH
+
+
+def _parse_maxspeed_mph(maxspeed: object) -> float | None:
+    """Read an OSM ``maxspeed`` (or a list of them, after simplification) as mph, or None."""
+    values = maxspeed if isinstance(maxspeed, list) else [maxspeed]
+    speeds = []
+    for value in values:
+        if not isinstance(value, str):
+            continue
+        text = value.strip().lower()
+        if text in _UK_KEYWORD_MPH:
+            speeds.append(float(_UK_KEYWORD_MPH[text]))
+            continue
+        match = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(mph|km/h|kmh|kph)?", text)
+        if match:
+            number = float(match.group(1))
+            speeds.append(number if match.group(2) == "mph" else number / MPH_TO_KPH)
+    return float(np.mean(speeds)) if speeds else None
+
+
+@dataclass(frozen=True, eq=False)
+class RoadNetwork:
+    """A strongly connected road network for one travel mode, as arrays.
+
+    Node ``i`` of the arrays is ``node_ids[i]`` in ``graph``. Each edge ``e`` runs from
+    ``edge_u[e]`` to ``edge_v[e]`` with integer ``edge_time_ms`` and ``edge_length_dm``
+    (decimetres, so sums stay exact); ``edge_geometry`` holds its shape in lon/lat.
+
+    Parameters
+    ----------
+    mode
+        ``"drive"`` or ``"walk"``.
+    source
+        Where the network came from (file path or place name).
+    graph
+        The OSMnx graph, kept for drawing rounds on roads.
+    speeds
+        The speed model the travel times were computed with.
+    """
+
+    mode: str
+    source: str
+    graph: nx.MultiDiGraph
+    speeds: SpeedModel
+    node_ids: np.ndarray
+    node_lon: np.ndarray
+    node_lat: np.ndarray
+    edge_u: np.ndarray
+    edge_v: np.ndarray
+    edge_time_ms: np.ndarray
+    edge_length_dm: np.ndarray
+    edge_geometry: np.ndarray
+
+    @property
+    def n_nodes(self) -> int:
+        """Number of road nodes (junctions and dead ends)."""
+        return len(self.node_ids)
+
+    @property
+    def n_edges(self) -> int:
+        """Number of directed road edges."""
+        return len(self.edge_u)
+
+    @property
+    def length_km(self) -> float:
+        """Total length of directed edges, in km (two-way roads count twice)."""
+        return float(self.edge_length_dm.sum()) / 1e4
+
+    @cached_property
+    def crs(self) -> CRS:
+        """A local metric CRS (UTM zone) for distances."""
+        lon, lat = float(np.median(self.node_lon)), float(np.median(self.node_lat))
+        zone = int((lon + 180) // 6) + 1
+        return CRS.from_epsg((32600 if lat >= 0 else 32700) + zone)
+
+    @cached_property
+    def to_metric(self) -> Transformer:
+        """Transformer from lon/lat to the local metric CRS."""
+        return Transformer.from_crs("EPSG:4326", self.crs, always_xy=True)
+
+    @cached_property
+    def edge_geometry_m(self) -> np.ndarray:
+        """Edge shapes in the local metric CRS."""
+        return shapely.transform(self.edge_geometry, self._project, interleaved=False)
+
+    @cached_property
+    def edge_twin(self) -> np.ndarray:
+        """For each edge, the reverse edge of the same road (same length within 0.1 m), or -1."""
+        first: dict[tuple[int, int, int], int] = {}
+        for e, key in enumerate(zip(self.edge_u, self.edge_v, self.edge_length_dm, strict=True)):
+            first.setdefault(tuple(int(k) for k in key), e)
+        twin = np.full(self.n_edges, -1, dtype=np.int64)
+        for e, (u, v, length) in enumerate(
+            zip(self.edge_u, self.edge_v, self.edge_length_dm, strict=True)
+        ):
+            for near in (length, length - 1, length + 1):
+                match = first.get((int(v), int(u), int(near)))
+                if match is not None:
+                    twin[e] = match
+                    break
+        return twin
+
+    def _project(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        return self.to_metric.transform(x, y)
+
+    def describe(self) -> str:
+        """One line: mode, nodes, edges and length."""
+        return (
+            f"{self.mode} network from {Path(self.source).name}: {self.n_nodes:,} nodes, "
+            f"{self.n_edges:,} directed edges, {self.length_km:,.0f} km"
+        )
+
+
+def default_cache_dir() -> Path:
+    """Return the network cache folder: ``$ROSTER_CACHE_DIR`` or ``~/.cache/roster``."""
+    return Path(os.environ.get("ROSTER_CACHE_DIR", Path.home() / ".cache" / "roster"))
+
+
+def load_network(
+    source: str | os.PathLike[str],
+    mode: str = "drive",
+    speeds: SpeedModel | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
+) -> RoadNetwork:
+    """Load a road network from an OSM extract, using the on-disk cache when it is valid.
+
+    Parameters
+    ----------
+    source
+        A local OSM file (``.osm.pbf``, ``.osm``, ``.osm.bz2``) or, when online, a place name
+        such as ``"Rutland, England"``.
+    mode
+        ``"drive"`` or ``"walk"``.
+    speeds
+        Speed model; defaults to :class:`SpeedModel` ().
+    cache_dir
+        Folder for processed networks; ``None`` uses :func:`default_cache_dir`. The cache key is
+        the file's content hash plus the mode and speed settings.
+
+    Raises
+    ------
+    NetworkError
+        If the mode is unknown, or the file is missing, unreadable, empty or has no roads.
+    """
+    if mode not in TRAVEL_MODES:
+        raise NetworkError(f"unknown travel mode '{mode}'; use one of {', '.join(TRAVEL_MODES)}")
+    speeds = speeds or SpeedModel()
+    path = Path(source)
+    is_file = path.suffix in {".pbf", ".osm", ".bz2", ".xml"} or path.exists()
+    if is_file and not path.is_file():
+        raise NetworkError("OSM file not found", file=str(path))
+    if is_file and path.stat().st_size == 0:
+        raise NetworkError("OSM file is empty", file=str(path))
+
+    digest = _file_digest(path) if is_file else hashlib.sha256(str(source).encode()).hexdigest()
+    key = hashlib.sha256(
+        f"{_CACHE_VERSION}|{digest}|{mode}|{speeds.cache_key()}".encode()
+    ).hexdigest()[:20]
+    cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
+    cached = cache / f"{path.name if is_file else 'place'}-{mode}-{key}.pickle"
+    if cached.is_file():
+        try:
+            with cached.open("rb") as handle:
+                network = pickle.load(handle)
+            logger.info("loaded %s from cache %s", network.describe(), cached)
+            return network
+        except Exception:  # a corrupt or incompatible cache is rebuilt, never trusted
+            logger.warning("ignoring unreadable network cache %s", cached)
+
+    graph = _graph_from_file(path, mode) if is_file else _graph_from_place(str(source), mode)
+    network = network_from_graph(graph, mode, str(source), speeds)
+    logger.info("built %s", network.describe())
+    cache.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=cache, suffix=".tmp", delete=False) as handle:
+        pickle.dump(network, handle, protocol=pickle.HIGHEST_PROTOCOL)
+    os.replace(handle.name, cached)
+    return network
+
+
+def _file_digest(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _way_filter(mode: str) -> list[tuple[str, re.Pattern[str] | None]]:
+    """OSMnx's own Overpass filter for the mode, as (key, forbidden-values) pairs.
+
+    ``["highway"]`` means the key must be present (None); ``["k"!~"a|b"]`` forbids values.
+    """
+    text = ox._overpass._get_network_filter(mode)
+    rules: list[tuple[str, re.Pattern[str] | None]] = []
+    for key, pattern in re.findall(r'\["([^"]+)"(?:!~"([^"]*)")?\]', text):
+        rules.append((key, re.compile(pattern) if pattern else None))
+    return rules
+
+
+def _keeps(tags: osmium.osm.TagList, rules: list[tuple[str, re.Pattern[str] | None]]) -> bool:
+    for key, forbidden in rules:
+        value = tags.get(key)
+        if forbidden is None:
+            if value is None:
+                return False
+        elif value is not None and forbidden.search(value):
+            return False
+    return True
+
+
+def _graph_from_file(path: Path, mode: str) -> nx.MultiDiGraph:
+    """Read ways for the mode with pyosmium, write them as OSM XML, and let OSMnx build the graph.
+
+    Ways are filtered first (``graph_from_xml`` would otherwise load every highway), and ways
+    clipped at the extract's edge are split where nodes are missing.
+    """
+    rules = _way_filter(mode)
+    useful = set(ox.settings.useful_tags_way)
+    nodes: dict[int, tuple[float, float]] = {}
+    ways: list[tuple[int, list[int], dict[str, str]]] = []
+    try:
+        entities = osmium.osm.NODE | osmium.osm.WAY
+        for obj in osmium.FileProcessor(str(path), entities).with_locations():
+            if not obj.is_way() or not _keeps(obj.tags, rules):
+                continue
+            tags = {tag.k: tag.v for tag in obj.tags if tag.k in useful}
+            for piece, run in enumerate(_valid_runs(obj.nodes)):
+                for ref, lon, lat in run:
+                    nodes[ref] = (lon, lat)
+                # Pieces of a split way get new negative ids so OSMnx keeps them apart.
+                way_id = obj.id if piece == 0 else -(obj.id * 1000 + piece)
+                ways.append((way_id, [ref for ref, _, _ in run], tags))
+    except RuntimeError as error:
+        raise NetworkError(f"cannot read OSM file: {error}", file=str(path)) from error
+    if not ways:
+        raise NetworkError(f"no {mode} roads found in OSM file", file=str(path))
+    logger.info("read %d %s ways and %d nodes from %s", len(ways), mode, len(nodes), path)
+
+    with tempfile.TemporaryDirectory() as folder:
+        xml = Path(folder) / "network.osm"
+        _write_osm_xml(xml, nodes, ways)
+        graph = ox.graph_from_xml(xml, bidirectional=mode == "walk", simplify=True, retain_all=True)
+    return graph
+
+
+def _valid_runs(way_nodes: osmium.osm.WayNodeList) -> list[list[tuple[int, float, float]]]:
+    """Split a way's nodes into runs of at least two nodes that have locations."""
+    runs: list[list[tuple[int, float, float]]] = [[]]
+    for node in way_nodes:
+        if node.location.valid():
+            runs[-1].append((node.ref, node.lon, node.lat))
+        elif runs[-1]:
+            runs.append([])
+    return [run for run in runs if len(run) >= 2]
+
+
+def _write_osm_xml(
+    path: Path,
+    nodes: dict[int, tuple[float, float]],
+    ways: list[tuple[int, list[int], dict[str, str]]],
+) -> None:
+    with path.open("w", encoding="utf-8") as out:
+        out.write('<?xml version="1.0" encoding="UTF-8"?>\n<osm version="0.6">\n')
+        for ref, (lon, lat) in nodes.items():
+            out.write(f'<node id="{ref}" lat="{lat:.7f}" lon="{lon:.7f}"/>\n')
+        for way_id, refs, tags in ways:
+            out.write(f'<way id="{way_id}">')
+            out.write("".join(f'<nd ref="{ref}"/>' for ref in refs))
+            out.write("".join(f"<tag k={quoteattr(k)} v={quoteattr(v)}/>" for k, v in tags.items()))
+            out.write("</way>\n")
+        out.write("</osm>\n")
+
+
+def _graph_from_place(place: str, mode: str) -> nx.MultiDiGraph:
+    """Download a network by place name (needs internet access to Overpass)."""
+    try:
+        return ox.graph_from_place(place, network_type=mode, simplify=True, retain_all=True)
+    except Exception as error:
+        raise NetworkError(
+            f"cannot download the {mode} network for '{place}' ({error}); "
+            "pass a local .osm.pbf extract instead"
+        ) from error
+
+
+def network_from_graph(
+    graph: nx.MultiDiGraph, mode: str, source: str = "graph", speeds: SpeedModel | None = None
+) -> RoadNetwork:
+    """Turn an OSMnx-style graph into a :class:`RoadNetwork` (largest strongly connected part).
+
+    Nodes need ``x`` (lon) and ``y`` (lat); edges need ``length`` (metres) and, for driving,
+    ``highway`` and optionally ``maxspeed``; an edge ``geometry`` (lon/lat) is optional.
+    """
+    speeds = speeds or SpeedModel()
+    if mode == "walk":
+        graph = nx.MultiDiGraph(graph)
+        for _, _, data in graph.edges(data=True):
+            data["oneway"] = False  # walkers use one-way streets both ways
+    graph = ox.truncate.largest_component(graph, strongly=True)
+    if graph.number_of_nodes() < 2:
+        raise NetworkError(f"the {mode} network from {source} has fewer than two connected nodes")
+
+    node_ids = np.fromiter(graph.nodes, dtype=np.int64, count=graph.number_of_nodes())
+    index = {node: i for i, node in enumerate(node_ids)}
+    node_lon = np.array([graph.nodes[n]["x"] for n in node_ids], dtype=float)
+    node_lat = np.array([graph.nodes[n]["y"] for n in node_ids], dtype=float)
+
+    edges = list(graph.edges(keys=True, data=True))
+    edge_u = np.array([index[u] for u, _, _, _ in edges], dtype=np.int64)
+    edge_v = np.array([index[v] for _, v, _, _ in edges], dtype=np.int64)
+    length_m = np.array([data["length"] for *_, data in edges], dtype=float)
+    if mode == "walk":
+        kph = np.full(len(edges), speeds.walk_kph)
+    else:
+        kph = np.array([speeds.drive_kph(d.get("highway"), d.get("maxspeed")) for *_, d in edges])
+    # Integer milliseconds and decimetres make path sums exact in any shortest-path engine;
+    # a zero-weight edge would vanish from a sparse matrix, so every edge costs at least 1.
+    edge_time_ms = np.maximum(np.rint(length_m / (kph / 3.6) * 1000), 1).astype(np.int64)
+    edge_length_dm = np.maximum(np.rint(length_m * 10), 1).astype(np.int64)
+    geometry = np.array(
+        [
+            data.get("geometry")
+            or shapely.LineString(
+                [(node_lon[index[u]], node_lat[index[u]]), (node_lon[index[v]], node_lat[index[v]])]
+            )
+            for u, v, _, data in edges
+        ],
+        dtype=object,
+    )
+    for (_, _, _, data), kph_value, time_ms in zip(edges, kph, edge_time_ms, strict=True):
+        data["speed_kph"] = float(kph_value)
+        data["travel_time"] = float(time_ms) / 1000
+    return RoadNetwork(
+        mode=mode,
+        source=source,
+        graph=graph,
+        speeds=speeds,
+        node_ids=node_ids,
+        node_lon=node_lon,
+        node_lat=node_lat,
+        edge_u=edge_u,
+        edge_v=edge_v,
+        edge_time_ms=edge_time_ms,
+        edge_length_dm=edge_length_dm,
+        edge_geometry=geometry,
+    )

@@ -1,0 +1,20 @@
+"""Shared fixtures: small road networks a person can check by hand, and the embedded extracts."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import ITS_EXAMPLE, line_graph
+
+from roster.network import RoadNetwork, SpeedModel, load_network, network_from_graph
+
+
+@pytest.fixture(scope="session")
+def line_network() -> RoadNetwork:
+    """Return :func:`line_graph` as a drive network at 10 m/s (urban factor 1)."""
+    return network_from_graph(line_graph(), "drive", "line", SpeedModel(urban_factor=1.0))
+
+
+@pytest.fixture(scope="session")
+def its_drive(tmp_path_factory: pytest.TempPathFactory) -> RoadNetwork:
+    """Return the drive network of the tiny Leeds ITS extract (a few streets)."""
+    return load_network(ITS_EXAMPLE, "drive", cache_dir=tmp_path_factory.mktemp("cache"))

@@ -1,0 +1,32 @@
+"""Paths to test data and small graphs a person can check by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import networkx as nx
+import shapely
+
+DATA = Path(__file__).parent / "data"
+ITS_EXAMPLE = DATA / "leeds-its-example.osm.pbf"
+
+
+def line_graph() -> nx.MultiDiGraph:
+    """Three junctions on an east-west line near Oakham, 0.01 degrees apart.
+
+    A-B is a two-way 1,000 m street, B-C a one-way 500 m street (east only), and C-A a two-way
+    3,000 m lane that loops south of the line (through 52.65 N). With speeds of 36 km/h
+    (10 m/s) every time is length / 10 in seconds. Lengths are given, not measured.
+    """
+    graph = nx.MultiDiGraph(crs="EPSG:4326")
+    for name, lon in (("A", -0.73), ("B", -0.72), ("C", -0.71)):
+        graph.add_node({"A": 1, "B": 2, "C": 3}[name], x=lon, y=52.67)
+    roads = [(1, 2, 1000), (2, 1, 1000), (2, 3, 500), (3, 1, 3000), (1, 3, 3000)]
+    lane = shapely.LineString([(-0.71, 52.67), (-0.72, 52.65), (-0.73, 52.67)])
+    for u, v, length in roads:
+        shape = {(3, 1): lane, (1, 3): lane.reverse()}.get((u, v))
+        extra = {} if shape is None else {"geometry": shape}
+        graph.add_edge(
+            u, v, length=float(length), highway="residential", maxspeed="36 km/h", **extra
+        )
+    return graph
