@@ -30,7 +30,7 @@ TRAVEL_MODES = ("drive", "walk")
 OSM_SUFFIXES = (".osm.pbf", ".pbf", ".osm", ".osm.bz2", ".xml")
 
 # Bump when the processing below changes, so stale caches are not reused.
-_CACHE_VERSION = 1
+_CACHE_VERSION = 2
 
 MPH_TO_KPH = 1.609344
 
@@ -157,7 +157,8 @@ class RoadNetwork:
 
     Node ``i`` of the arrays is ``node_ids[i]`` in ``graph``. Each edge ``e`` runs from
     ``edge_u[e]`` to ``edge_v[e]`` with integer ``edge_time_ms`` and ``edge_length_dm``
-    (decimetres, so sums stay exact); ``edge_geometry`` holds its shape in lon/lat.
+    (decimetres, so sums stay exact); ``edge_geometry`` holds its shape in lon/lat and
+    ``edge_highway`` its OSM ``highway`` class (the first, where simplification merged several).
 
     Parameters
     ----------
@@ -183,6 +184,7 @@ class RoadNetwork:
     edge_time_ms: np.ndarray
     edge_length_dm: np.ndarray
     edge_geometry: np.ndarray
+    edge_highway: np.ndarray
 
     @property
     def n_nodes(self) -> int:
@@ -475,4 +477,51 @@ def network_from_graph(
         edge_time_ms=edge_time_ms,
         edge_length_dm=edge_length_dm,
         edge_geometry=geometry,
+        edge_highway=np.array([_first(d.get("highway", "")) for *_, d in edges], dtype=object),
     )
+
+
+def _first(value: object) -> str:
+    return str(value[0] if isinstance(value, list) else value)
+
+
+RESIDENTIAL_CLASSES = ("residential", "living_street", "unclassified")
+
+
+def sample_street_points(
+    network: RoadNetwork,
+    n: int,
+    seed: int,
+    classes: tuple[str, ...] = RESIDENTIAL_CLASSES,
+    edges: np.ndarray | None = None,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Draw ``n`` points along streets of the given ``highway`` classes, weighted by length.
+
+    Parameters
+    ----------
+    network
+        The road network.
+    n
+        Number of points.
+    seed
+        Random seed.
+    classes
+        OSM ``highway`` classes to draw from (residential streets by default).
+    edges
+        Restrict the draw to these edge indices (e.g. the streets inside one small area).
+
+    Returns
+    -------
+    lon, lat
+        Point coordinates on the street centre lines.
+    """
+    rng = np.random.default_rng(seed)
+    candidates = np.arange(network.n_edges) if edges is None else np.asarray(edges)
+    wanted = np.isin(network.edge_highway[candidates], classes)
+    pool = candidates[wanted] if wanted.any() else candidates
+    weight = network.edge_length_dm[pool].astype(float)
+    chosen = rng.choice(pool, size=n, p=weight / weight.sum())
+    points = shapely.line_interpolate_point(
+        network.edge_geometry[chosen], rng.random(n), normalized=True
+    )
+    return shapely.get_x(points), shapely.get_y(points)
