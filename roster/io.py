@@ -1,0 +1,516 @@
+"""Read and write instances as a directory of CSV or GeoJSON files, or as a GeoPackage."""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import logging
+import math
+import os
+import re
+import secrets
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+from typing import Any, Literal
+
+import geopandas as gpd
+import pandas as pd
+import pyogrio
+
+from roster.errors import InputError
+from roster.model import (
+    DAYS,
+    SECONDS_PER_DAY,
+    Carer,
+    Instance,
+    Provider,
+    Recipient,
+    Shift,
+    Visit,
+    instance_problems,
+)
+
+LOGGER = logging.getLogger(__name__)
+
+FORMATS = ("csv", "gpkg", "geojson")
+CRS = "EPSG:4326"
+_DAY_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?")
+# GDAL writes 15 decimals by default, which loses the last bits of some coordinates.
+_GEOJSON_OPTIONS = {"SIGNIFICANT_FIGURES": 17}
+
+
+@contextmanager
+def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
+    """Yield a temporary path beside `path` and move it onto `path` on success.
+
+    Readers never see a half-written file: the caller writes the temporary path, which is
+    renamed with `os.replace` when the block ends, or removed if the block raises.
+
+    Parameters
+    ----------
+    path
+        The file to create or replace; its directory must exist.
+
+    Yields
+    ------
+    Path
+        A path that does not exist yet, in the same directory and with the same suffix.
+    """
+    target = Path(path)
+    temporary = target.with_name(f".{target.stem}.{secrets.token_hex(4)}.tmp{target.suffix}")
+    try:
+        yield temporary
+        os.replace(temporary, target)
+    finally:
+        temporary.unlink(missing_ok=True)
+
+
+def _parse_number(text: str) -> float:
+    try:
+        return float(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a number.") from None
+
+
+def _parse_int(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise ValueError(f"{text!r} is not a whole number.") from None
+
+
+def _parse_day(text: str) -> int:
+    key = text.lower()
+    for day, name in enumerate(_DAY_NAMES):
+        if len(key) >= 3 and name.startswith(key):
+            return day
+    raise ValueError(f"{text!r} is not a day; use Mon to Sun.")
+
+
+def _parse_time(text: str) -> int:
+    match = _TIME.fullmatch(text)
+    if match:
+        hours, minutes, seconds = (int(part or 0) for part in match.groups())
+        time_s = hours * 3600 + minutes * 60 + seconds
+        if minutes < 60 and seconds < 60 and time_s <= SECONDS_PER_DAY:
+            return time_s
+    raise ValueError(f"{text!r} is not a time of day; use HH:MM or HH:MM:SS.")
+
+
+def _parse_list(text: str) -> list[str]:
+    return [item.strip() for item in text.split(";") if item.strip()]
+
+
+def _parse_skills(text: str) -> frozenset[str]:
+    return frozenset(_parse_list(text))
+
+
+def _parse_shift(text: str) -> Shift:
+    day, _, times = text.partition(" ")
+    start, _, end = times.partition("-")
+    try:
+        day_start_end = _parse_day(day), _parse_time(start.strip()), _parse_time(end.strip())
+    except ValueError:
+        raise ValueError(f"{text!r} is not a shift like 'Mon 07:00-14:00'.") from None
+    try:
+        return Shift(*day_start_end)
+    except InputError as error:
+        raise ValueError(
+            f"Shift {text!r}: {error.message[:1].lower()}{error.message[1:]}"
+        ) from None
+
+
+def _parse_shifts(text: str) -> tuple[Shift, ...]:
+    shifts = (_parse_shift(item) for item in _parse_list(text))
+    return tuple(sorted(shifts, key=lambda shift: (shift.day, shift.start_s)))
+
+
+def _seconds_per(unit_s: int) -> Callable[[str], int]:
+    def parse(text: str) -> int:
+        value = _parse_number(text) * unit_s
+        if not math.isfinite(value):
+            raise ValueError(f"{text!r} is not a finite number.")
+        return round(value)
+
+    return parse
+
+
+def _as_is(value: Any) -> Any:
+    return value
+
+
+def _number(value: float) -> int | float:
+    return int(value) if float(value).is_integer() else float(value)
+
+
+def _in_units(unit_s: int) -> Callable[[int], int | float]:
+    return lambda seconds: _number(seconds / unit_s)
+
+
+def _format_time(seconds: int) -> str:
+    hours, rest = divmod(seconds, 3600)
+    minutes, seconds = divmod(rest, 60)
+    return f"{hours:02d}:{minutes:02d}" + (f":{seconds:02d}" if seconds else "")
+
+
+def _format_skills(skills: frozenset[str]) -> str:
+    return ";".join(sorted(skills))
+
+
+def _format_shifts(shifts: tuple[Shift, ...]) -> str:
+    return ";".join(
+        f"{DAYS[s.day]} {_format_time(s.start_s)}-{_format_time(s.end_s)}" for s in shifts
+    )
+
+
+_FAIL = object()  # default of a column whose empty cells are errors
+
+
+@dataclass(frozen=True)
+class _Column:
+    """One column of a table and the model attribute it fills."""
+
+    name: str
+    attribute: str
+    parse: Callable[[str], Any] = _as_is
+    format: Callable[[Any], Any] = _as_is
+    required: bool = True
+    default: Any = _FAIL
+
+
+@dataclass(frozen=True)
+class _Table:
+    """One kind of item: its file or layer name, its class and its columns."""
+
+    name: str
+    kind: type
+    columns: tuple[_Column, ...]
+    required: bool = True
+
+    @property
+    def located(self) -> bool:
+        """Whether the items have a location (point geometry in geographic formats)."""
+        return any(column.attribute == "lon" for column in self.columns)
+
+    def column(self, attribute: str | None) -> str | None:
+        """Name the column that fills a model attribute."""
+        names = {column.attribute: column.name for column in self.columns}
+        return names.get(attribute or "", attribute)
+
+
+_LOCATION = (
+    _Column("lon", "lon", _parse_number, float),
+    _Column("lat", "lat", _parse_number, float),
+)
+_PROVIDER_ID = _Column("provider_id", "provider_id", required=False, default=None)
+_SKILLS = _Column("skills", "skills", _parse_skills, _format_skills, False, frozenset())
+_TABLES = (
+    _Table("recipients", Recipient, (_Column("recipient_id", "id"), *_LOCATION, _PROVIDER_ID)),
+    _Table(
+        "visits",
+        Visit,
+        (
+            _Column("visit_id", "id"),
+            _Column("recipient_id", "recipient_id"),
+            _Column("day", "day", _parse_day, DAYS.__getitem__),
+            _Column("earliest_start", "earliest_start_s", _parse_time, _format_time),
+            _Column("latest_start", "latest_start_s", _parse_time, _format_time),
+            _Column("duration_min", "duration_s", _seconds_per(60), _in_units(60)),
+            _Column("carers_required", "carers_required", _parse_int, required=False, default=1),
+            _SKILLS,
+            _Column(
+                "gender_preference", "gender_preference", str.lower, required=False, default=None
+            ),
+        ),
+    ),
+    _Table(
+        "carers",
+        Carer,
+        (
+            _Column("carer_id", "id"),
+            *_LOCATION,
+            _Column("travel_mode", "travel_mode", str.lower),
+            _SKILLS,
+            _Column("gender", "gender", str.lower),
+            _Column("shifts", "shifts", _parse_shifts, _format_shifts, default=()),
+            _Column("contracted_hours", "contracted_s", _seconds_per(3600), _in_units(3600)),
+            _PROVIDER_ID,
+        ),
+    ),
+    _Table(
+        "providers",
+        Provider,
+        (
+            _Column("provider_id", "id"),
+            *_LOCATION,
+            _Column("name", "name", required=False, default=""),
+        ),
+        required=False,
+    ),
+)
+
+
+@dataclass(frozen=True)
+class _Records:
+    """The rows of one file or layer as text, keyed by lower-case column name."""
+
+    file: str
+    columns: tuple[str, ...]
+    rows: tuple[tuple[int, dict[str, str]], ...]
+    geometry: bool = False
+
+    def error(self, error: ValueError, row: int | None, field: str | None) -> InputError:
+        """Locate an error raised while reading this file."""
+        message = error.message if isinstance(error, InputError) else str(error)
+        if self.geometry and field in ("lon", "lat"):
+            field = "geometry"
+        return InputError(message, file=self.file, row=row, field=field)
+
+
+def _text(value: object) -> str:
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _read_csv(path: Path) -> _Records:
+    try:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
+            reader = csv.reader(handle)
+            header = tuple(name.strip().lower() for name in next(reader, []))
+            rows = tuple(
+                (
+                    reader.line_num,
+                    {name: cell.strip() for name, cell in zip(header, cells, strict=False)},
+                )
+                for cells in reader
+                if any(cell.strip() for cell in cells)
+            )
+    except (UnicodeDecodeError, csv.Error) as error:
+        raise InputError(f"The file is not UTF-8 CSV text ({error}).", file=str(path)) from error
+    if not header:
+        raise InputError("The file is empty.", file=str(path))
+    duplicates = sorted({name for name in header if name and header.count(name) > 1})
+    if duplicates:
+        raise InputError("The column appears twice.", file=str(path), row=1, field=duplicates[0])
+    return _Records(str(path), header, rows)
+
+
+def _read_layer(path: Path, layer: str | None, located: bool) -> _Records:
+    file = str(path) if layer is None else f"{path}|layername={layer}"
+    try:
+        frame = pyogrio.read_dataframe(path, layer=layer)
+    except pyogrio.errors.DataSourceError as error:
+        raise InputError(f"The file cannot be read ({error}).", file=file) from error
+    frame.columns = [str(name).strip().lower() for name in frame.columns]
+    rows = [
+        (index + 2, {name: _text(value) for name, value in record.items()})
+        for index, record in enumerate(
+            frame.drop(columns="geometry", errors="ignore").to_dict("records")
+        )
+    ]
+    if located:
+        points = _points(frame, file)
+        for (row, cells), point in zip(rows, points, strict=True):
+            if point is None or point.geom_type != "Point" or point.is_empty:
+                what = "no geometry" if point is None else f"a {point.geom_type} geometry"
+                message = f"The feature has {what}, not a point."
+                raise InputError(message, file=file, row=row, field="geometry")
+            cells["lon"], cells["lat"] = repr(point.x), repr(point.y)
+    columns = tuple(frame.columns) + (("lon", "lat") if located else ())
+    return _Records(file, columns, tuple(rows), geometry=True)
+
+
+def _points(frame: pd.DataFrame, file: str) -> gpd.GeoSeries:
+    if not isinstance(frame, gpd.GeoDataFrame):
+        raise InputError("The layer has no point geometry.", file=file, row=1, field="geometry")
+    points = frame.geometry
+    if points.crs is None:
+        LOGGER.warning("%s has no coordinate reference system; assuming %s.", file, CRS)
+    elif not points.crs.equals(CRS):
+        LOGGER.info("Reprojecting %s from %s to %s.", file, points.crs.to_string(), CRS)
+        points = points.to_crs(CRS)
+    return points
+
+
+def _sources(path: Path) -> dict[str, Callable[[], _Records]]:
+    """Say how to read each table of the instance at `path`; optional tables may be absent."""
+    if path.is_file() and path.suffix.lower() == ".gpkg":
+        try:
+            layers = set(pyogrio.list_layers(path)[:, 0])
+        except pyogrio.errors.DataSourceError as error:
+            raise InputError(f"The file cannot be read ({error}).", file=str(path)) from error
+        sources = {
+            table.name: partial(_read_layer, path, table.name, table.located)
+            for table in _TABLES
+            if table.name in layers
+        }
+        missing = "The GeoPackage has no layer {name!r}."
+    elif path.is_dir():
+        sources = {}
+        for table in _TABLES:
+            files = [path / f"{table.name}.{suffix}" for suffix in ("csv", "geojson")]
+            found = [file for file in files if file.is_file()]
+            if len(found) > 1:
+                message = f"Both {files[0].name} and {files[1].name} exist; keep one."
+                raise InputError(message, file=str(path))
+            if found == files[:1]:
+                sources[table.name] = partial(_read_csv, files[0])
+            elif found:
+                sources[table.name] = partial(_read_layer, files[1], None, table.located)
+        missing = "Neither {name}.csv nor {name}.geojson exists."
+    else:
+        raise InputError("The path is neither a directory nor a .gpkg file.", file=str(path))
+    for table in _TABLES:
+        if table.required and table.name not in sources:
+            raise InputError(missing.format(name=table.name), file=str(path))
+    return sources
+
+
+def _check_columns(table: _Table, records: _Records) -> None:
+    if not records.rows:
+        if table.required:
+            raise InputError("The file has no data rows.", file=records.file)
+        return  # an empty GeoJSON file has no columns at all
+    known = {column.name for column in table.columns}
+    unknown = [name for name in records.columns if name not in known]
+    for column in table.columns:
+        if column.required and column.name not in records.columns:
+            match = difflib.get_close_matches(column.name, unknown, n=1)
+            hint = f"; did you mean {match[0]!r}?" if match else "."
+            message = f"The required column {column.name!r} is missing{hint}"
+            raise InputError(message, file=records.file, row=1, field=column.name)
+
+
+def _parse_row(table: _Table, records: _Records, row: int, cells: dict[str, str]) -> Any:
+    values = {}
+    for column in table.columns:
+        text = cells.get(column.name, "")
+        try:
+            if text:
+                values[column.attribute] = column.parse(text)
+            elif column.default is not _FAIL:
+                values[column.attribute] = column.default
+            else:
+                raise ValueError("The value is empty.")
+        except ValueError as error:
+            raise records.error(error, row, column.name) from error
+    try:
+        return table.kind(**values)
+    except InputError as error:
+        raise records.error(error, row, table.column(error.field)) from error
+
+
+def read_instance(path: str | os.PathLike[str]) -> Instance:
+    """Read an instance from a directory of CSV or GeoJSON files, or from a GeoPackage.
+
+    Parameters
+    ----------
+    path
+        A directory holding recipients, visits, carers and (optionally) providers as
+        ``<name>.csv`` or ``<name>.geojson``, or a ``.gpkg`` file with layers of those names.
+
+    Returns
+    -------
+    Instance
+        The validated instance, with items in file order.
+
+    Raises
+    ------
+    InputError
+        For a missing file or column and for every bad value, naming the file, the row
+        (header = row 1; for layers, the feature's position + 1) and the field.
+    """
+    path = Path(path)
+    sources = _sources(path)
+    items: dict[str, tuple[Any, ...]] = {}
+    read: dict[str, tuple[_Table, _Records]] = {}
+    for table in _TABLES:
+        if table.name not in sources:
+            items[table.name] = ()
+            continue
+        records = sources[table.name]()
+        _check_columns(table, records)
+        items[table.name] = tuple(_parse_row(table, records, *row) for row in records.rows)
+        read[table.name] = table, records
+    for name, index, error in instance_problems(**items):
+        table, records = read[name]
+        raise records.error(error, records.rows[index][0], table.column(error.field))
+    instance = Instance(**items)
+    LOGGER.info(
+        "Read %d recipients, %d visits, %d carers and %d providers from %s.",
+        *(len(items[table.name]) for table in _TABLES),
+        path,
+    )
+    return instance
+
+
+def _rows(table: _Table, items: tuple[Any, ...]) -> list[dict[str, Any]]:
+    return [
+        {column.name: column.format(getattr(item, column.attribute)) for column in table.columns}
+        for item in items
+    ]
+
+
+def _write_csv(table: _Table, rows: list[dict[str, Any]], path: Path) -> None:
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(
+            handle, [column.name for column in table.columns], lineterminator="\n"
+        )
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _write_layer(table: _Table, rows: list[dict[str, Any]], path: Path, driver: str) -> None:
+    frame = pd.DataFrame(rows, columns=[column.name for column in table.columns])
+    if table.located:
+        points = gpd.points_from_xy(frame["lon"], frame["lat"], crs=CRS)
+        frame = gpd.GeoDataFrame(frame.drop(columns=["lon", "lat"]), geometry=points)
+    options = _GEOJSON_OPTIONS if driver == "GeoJSON" else {}
+    pyogrio.write_dataframe(frame, path, layer=table.name, driver=driver, layer_options=options)
+
+
+def write_instance(
+    instance: Instance,
+    path: str | os.PathLike[str],
+    format: Literal["csv", "gpkg", "geojson"] = "csv",
+) -> None:
+    """Write an instance in a format `read_instance` reads back to an equal instance.
+
+    Every file is written atomically, and items keep the instance's order.
+
+    Parameters
+    ----------
+    instance
+        The instance to write.
+    path
+        A directory for ``"csv"`` and ``"geojson"`` (created if missing), a file for ``"gpkg"``.
+    format
+        ``"csv"``: one CSV file per table; ``"geojson"``: one GeoJSON file per located table
+        and ``visits.csv``; ``"gpkg"``: one GeoPackage with a layer per table.
+    """
+    if format not in FORMATS:
+        raise ValueError(f"Unknown format {format!r}; use one of {', '.join(FORMATS)}.")
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    rows = {table.name: _rows(table, getattr(instance, table.name)) for table in _TABLES}
+    if format == "gpkg":
+        with atomic_path(path) as temporary:
+            for table in _TABLES:
+                _write_layer(table, rows[table.name], temporary, "GPKG")
+    else:
+        path.mkdir(parents=True, exist_ok=True)
+        for table in _TABLES:
+            geojson = format == "geojson" and table.located
+            with atomic_path(path / f"{table.name}.{'geojson' if geojson else 'csv'}") as file:
+                if geojson:
+                    _write_layer(table, rows[table.name], file, "GeoJSON")
+                else:
+                    _write_csv(table, rows[table.name], file)
+    LOGGER.info("Wrote the instance to %s as %s.", path, format)
