@@ -1,0 +1,518 @@
+"""Split units into balanced, contiguous neighbourhoods that are compact in travel time.
+
+The method, in four steps, repeated from ``n_starts`` different seeds:
+
+1. Spread k seed units with k-means++ sampling on symmetric travel time, weighted by
+   recipients.
+2. Grow all regions at once through the adjacency graph: the lightest region takes its
+   nearest (by travel time from its seed) unassigned neighbour, and stops at the upper
+   size bound. Units no region could take go to the nearest adjacent region.
+3. Repair balance: move boundary units that reduce the total size violation, cheapest first;
+   when no single move helps, shift one unit at a time along the shortest chain of regions
+   from an oversized region to one with room (or from one with surplus to an undersized one).
+4. Local search: move boundary units to the neighbouring region that most reduces total
+   within-neighbourhood travel, keeping every region contiguous and within its bounds,
+   until no move improves.
+
+The objective is the sum, over neighbourhoods, of the symmetric travel time
+(t + t.T) / 2 between every ordered pair of recipients in the same neighbourhood. A
+neighbourhood that straddles a barrier with few crossings pays for it here, so the search
+avoids barriers where balance allows. Every move keeps regions contiguous, so the result is
+contiguous by construction.
+"""
+
+from __future__ import annotations
+
+import heapq
+import logging
+from collections import deque
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+
+from neighbourhoods.adjacency import count_components
+
+log = logging.getLogger(__name__)
+
+_EPS = 1e-9
+
+
+@dataclass(frozen=True)
+class Partition:
+    """Units grouped into neighbourhoods.
+
+    Attributes
+    ----------
+    labels
+        Neighbourhood (0..k-1) of each unit.
+    totals
+        Weight of each neighbourhood per criterion, shape (k, c): recipients first, then
+        weekly care hours when given.
+    lower
+        Smallest allowed total per criterion.
+    upper
+        Largest allowed total per criterion.
+    internal_travel_s
+        Sum over neighbourhoods of the symmetric travel time between every ordered pair of
+        recipients in it: the objective minimised.
+    """
+
+    labels: np.ndarray
+    totals: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    internal_travel_s: float
+
+    def __post_init__(self) -> None:
+        if self.totals.ndim != 2 or not self.totals.shape[1] == self.lower.size == self.upper.size:
+            raise ValueError("totals must have one column per balance criterion.")
+        if self.labels.size and (self.labels.min() < 0 or self.labels.max() >= len(self.totals)):
+            raise ValueError("labels must lie in 0..k-1.")
+        for array in (self.labels, self.totals, self.lower, self.upper):
+            array.flags.writeable = False
+
+    @property
+    def n_neighbourhoods(self) -> int:
+        """Number of neighbourhoods."""
+        return len(self.totals)
+
+    @property
+    def balanced(self) -> bool:
+        """Whether every neighbourhood lies within the bounds on every criterion."""
+        return bool(
+            np.all(self.totals >= self.lower - _EPS) and np.all(self.totals <= self.upper + _EPS)
+        )
+
+
+def partition(
+    travel_time_s: np.ndarray,
+    adjacency: sparse.sparray | np.ndarray,
+    weights: np.ndarray | None = None,
+    *,
+    target: float = 200,
+    tolerance: float = 0.15,
+    k: int | None = None,
+    seed: int = 0,
+    n_starts: int = 3,
+    max_rounds: int = 8,
+) -> Partition:
+    """Split units into k balanced, contiguous neighbourhoods compact in travel time.
+
+    Units are recipients, or natural units (wards, MSOAs, any polygons) weighted by the
+    recipients they hold. Sizes are balanced around the mean size total / k, within
+    ``tolerance`` of it, on every weight criterion.
+
+    Parameters
+    ----------
+    travel_time_s
+        Square matrix of travel times in seconds between units, possibly asymmetric.
+    adjacency
+        Square symmetric matrix; a non-zero entry means the two units touch through the
+        road network. Must form one connected graph.
+    weights
+        Recipients per unit, shape (n,), or recipients and weekly care hours, shape (n, 2).
+        Defaults to one recipient per unit.
+    target
+        Wanted recipients per neighbourhood; sets k when k is not given.
+    tolerance
+        Allowed relative deviation of each neighbourhood's total from the mean.
+    k
+        Number of neighbourhoods; defaults to round(total recipients / target).
+    seed
+        Seed for the random choice of starting seeds.
+    n_starts
+        Independent starts; the best balanced result is kept.
+    max_rounds
+        Most times one start re-grows its regions from the medoids of the last result,
+        stopping early once a round no longer lowers the objective by 0.01%.
+
+    Returns
+    -------
+    Partition
+        The labels, totals, bounds and objective of the best start.
+    """
+    distance, neighbours, weights = _validated(travel_time_s, adjacency, weights)
+    if target <= 0 or not 0 <= tolerance < 1 or min(n_starts, max_rounds) < 1:
+        raise ValueError(
+            "target must be positive, tolerance in [0, 1), n_starts and max_rounds at least 1."
+        )
+    recipients = weights[:, 0]
+    k = max(1, round(recipients.sum() / target)) if k is None else int(k)
+    if not 1 <= k <= np.count_nonzero(recipients):
+        raise ValueError(
+            f"k must lie between 1 and the {np.count_nonzero(recipients)} units with recipients."
+        )
+    mean = weights.sum(axis=0) / k
+    lower, upper = mean * (1 - tolerance), mean * (1 + tolerance)
+    rng = np.random.default_rng(seed)
+    best: _State | None = None
+    for start in range(n_starts):
+        seeds = _spread_seeds(distance, recipients, k, rng)
+        current: _State | None = None
+        for _ in range(max_rounds):
+            state = _State(distance, neighbours, weights, k, lower, upper)
+            state.assign(_grow(distance, neighbours, weights, seeds, upper))
+            _repair(state)
+            _improve(state)
+            if current is not None and not _better(state, current):
+                break
+            current, seeds = state, state.medoids()
+        assert current is not None
+        log.debug(
+            "start %d: violation %.4f, objective %.0f s",
+            start,
+            current.violation(),
+            current.cost(),
+        )
+        if best is None or _better(current, best):
+            best = current
+    assert best is not None
+    if best.violation() > _EPS:
+        log.warning("No start met every size bound; the least unbalanced result is returned.")
+    return Partition(
+        labels=best.labels.copy(),
+        totals=best.totals.copy(),
+        lower=lower,
+        upper=upper,
+        internal_travel_s=best.cost(),
+    )
+
+
+def _validated(
+    travel_time_s: np.ndarray,
+    adjacency: sparse.sparray | np.ndarray,
+    weights: np.ndarray | None,
+) -> tuple[np.ndarray, list[list[int]], np.ndarray]:
+    """Check the inputs; return symmetric distances, neighbour lists and (n, c) weights."""
+    travel = np.asarray(travel_time_s)
+    if travel.ndim != 2 or travel.shape[0] != travel.shape[1] or travel.shape[0] == 0:
+        raise ValueError("travel_time_s must be a non-empty square matrix.")
+    n = travel.shape[0]
+    if not np.all(np.isfinite(travel)) or travel.min() < 0:
+        raise ValueError("travel_time_s must hold finite, non-negative times.")
+    distance = travel.astype(np.float32)
+    distance += travel.T
+    distance *= 0.5
+    np.fill_diagonal(distance, 0)
+    graph = sparse.csr_array(adjacency)
+    if graph.shape != (n, n):
+        raise ValueError(f"adjacency must be {n} x {n} like travel_time_s.")
+    graph = (graph != 0).astype(np.int8)
+    graph = (graph + graph.T).tocsr()
+    graph.setdiag(0)
+    graph.eliminate_zeros()
+    pieces = count_components(graph)
+    if pieces > 1:
+        raise ValueError(
+            f"adjacency splits the units into {pieces} separate pieces, so neighbourhoods "
+            "cannot all be contiguous; join the pieces first."
+        )
+    neighbours = [graph.indices[graph.indptr[i] : graph.indptr[i + 1]].tolist() for i in range(n)]
+    weights = np.ones((n, 1)) if weights is None else np.asarray(weights, dtype=np.float64)
+    weights = weights.reshape(n, -1) if weights.ndim == 1 else weights
+    if weights.shape[0] != n or weights.ndim != 2:
+        raise ValueError(f"weights must have {n} rows, one per unit.")
+    if not np.all(np.isfinite(weights)) or weights.min() < 0 or weights[:, 0].sum() <= 0:
+        raise ValueError("weights must be finite, non-negative and hold some recipients.")
+    return distance, neighbours, weights
+
+
+def _spread_seeds(
+    distance: np.ndarray, recipients: np.ndarray, k: int, rng: np.random.Generator
+) -> list[int]:
+    """Pick k distinct seed units by k-means++ sampling on travel time."""
+    n = len(recipients)
+    seeds = [int(rng.choice(n, p=recipients / recipients.sum()))]
+    nearest = distance[seeds[0]].astype(np.float64)
+    for _ in range(1, k):
+        score = recipients * nearest**2
+        score[seeds] = 0
+        if score.sum() > 0:
+            chosen = int(rng.choice(n, p=score / score.sum()))
+        else:
+            chosen = int(rng.choice(np.setdiff1d(np.flatnonzero(recipients), seeds)))
+        seeds.append(chosen)
+        nearest = np.minimum(nearest, distance[chosen])
+    return seeds
+
+
+def _grow(
+    distance: np.ndarray,
+    neighbours: list[list[int]],
+    weights: np.ndarray,
+    seeds: list[int],
+    upper: np.ndarray,
+) -> np.ndarray:
+    """Grow regions from the seeds, lightest first, each taking its nearest neighbour."""
+    labels = np.full(len(weights), -1, dtype=np.int64)
+    totals = np.zeros((len(seeds), weights.shape[1]))
+    frontier: list[list[tuple[float, int]]] = [[] for _ in seeds]
+
+    def take(unit: int, region: int) -> None:
+        labels[unit] = region
+        totals[region] += weights[unit]
+        row = distance[seeds[region]]
+        for other in neighbours[unit]:
+            if labels[other] < 0:
+                heapq.heappush(frontier[region], (float(row[other]), other))
+
+    for region, unit in enumerate(seeds):
+        take(unit, region)
+    queue = [(float(np.max(totals[r] / upper)), r) for r in range(len(seeds))]
+    heapq.heapify(queue)
+    while queue:
+        _, region = heapq.heappop(queue)
+        edge = frontier[region]
+        while edge and labels[edge[0][1]] >= 0:
+            heapq.heappop(edge)
+        if not edge or np.any(totals[region] + weights[edge[0][1]] > upper + _EPS):
+            continue  # closed: boxed in or full
+        take(heapq.heappop(edge)[1], region)
+        heapq.heappush(queue, (float(np.max(totals[region] / upper)), region))
+    # Units every adjacent region was too full to take go to the nearest adjacent region.
+    leftover = [
+        (float(distance[seeds[labels[u]], v]), v, int(labels[u]))
+        for u in np.flatnonzero(labels >= 0)
+        for v in neighbours[u]
+        if labels[v] < 0
+    ]
+    heapq.heapify(leftover)
+    while leftover:
+        _, unit, region = heapq.heappop(leftover)
+        if labels[unit] < 0:
+            labels[unit] = region
+            for other in neighbours[unit]:
+                if labels[other] < 0:
+                    key = float(distance[seeds[region], other])
+                    heapq.heappush(leftover, (key, other, region))
+    return labels
+
+
+class _State:
+    """A partition being improved: labels, totals and each unit's pull towards each region."""
+
+    def __init__(
+        self,
+        distance: np.ndarray,
+        neighbours: list[list[int]],
+        weights: np.ndarray,
+        k: int,
+        lower: np.ndarray,
+        upper: np.ndarray,
+    ) -> None:
+        self.distance = distance
+        self.neighbours = neighbours
+        self.weights = weights
+        self.recipients = weights[:, 0]
+        self.k = k
+        self.lower, self.upper = lower, upper
+        self.scale = np.where(upper > 0, (lower + upper) / 2, 1.0)
+        self.source, self.target = _edges(neighbours)
+        self.labels = np.zeros(len(weights), dtype=np.int64)
+        self.totals = np.zeros((k, weights.shape[1]))
+        self.pull = np.zeros((k, len(weights)))
+
+    def assign(self, labels: np.ndarray) -> None:
+        """Start from the given labels."""
+        n = len(labels)
+        self.labels = labels.copy()
+        self.totals = np.zeros((self.k, self.weights.shape[1]))
+        np.add.at(self.totals, labels, self.weights)
+        members = np.zeros((self.k, n), dtype=np.float32)
+        members[labels, np.arange(n)] = self.recipients
+        # pull[r, i]: recipient-weighted travel from unit i to the members of region r.
+        self.pull = (members @ self.distance).astype(np.float64)
+
+    def medoids(self) -> list[int]:
+        """Find the member of each region with the least weighted travel to the rest of it."""
+        inside = np.where(self.labels == np.arange(self.k)[:, None], self.pull, np.inf)
+        return np.argmin(inside, axis=1).tolist()
+
+    def cost(self) -> float:
+        """Objective: symmetric travel between every ordered pair within a region."""
+        n = len(self.labels)
+        return float(np.dot(self.recipients, self.pull[self.labels, np.arange(n)]))
+
+    def excess(self, totals: np.ndarray) -> np.ndarray:
+        """Size violation per row of totals, in multiples of the mean size, summed over criteria."""
+        over = np.maximum(totals - self.upper, 0) + np.maximum(self.lower - totals, 0)
+        return (over / self.scale).sum(axis=-1)
+
+    def violation(self) -> float:
+        """Total size violation of the current partition."""
+        return float(self.excess(self.totals).sum())
+
+    def move(self, unit: int, region: int) -> None:
+        """Move one unit to another region, updating totals and pulls."""
+        old = self.labels[unit]
+        self.labels[unit] = region
+        self.totals[old] -= self.weights[unit]
+        self.totals[region] += self.weights[unit]
+        if self.recipients[unit]:
+            row = self.recipients[unit] * self.distance[unit]
+            self.pull[old] -= row
+            self.pull[region] += row
+
+    def boundary_moves(self) -> tuple[np.ndarray, np.ndarray]:
+        """Every (unit, neighbouring region) pair where the unit touches another region."""
+        theirs = self.labels[self.target]
+        cross = self.labels[self.source] != theirs
+        key = np.unique(self.source[cross] * self.k + theirs[cross])
+        return key // self.k, key % self.k
+
+    def gain(self, units: np.ndarray | int, regions: np.ndarray | int) -> np.ndarray:
+        """Fall in the objective if each unit moved to the matching region."""
+        own = self.labels[units]
+        return 2 * self.recipients[units] * (self.pull[own, units] - self.pull[regions, units])
+
+    def balance_change(self, units: np.ndarray | int, regions: np.ndarray | int) -> np.ndarray:
+        """Change in size violation if each unit moved to the matching region."""
+        own = self.labels[units]
+        weight = self.weights[units]
+        return (
+            self.excess(self.totals[own] - weight)
+            + self.excess(self.totals[regions] + weight)
+            - self.excess(self.totals[own])
+            - self.excess(self.totals[regions])
+        )
+
+    def touches(self, unit: int, region: int) -> bool:
+        """Whether the unit has a neighbour in the region."""
+        return any(self.labels[other] == region for other in self.neighbours[unit])
+
+    def can_leave(self, unit: int) -> bool:
+        """Whether the unit's region stays contiguous and non-empty without it."""
+        region = self.labels[unit]
+        same = [other for other in self.neighbours[unit] if self.labels[other] == region]
+        if len(same) <= 1:
+            return len(same) == 1
+        wanted = set(same[1:])
+        seen = {unit, same[0]}
+        queue = deque([same[0]])
+        while queue:
+            for other in self.neighbours[queue.popleft()]:
+                if other not in seen and self.labels[other] == region:
+                    seen.add(other)
+                    wanted.discard(other)
+                    if not wanted:
+                        return True
+                    queue.append(other)
+        return False
+
+
+def _better(state: _State, other: _State) -> bool:
+    """Whether a state is less unbalanced, or as balanced and 0.01% cheaper, than another."""
+    if abs(state.violation() - other.violation()) > _EPS:
+        return state.violation() < other.violation()
+    return state.cost() < other.cost() * (1 - 1e-4)
+
+
+def _edges(neighbours: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
+    """Directed edge list (both directions) of neighbour lists."""
+    source = np.repeat(np.arange(len(neighbours)), [len(row) for row in neighbours])
+    target = np.fromiter((v for row in neighbours for v in row), dtype=np.int64, count=source.size)
+    return source, target
+
+
+def _repair(state: _State) -> None:
+    """Move units until every region is within its bounds, or no progress is possible."""
+    while (before := state.violation()) > _EPS:
+        units, regions = state.boundary_moves()
+        change = state.balance_change(units, regions)
+        helpful = np.flatnonzero(change < -_EPS)
+        helpful = helpful[
+            np.lexsort((-state.gain(units[helpful], regions[helpful]), change[helpful]))
+        ]
+        moved = False
+        for unit, region in zip(units[helpful].tolist(), regions[helpful].tolist(), strict=True):
+            if (
+                state.labels[unit] != region
+                and state.balance_change(unit, region) < -_EPS
+                and state.touches(unit, region)
+                and state.can_leave(unit)
+            ):
+                state.move(unit, region)
+                moved = True
+        if not moved and not (_shift_along_chain(state) and state.violation() < before - _EPS):
+            log.debug("Balance repair stuck at violation %.4f.", state.violation())
+            return
+
+
+def _shift_along_chain(state: _State) -> bool:
+    """Pass one unit per step along the shortest chain of regions to relieve the worst region."""
+    excess = state.excess(state.totals)
+    worst = int(np.argmax(excess))
+    oversized = np.any(state.totals[worst] > state.upper + _EPS)
+    middle = state.scale
+    if oversized:
+        ends = np.all(state.totals < middle, axis=1)
+    else:
+        ends = np.all(state.totals > middle, axis=1)
+    units, regions = state.boundary_moves()
+    region_graph: dict[int, set[int]] = {}
+    for a, b in zip(state.labels[units].tolist(), regions.tolist(), strict=True):
+        region_graph.setdefault(a, set()).add(b)
+    previous = {worst: worst}
+    queue = deque([worst])
+    end = -1
+    while queue and end < 0:
+        region = queue.popleft()
+        for other in sorted(region_graph.get(region, ())):
+            if other not in previous:
+                previous[other] = region
+                if ends[other]:
+                    end = other
+                    break
+                queue.append(other)
+    if end < 0:
+        return False
+    chain = [end]
+    while chain[-1] != worst:
+        chain.append(previous[chain[-1]])
+    if oversized:
+        chain.reverse()  # units flow from the worst region towards the end
+    for giver, taker in zip(chain, chain[1:], strict=False):
+        if not _pass_unit(state, giver, taker):
+            return False
+    return True
+
+
+def _pass_unit(state: _State, giver: int, taker: int) -> bool:
+    """Move the cheapest unit of one region that touches another into it."""
+    units, regions = state.boundary_moves()
+    mine = np.flatnonzero((state.labels[units] == giver) & (regions == taker))
+    for index in mine[np.argsort(-state.gain(units[mine], regions[mine]), kind="stable")]:
+        if state.recipients[units[index]] > 0 and state.can_leave(units[index]):
+            state.move(units[index], taker)
+            return True
+    return False
+
+
+def _improve(state: _State) -> None:
+    """Move boundary units while a move lowers the objective and keeps bounds and contiguity."""
+    while True:
+        units, regions = state.boundary_moves()
+        gain = state.gain(units, regions)
+        own = state.labels[units]
+        weight = state.weights[units]
+        fits = np.all(state.totals[own] - weight >= state.lower - _EPS, axis=1) & np.all(
+            state.totals[regions] + weight <= state.upper + _EPS, axis=1
+        )
+        candidates = np.flatnonzero((gain > _EPS) & fits)
+        moved = 0
+        for index in candidates[np.argsort(-gain[candidates], kind="stable")]:
+            unit, region = int(units[index]), int(regions[index])
+            own_region = state.labels[unit]
+            if (
+                own_region != region
+                and state.gain(unit, region) > _EPS
+                and np.all(state.totals[own_region] - state.weights[unit] >= state.lower - _EPS)
+                and np.all(state.totals[region] + state.weights[unit] <= state.upper + _EPS)
+                and state.touches(unit, region)
+                and state.can_leave(unit)
+            ):
+                state.move(unit, region)
+                moved += 1
+        if not moved:
+            return

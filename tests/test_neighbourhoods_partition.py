@@ -1,0 +1,102 @@
+"""Tests for neighbourhoods.partition: balanced, contiguous, compact neighbourhoods."""
+
+import numpy as np
+import pytest
+from numpy.testing import assert_array_equal
+from scipy import sparse
+
+from neighbourhoods.adjacency import count_components, recipient_adjacency
+from neighbourhoods.partition import partition
+from neighbourhoods.synthetic import grid_area, grid_road_graph, travel_time_matrix
+
+
+@pytest.fixture(scope="module")
+def river_grid():
+    """Build a 6x6 street grid, one recipient per node, a river after column 2 bridged on row 0."""
+    graph, _ = grid_road_graph(6, 6, river_after_column=2, bridge_rows=(0,))
+    nodes = np.arange(36)
+    return travel_time_matrix(graph, nodes), recipient_adjacency(graph, nodes)
+
+
+@pytest.fixture(scope="module")
+def town():
+    """Scatter 400 recipients with care hours on a 20x20 grid with a river (8 x 50 recipients)."""
+    area = grid_area(20, 20, 400, seed=3)
+    travel = travel_time_matrix(area.road_graph, area.recipient_node)
+    adjacency = recipient_adjacency(area.road_graph, area.recipient_node)
+    return travel, adjacency, np.c_[np.ones(400), area.care_hours]
+
+
+def test_river_splits_the_grid(river_grid):
+    """Two neighbourhoods of 18 on the river grid are exactly the two banks."""
+    travel, adjacency = river_grid
+    result = partition(travel, adjacency, target=18, seed=0)
+    west = np.arange(36) % 6 <= 2
+    assert_array_equal(result.labels == result.labels[0], west)
+    assert_array_equal(result.totals, [[18], [18]])
+
+
+def test_invariants_on_a_town(town):
+    """Every unit labelled, sizes and hours within 15% of the mean, every region contiguous."""
+    travel, adjacency, weights = town
+    result = partition(travel, adjacency, weights, target=50, seed=1, n_starts=1)
+    assert result.n_neighbourhoods == 8
+    assert_array_equal(np.unique(result.labels), np.arange(8))
+    assert result.balanced
+    assert np.all(result.totals >= 0.85 * weights.sum(axis=0) / 8 - 1e-9)
+    assert np.all(result.totals <= 1.15 * weights.sum(axis=0) / 8 + 1e-9)
+    for region in range(8):
+        members = np.flatnonzero(result.labels == region)
+        assert count_components(adjacency[members][:, members]) == 1
+
+
+def test_objective_matches_the_labels(town):
+    """The reported objective equals the symmetric pair travel recomputed from the labels."""
+    travel, adjacency, weights = town
+    result = partition(travel, adjacency, weights, target=50, seed=2, n_starts=1, max_rounds=2)
+    symmetric = (travel + travel.T) / 2
+    same = result.labels[:, None] == result.labels[None, :]
+    assert result.internal_travel_s == pytest.approx(symmetric[same].sum(), rel=1e-6)
+
+
+def test_same_seed_same_labels(town):
+    """Two runs with one seed give identical labels."""
+    travel, adjacency, weights = town
+    first = partition(travel, adjacency, weights, target=50, seed=4, n_starts=2)
+    second = partition(travel, adjacency, weights, target=50, seed=4, n_starts=2)
+    assert_array_equal(first.labels, second.labels)
+
+
+def test_explicit_k_overrides_target(river_grid):
+    """k=3 gives three neighbourhoods of about 12 whatever the target."""
+    travel, adjacency = river_grid
+    result = partition(travel, adjacency, k=3, seed=0)
+    assert result.n_neighbourhoods == 3
+    assert result.balanced and result.totals.min() >= 12 * 0.85
+
+
+def test_weighted_units():
+    """Natural units with several recipients each are balanced on recipients, not units."""
+    graph, _ = grid_road_graph(4, 4)
+    nodes = np.arange(16)
+    weights = np.where(nodes < 8, 1.0, 3.0)  # the northern half is three times denser
+    result = partition(
+        travel_time_matrix(graph, nodes), recipient_adjacency(graph, nodes), weights, k=2, seed=0
+    )
+    assert_array_equal(result.totals.ravel(), [16, 16])
+    assert len(np.unique(result.labels[nodes >= 8])) == 2  # dense half is shared
+
+
+def test_disconnected_adjacency_is_rejected(river_grid):
+    """An adjacency with two separate pieces raises a ValueError saying so."""
+    travel, _ = river_grid
+    two_pieces = sparse.block_diag([np.ones((18, 18)), np.ones((18, 18))])
+    with pytest.raises(ValueError, match="2 separate pieces"):
+        partition(travel, two_pieces, target=18)
+
+
+def test_bad_weights_are_rejected(river_grid):
+    """Negative weights raise a ValueError."""
+    travel, adjacency = river_grid
+    with pytest.raises(ValueError, match="non-negative"):
+        partition(travel, adjacency, -np.ones(36))
