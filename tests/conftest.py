@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from helpers import ITS_EXAMPLE, line_graph
 
+from roster.datasets import RUTLAND_PBF
 from roster.network import RoadNetwork, SpeedModel, load_network, network_from_graph
 
 
@@ -18,3 +19,10 @@ def line_network() -> RoadNetwork:
 def its_drive(tmp_path_factory: pytest.TempPathFactory) -> RoadNetwork:
     """Return the drive network of the tiny Leeds ITS extract (a few streets)."""
     return load_network(ITS_EXAMPLE, "drive", cache_dir=tmp_path_factory.mktemp("cache"))
+
+
+@pytest.fixture(scope="session")
+def rutland_networks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, RoadNetwork]:
+    """Return the embedded Rutland drive and walk networks (built once per test session)."""
+    cache = tmp_path_factory.mktemp("rutland-cache")
+    return {mode: load_network(RUTLAND_PBF, mode, cache_dir=cache) for mode in ("drive", "walk")}

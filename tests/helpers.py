@@ -30,3 +30,6 @@ def line_graph() -> nx.MultiDiGraph:
             u, v, length=float(length), highway="residential", maxspeed="36 km/h", **extra
         )
     return graph
+
+
+INSTANCE_SMALL = DATA / "instance_small"

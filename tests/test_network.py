@@ -142,8 +142,9 @@ def test_unknown_mode_is_an_error():
         load_network(ITS_EXAMPLE, "cycle")
 
 
-def test_rutland_extract_embedded(tmp_path):
+def test_rutland_extract_embedded(rutland_networks):
     """The embedded Rutland extract builds a drive network of the size the design measured."""
-    net = load_network(RUTLAND_PBF, "drive", cache_dir=tmp_path)
+    net = rutland_networks["drive"]
+    assert net.source == str(RUTLAND_PBF)
     assert net.n_nodes == 2661
     assert math.isclose(net.length_km, 1266, rel_tol=0.01)
