@@ -9,20 +9,40 @@ from neighbourhoods.adjacency import (
     road_node_labels,
 )
 from neighbourhoods.baseline import kmeans_labels
+from neighbourhoods.boundaries import (
+    assign_recipients,
+    label_polygons,
+    read_boundaries,
+    unit_adjacency,
+    with_quality,
+    write_geojson,
+    write_geopackage,
+)
 from neighbourhoods.errors import BoundaryError
 from neighbourhoods.partition import Partition, partition
 from neighbourhoods.quality import NeighbourhoodQuality, QualityReport, evaluate
+from neighbourhoods.units import inherit_labels, unit_travel_time, unit_weights
 
 __all__ = [
     "BoundaryError",
     "NeighbourhoodQuality",
     "Partition",
     "QualityReport",
+    "assign_recipients",
     "count_components",
     "evaluate",
+    "inherit_labels",
     "kmeans_labels",
+    "label_polygons",
     "network_voronoi",
     "partition",
+    "read_boundaries",
     "recipient_adjacency",
     "road_node_labels",
+    "unit_adjacency",
+    "unit_travel_time",
+    "unit_weights",
+    "with_quality",
+    "write_geojson",
+    "write_geopackage",
 ]

@@ -15,34 +15,37 @@ def _listing(items: Sequence[object]) -> str:
 
 
 class BoundaryError(ValueError):
-    """Drawn boundaries that do not assign every recipient to exactly one neighbourhood.
+    """Boundaries that cannot be read, or that do not give every recipient exactly one home.
 
     Parameters
     ----------
+    message
+        One sentence saying what is wrong; built from the lists below when not given.
+    file
+        The boundary file, if any, to name in the message.
     outside
         Ids of recipients inside no polygon.
     overlapping
         Ids of recipients inside more than one polygon.
     empty
         Names of polygons holding no recipient.
-    file
-        The boundary file, if any, to name in the message.
     """
 
     def __init__(
         self,
+        message: str | None = None,
         *,
+        file: str | None = None,
         outside: Sequence[object] = (),
         overlapping: Sequence[object] = (),
         empty: Sequence[object] = (),
-        file: str | None = None,
     ) -> None:
+        self.file = None if file is None else str(file)
         self.outside = tuple(outside)
         self.overlapping = tuple(overlapping)
         self.empty = tuple(empty)
-        self.file = None if file is None else str(file)
         problems = [
-            f"{len(ids)} {what}: {_listing(ids)}"
+            f"{what} ({len(ids)}): {_listing(ids)}"
             for what, ids in (
                 ("recipients outside every polygon", self.outside),
                 ("recipients inside more than one polygon", self.overlapping),
@@ -50,5 +53,5 @@ class BoundaryError(ValueError):
             )
             if ids
         ]
-        message = "; ".join(problems) or "boundaries are invalid"
-        super().__init__(f"{self.file}: {message}." if self.file else f"{message}.")
+        self.message = message or ("; ".join(problems) + ".")
+        super().__init__(f"{self.file}: {self.message}" if self.file else self.message)

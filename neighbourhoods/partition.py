@@ -326,7 +326,9 @@ class _State:
 
     def medoids(self) -> list[int]:
         """Find the member of each region with the least weighted travel to the rest of it."""
-        inside = np.where(self.labels == np.arange(self.k)[:, None], self.pull, np.inf)
+        # Units without recipients sit at no distance from anyone: never a medoid.
+        member = (self.labels == np.arange(self.k)[:, None]) & (self.recipients > 0)
+        inside = np.where(member, self.pull, np.inf)
         return np.argmin(inside, axis=1).tolist()
 
     def cost(self) -> float:
