@@ -162,6 +162,16 @@ def _csr(network: RoadNetwork) -> csr_matrix:
     return csr_matrix((w, (u, v)), shape=(network.n_nodes, network.n_nodes))
 
 
+def road_graph_s(network: RoadNetwork) -> csr_matrix:
+    """Return the road network as a sparse matrix of edge travel times in seconds.
+
+    Parallel edges keep the fastest; every entry is positive.
+    """
+    u, v, w = _cheapest_edges(network)
+    seconds = np.maximum(np.floor_divide(w, _LENGTH_BITS) / 1000, 1e-3)
+    return csr_matrix((seconds, (u, v)), shape=(network.n_nodes, network.n_nodes))
+
+
 def _digraph(network: RoadNetwork) -> nx.DiGraph:
     graph = nx.DiGraph()
     graph.add_nodes_from(range(network.n_nodes))

@@ -58,6 +58,13 @@ class SnappedPoints:
         )
 
 
+def nearest_nodes(network: RoadNetwork, points: SnappedPoints) -> np.ndarray:
+    """Return the road node at the nearer end of each point's edge."""
+    start = network.edge_u[points.edge]
+    end = network.edge_v[points.edge]
+    return np.where(points.fraction < 0.5, start, end)
+
+
 def snap_points(
     network: RoadNetwork,
     lon: Sequence[float] | np.ndarray,

@@ -74,3 +74,12 @@ def test_unknown_engine(line_network):
     """Only the two engines exist."""
     with pytest.raises(ValueError, match="Unknown engine"):
         travel_matrix(line_network, snap_points(line_network, LON, LAT), engine="magic")
+
+
+def test_road_graph_in_seconds(line_network):
+    """The node-to-node graph holds each street's time in seconds (100 s for 1,000 m)."""
+    from roster.matrix import road_graph_s
+
+    graph = road_graph_s(line_network).toarray()
+    assert graph[0, 1] == 100 and graph[1, 0] == 100
+    assert graph[1, 2] == 50 and graph[2, 1] == 0  # one-way B -> C

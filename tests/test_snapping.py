@@ -57,3 +57,11 @@ def test_take_keeps_order(line_network):
     taken = snapped.take([1, 0])
     assert taken.edge.tolist() == snapped.edge[[1, 0]].tolist()
     assert taken.fraction.tolist() == snapped.fraction[[1, 0]].tolist()
+
+
+def test_nearest_nodes(line_network):
+    """A point a quarter of the way from A to B is nearest A; three quarters, nearest B."""
+    from roster.snapping import nearest_nodes
+
+    snapped = snap_points(line_network, [-0.7275, -0.7225], [52.67, 52.67])
+    assert nearest_nodes(line_network, snapped).tolist() == [0, 1]
