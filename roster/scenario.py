@@ -1,0 +1,523 @@
+"""Load a demand-generation scenario (one TOML file) into a frozen tree of parameters with defaults.
+
+Every default below has a source or is flagged ``ASSUMPTION``; the README table repeats them.
+Sources: [C] calibration/homecare_calibration_figures.csv (row number), [D] domain-anchors.md
+section 4, [B] the project brief (issue 3).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import os
+import re
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from roster.datasets import DATA_DIR
+from roster.errors import InputError
+
+#: Names of the four daily calls, in time order.
+SLOTS = ("morning", "lunch", "tea", "bed")
+#: Skills a visit may need; ``hoist`` marks double-handed transfers.
+SKILLS = ("hoist", "medication", "catheter", "insulin")
+TENDER_RULES = ("share_weighted", "nearest_base", "mixture")
+SHARE_MODELS = ("zipf", "lognormal")
+SHIFT_PATTERNS = ("split", "early", "late")
+
+_TIME = re.compile(r"(\d{1,2}):(\d{2})")
+
+
+def _fail(message: str, key: str) -> None:
+    raise InputError(message, field=key)
+
+
+def _check_share(value: object, key: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
+        _fail(f"{value!r} is not a share in [0, 1].", key)
+
+
+def _check_positive(value: object, key: str) -> None:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+        _fail(f"{value!r} is not a positive number.", key)
+
+
+def _check_distribution(shares: tuple[float, ...], size: int, key: str) -> None:
+    if len(shares) != size:
+        _fail(f"Expected {size} shares, got {len(shares)}.", key)
+    for share in shares:
+        _check_share(share, key)
+    if not math.isclose(sum(shares), 1.0, abs_tol=1e-6):
+        _fail(f"The shares sum to {sum(shares):.4f}, not 1.", key)
+
+
+def parse_clock(text: str, key: str) -> int:
+    """Return seconds since midnight for ``"HH:MM"``.
+
+    Parameters
+    ----------
+    text
+        A clock time from 00:00 to 24:00.
+    key
+        The TOML key, named in the error.
+
+    Raises
+    ------
+    InputError
+        If the text is not a clock time.
+    """
+    match = _TIME.fullmatch(str(text))
+    if match is None or int(match[2]) > 59 or int(match[1]) * 60 + int(match[2]) > 24 * 60:
+        raise InputError(f"{text!r} is not a clock time HH:MM.", field=key)
+    return int(match[1]) * 3600 + int(match[2]) * 60
+
+
+def _check_window(window: tuple[str, str], key: str) -> None:
+    if len(window) != 2 or parse_clock(window[0], key) >= parse_clock(window[1], key):
+        _fail(f"{list(window)!r} is not a window [start, end] with start before end.", key)
+
+
+@dataclass(frozen=True)
+class AreaConfig:
+    """Which area, and where its census counts and small-area boundaries come from.
+
+    Parameters
+    ----------
+    code
+        ONS local authority code (default Rutland, E06000017).
+    lad_names
+        CSV ``LAD21CD, LAD21NM`` naming every local authority (default: shipped, all 374).
+    lsoa_ages
+        Census 2021 usual residents by 6 age bands per LSOA (default: the shipped Rutland rows;
+        the full England and Wales file has the same columns).
+    msoa_boundaries
+        MSOA (2011) polygons with ``msoa11cd``/``msoa11nm`` (default: the 5 shipped Rutland ones).
+    max_snap_m
+        Homes and bases must lie within this distance of the drive network [B].
+    """
+
+    code: str = "E06000017"
+    lad_names: str = str(DATA_DIR / "lad2021_names.csv")
+    lsoa_ages: str = str(DATA_DIR / "census2021_lsoa_age6_rutland.csv")
+    msoa_boundaries: str = str(DATA_DIR / "msoa2011_rutland.geojson")
+    max_snap_m: float = 500.0
+
+    def __post_init__(self) -> None:
+        _check_positive(self.max_snap_m, "area.max_snap_m")
+
+
+@dataclass(frozen=True)
+class DemandConfig:
+    """How many people receive homecare and where they live.
+
+    Parameters
+    ----------
+    prevalence_65_plus
+        Share of people aged 65+ receiving council-funded homecare: 470,000 users x 0.79 aged
+        65+ = 371,300 [C17], over about 9.3 million people aged 65+ in England in 2013
+        (ONS mid-year estimate; 9.2 million in England and Wales at Census 2011), = 0.040.
+    share_65_plus
+        Share of recipients aged 65+, 0.79 [C17]; the rest are adults aged 16-64.
+    building_types
+        OSM ``building`` values taken as homes (ASSUMPTION: the residential types).
+    max_unspecified_building_m2
+        ``building=yes`` counts as a home when its footprint is at most this (ASSUMPTION: 250 m2,
+        a large house; larger untyped buildings are barns, halls and sheds).
+    people_per_household
+        Residents per household, to compare mapped buildings with households (Census 2021
+        England and Wales mean household size, about 2.4; not in the shipped files).
+    """
+
+    prevalence_65_plus: float = 0.040
+    share_65_plus: float = 0.79
+    building_types: tuple[str, ...] = (
+        "house",
+        "residential",
+        "terrace",
+        "semidetached_house",
+        "detached",
+        "bungalow",
+        "apartments",
+        "cottage",
+        "farm",
+    )
+    max_unspecified_building_m2: float = 250.0
+    people_per_household: float = 2.4
+
+    def __post_init__(self) -> None:
+        _check_share(self.prevalence_65_plus, "demand.prevalence_65_plus")
+        _check_share(self.share_65_plus, "demand.share_65_plus")
+        if self.share_65_plus == 0:
+            _fail("At least some recipients must be aged 65+.", "demand.share_65_plus")
+        if self.max_unspecified_building_m2 < 0:
+            _fail("The footprint limit is negative.", "demand.max_unspecified_building_m2")
+        _check_positive(self.people_per_household, "demand.people_per_household")
+
+
+@dataclass(frozen=True)
+class PackageConfig:
+    """What each recipient's weekly care package looks like.
+
+    Parameters
+    ----------
+    calls_per_day
+        Shares of packages with 1, 2, 3 and 4 calls a day (ASSUMPTION, chosen so that the mean
+        package is about 12 contact hours a week [D: 12.4 h/household/week, 2008]).
+    windows
+        Window on the START of each call: morning 07:00-10:00, lunch 11:30-14:00, tea 16:00-18:00,
+        bed 19:00-22:00 [B; D: Southwark call windows].
+    extra_call_weights
+        Beyond the morning call (always made), how likely each other call is chosen (ASSUMPTION:
+        bed 0.5, lunch 0.3, tea 0.2).
+    visit_lengths_min, visit_length_shares
+        Visit lengths and their shares: Torbay median provider 2/72/18/8 % [C12].
+    double_handed_share
+        Share of recipients whose every visit needs two carers with the hoist skill (ASSUMPTION:
+        no national figure is published [D]).
+    skill_shares
+        Share of recipients needing a skill on every visit (ASSUMPTION): medication 0.3,
+        catheter 0.03, insulin 0.03.
+    gender_preference_share
+        Share of recipients who ask for carers of one gender (ASSUMPTION: 0.1).
+    female_preference_share
+        Of those, the share asking for women (ASSUMPTION: 0.9).
+    weekend_family_share
+        Share of recipients with 2+ calls whose last non-morning call is left out on Saturday and
+        Sunday, covered by family (ASSUMPTION: 0.1). Otherwise every day is the same.
+    start_tolerance_min
+        If set, each call gets a planned start inside its window, and its window narrows to the
+        planned start +- this many minutes (ASSUMPTION; default: the whole window).
+    """
+
+    calls_per_day: tuple[float, ...] = (0.15, 0.20, 0.20, 0.45)
+    windows: MappingProxyType[str, tuple[str, str]] = field(
+        default_factory=lambda: MappingProxyType(
+            {
+                "morning": ("07:00", "10:00"),
+                "lunch": ("11:30", "14:00"),
+                "tea": ("16:00", "18:00"),
+                "bed": ("19:00", "22:00"),
+            }
+        )
+    )
+    extra_call_weights: MappingProxyType[str, float] = field(
+        default_factory=lambda: MappingProxyType({"lunch": 0.3, "tea": 0.2, "bed": 0.5})
+    )
+    visit_lengths_min: tuple[int, ...] = (15, 30, 45, 60)
+    visit_length_shares: tuple[float, ...] = (0.02, 0.72, 0.18, 0.08)
+    double_handed_share: float = 0.10
+    skill_shares: MappingProxyType[str, float] = field(
+        default_factory=lambda: MappingProxyType(
+            {"medication": 0.3, "catheter": 0.03, "insulin": 0.03}
+        )
+    )
+    gender_preference_share: float = 0.10
+    female_preference_share: float = 0.9
+    weekend_family_share: float = 0.10
+    start_tolerance_min: int | None = None
+
+    def __post_init__(self) -> None:
+        _check_distribution(self.calls_per_day, 4, "package.calls_per_day")
+        if set(self.windows) != set(SLOTS):
+            _fail(f"Give a window for each of {', '.join(SLOTS)}.", "package.windows")
+        for slot in SLOTS:
+            _check_window(self.windows[slot], f"package.windows.{slot}")
+        if set(self.extra_call_weights) != set(SLOTS[1:]):
+            _fail(
+                f"Give a weight for each of {', '.join(SLOTS[1:])}.", "package.extra_call_weights"
+            )
+        for slot, weight in self.extra_call_weights.items():
+            _check_positive(weight, f"package.extra_call_weights.{slot}")
+        if len(self.visit_lengths_min) != len(self.visit_length_shares):
+            _fail("Give one share per visit length.", "package.visit_length_shares")
+        for minutes in self.visit_lengths_min:
+            if isinstance(minutes, bool) or not isinstance(minutes, int) or not 0 < minutes <= 120:
+                _fail(
+                    f"{minutes!r} is not a whole number of minutes in 1..120.",
+                    "package.visit_lengths_min",
+                )
+        _check_distribution(
+            self.visit_length_shares, len(self.visit_lengths_min), "package.visit_length_shares"
+        )
+        for name in (
+            "double_handed_share",
+            "gender_preference_share",
+            "female_preference_share",
+            "weekend_family_share",
+        ):
+            _check_share(getattr(self, name), f"package.{name}")
+        for skill, share in self.skill_shares.items():
+            if skill not in SKILLS or skill == "hoist":
+                _fail(
+                    f"Unknown skill {skill!r}; use medication, catheter or insulin.",
+                    "package.skill_shares",
+                )
+            _check_share(share, f"package.skill_shares.{skill}")
+        if self.start_tolerance_min is not None:
+            _check_positive(self.start_tolerance_min, "package.start_tolerance_min")
+
+    @property
+    def mean_calls_per_day(self) -> float:
+        """Expected calls per package per day (before weekend family cover)."""
+        return sum((k + 1) * share for k, share in enumerate(self.calls_per_day))
+
+    @property
+    def mean_visit_min(self) -> float:
+        """Expected visit length in minutes."""
+        return sum(
+            m * s for m, s in zip(self.visit_lengths_min, self.visit_length_shares, strict=True)
+        )
+
+
+@dataclass(frozen=True)
+class WorkforceConfig:
+    """Who the care workers are and when they work.
+
+    Parameters
+    ----------
+    utilisation
+        Share of a carer's time on duty in a call window, and of contracted time, spent in
+        contact; workforce size is the smallest that covers demand at this rate. Default 0.75
+        (ASSUMPTION: travel is about 0.195 of contact time [C4], so at most 1/1.195 = 0.84 is
+        contact; 0.75 gives about 20 contact hours per carer-week, the low end of [D]).
+    walk_share
+        Share of carers who walk rather than drive (ASSUMPTION: 0.1).
+    female_share
+        Share of carers who are women (ASSUMPTION: about four in five care workers are women).
+    pattern_shares
+        Shares of the shift patterns split / early / late (ASSUMPTION: 0.6 / 0.2 / 0.2).
+    early_shift, late_shift
+        The two halves of a split shift [B]: 07:00-14:00 and 16:00-22:00.
+    days_per_week
+        Working days a week, with days off rotated evenly (ASSUMPTION: 5).
+    contracted_hours, contracted_shares
+        Contracted hours a week and their shares (ASSUMPTION: 16/24/30/37.5 h at
+        0.2/0.3/0.25/0.25; about half full-time [D]), capped by the hours on shift.
+    skill_shares
+        Share of carers trained for each skill before demand adds more (ASSUMPTION).
+    count
+        Total carers; 0 sizes the workforce to demand. A set count that cannot cover demand
+        (e.g. double-handed visits) is an error.
+    """
+
+    utilisation: float = 0.75
+    walk_share: float = 0.10
+    female_share: float = 0.80
+    pattern_shares: tuple[float, ...] = (0.6, 0.2, 0.2)
+    early_shift: tuple[str, str] = ("07:00", "14:00")
+    late_shift: tuple[str, str] = ("16:00", "22:00")
+    days_per_week: int = 5
+    contracted_hours: tuple[float, ...] = (16.0, 24.0, 30.0, 37.5)
+    contracted_shares: tuple[float, ...] = (0.2, 0.3, 0.25, 0.25)
+    skill_shares: MappingProxyType[str, float] = field(
+        default_factory=lambda: MappingProxyType(
+            {"hoist": 0.3, "medication": 0.6, "catheter": 0.1, "insulin": 0.1}
+        )
+    )
+    count: int = 0
+
+    def __post_init__(self) -> None:
+        _check_share(self.utilisation, "workforce.utilisation")
+        if self.utilisation == 0:
+            _fail("Utilisation must be above 0.", "workforce.utilisation")
+        _check_share(self.walk_share, "workforce.walk_share")
+        _check_share(self.female_share, "workforce.female_share")
+        _check_distribution(self.pattern_shares, len(SHIFT_PATTERNS), "workforce.pattern_shares")
+        _check_window(self.early_shift, "workforce.early_shift")
+        _check_window(self.late_shift, "workforce.late_shift")
+        if parse_clock(self.early_shift[1], "workforce.early_shift") > parse_clock(
+            self.late_shift[0], "workforce.late_shift"
+        ):
+            _fail("The late shift starts before the early shift ends.", "workforce.late_shift")
+        if self.days_per_week not in range(1, 8):
+            _fail(f"{self.days_per_week!r} is not 1..7 days.", "workforce.days_per_week")
+        for hours in self.contracted_hours:
+            _check_positive(hours, "workforce.contracted_hours")
+        _check_distribution(
+            self.contracted_shares, len(self.contracted_hours), "workforce.contracted_shares"
+        )
+        for skill, share in self.skill_shares.items():
+            if skill not in SKILLS:
+                _fail(
+                    f"Unknown skill {skill!r}; use one of {', '.join(SKILLS)}.",
+                    "workforce.skill_shares",
+                )
+            _check_share(share, f"workforce.skill_shares.{skill}")
+        if isinstance(self.count, bool) or not isinstance(self.count, int) or self.count < 0:
+            _fail(f"{self.count!r} is not a whole number >= 0.", "workforce.count")
+
+
+@dataclass(frozen=True)
+class FrameworkConfig:
+    """How packages are tendered to framework providers.
+
+    Parameters
+    ----------
+    providers
+        Number of providers (ASSUMPTION for Rutland: 8; the Leeds pilot area had about 30 [C18]).
+    share_model
+        ``"zipf"`` (share of the k-th largest proportional to 1 / k ** zipf_exponent) or
+        ``"lognormal"`` (shares proportional to lognormal draws with ``lognormal_sigma``).
+    zipf_exponent, lognormal_sigma
+        Inequality of market shares (ASSUMPTION: 1.0, 1.0).
+    tender
+        ``"share_weighted"`` (default [B]: a package goes to provider p with probability share p),
+        ``"nearest_base"`` (to the provider whose base is closest), or ``"mixture"``.
+    mixture_nearest_share
+        Under ``"mixture"``, the share of packages that go to the nearest base (ASSUMPTION: 0.5).
+    place_weights
+        Bases are drawn from OSM place nodes with these weights (ASSUMPTION: city 20, town 10,
+        village 1); where the area has none, from small-area centres.
+    """
+
+    providers: int = 8
+    share_model: str = "zipf"
+    zipf_exponent: float = 1.0
+    lognormal_sigma: float = 1.0
+    tender: str = "share_weighted"
+    mixture_nearest_share: float = 0.5
+    place_weights: MappingProxyType[str, float] = field(
+        default_factory=lambda: MappingProxyType({"city": 20.0, "town": 10.0, "village": 1.0})
+    )
+
+    def __post_init__(self) -> None:
+        if (
+            isinstance(self.providers, bool)
+            or not isinstance(self.providers, int)
+            or self.providers < 1
+        ):
+            _fail(f"{self.providers!r} is not a whole number >= 1.", "framework.providers")
+        if self.share_model not in SHARE_MODELS:
+            _fail(
+                f"{self.share_model!r} is not one of {', '.join(SHARE_MODELS)}.",
+                "framework.share_model",
+            )
+        if self.tender not in TENDER_RULES:
+            _fail(f"{self.tender!r} is not one of {', '.join(TENDER_RULES)}.", "framework.tender")
+        if self.zipf_exponent < 0:
+            _fail("The exponent is negative.", "framework.zipf_exponent")
+        if self.lognormal_sigma < 0:
+            _fail("Sigma is negative.", "framework.lognormal_sigma")
+        _check_share(self.mixture_nearest_share, "framework.mixture_nearest_share")
+        for kind, weight in self.place_weights.items():
+            _check_positive(weight, f"framework.place_weights.{kind}")
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """All parameters of a generated area: demand, packages, workforce and framework.
+
+    Parameters
+    ----------
+    name
+        Label used in logs and outputs.
+    area, demand, package, workforce, framework
+        The parameter groups (TOML tables of the same names).
+    """
+
+    name: str = "rutland"
+    area: AreaConfig = field(default_factory=AreaConfig)
+    demand: DemandConfig = field(default_factory=DemandConfig)
+    package: PackageConfig = field(default_factory=PackageConfig)
+    workforce: WorkforceConfig = field(default_factory=WorkforceConfig)
+    framework: FrameworkConfig = field(default_factory=FrameworkConfig)
+
+
+_GROUPS = {
+    "area": AreaConfig,
+    "demand": DemandConfig,
+    "package": PackageConfig,
+    "workforce": WorkforceConfig,
+    "framework": FrameworkConfig,
+}
+
+
+def _convert(value: Any, default: Any) -> Any:
+    """Give a TOML value the shape of the field's default (tuples, read-only mappings)."""
+    if isinstance(default, MappingProxyType) and isinstance(value, dict):
+        return MappingProxyType({k: _convert(v, default.get(k)) for k, v in value.items()})
+    if isinstance(value, list):
+        return tuple(_convert(item, None) for item in value)
+    if isinstance(default, float) and isinstance(value, int) and not isinstance(value, bool):
+        return float(value)
+    return value
+
+
+def _group(kind: type, values: dict[str, Any], base: Path | None) -> Any:
+    name = next(key for key, group in _GROUPS.items() if group is kind)
+    if not isinstance(values, dict):
+        _fail("Expected a table.", name)
+    defaults = kind()
+    known = {f.name for f in dataclasses.fields(kind)}
+    changes = {}
+    for key, value in values.items():
+        if key not in known:
+            _fail(f"Unknown key; use one of {', '.join(sorted(known))}.", f"{name}.{key}")
+        changes[key] = _convert(value, getattr(defaults, key))
+    if kind is AreaConfig and base is not None:
+        # Data paths in a scenario file are relative to that file.
+        for key in ("lad_names", "lsoa_ages", "msoa_boundaries"):
+            if key in changes:
+                changes[key] = str(base / os.path.expanduser(changes[key]))
+    try:
+        return kind(**changes)
+    except TypeError as error:
+        raise InputError(f"Bad value: {error}.", field=name) from error
+
+
+def scenario_from_dict(data: dict[str, Any], base: Path | None = None) -> Scenario:
+    """Build a scenario from nested tables; missing keys keep their defaults.
+
+    Parameters
+    ----------
+    data
+        ``{"name": ..., "area": {...}, "demand": {...}, ...}`` as read from TOML.
+    base
+        Folder that relative data paths in ``area`` are resolved against.
+
+    Raises
+    ------
+    InputError
+        For an unknown table or key, or a value out of range, naming the TOML key.
+    """
+    changes: dict[str, Any] = {}
+    for key, value in data.items():
+        if key == "name":
+            changes["name"] = str(value)
+        elif key in _GROUPS:
+            changes[key] = _group(_GROUPS[key], value, base)
+        else:
+            _fail(f"Unknown table; use name or one of {', '.join(_GROUPS)}.", key)
+    return Scenario(**changes)
+
+
+def load_scenario(path: str | os.PathLike[str] | None = None) -> Scenario:
+    """Read a scenario TOML file (or return the defaults: Rutland).
+
+    Parameters
+    ----------
+    path
+        The TOML file; ``None`` gives the default scenario.
+
+    Raises
+    ------
+    InputError
+        If the file is missing or not TOML, or a key or value is bad; names the file and key.
+    """
+    if path is None:
+        return Scenario()
+    path = Path(path)
+    try:
+        with path.open("rb") as handle:
+            data = tomllib.load(handle)
+    except FileNotFoundError as error:
+        raise InputError("Scenario file not found.", file=str(path)) from error
+    except tomllib.TOMLDecodeError as error:
+        raise InputError(f"Not valid TOML: {error}.", file=str(path)) from error
+    try:
+        return scenario_from_dict(data, path.parent)
+    except InputError as error:
+        raise InputError(error.message, file=str(path), field=error.field) from error

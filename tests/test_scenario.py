@@ -1,0 +1,86 @@
+"""Tests for roster.scenario: defaults, TOML overrides and errors naming the key."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from roster.errors import InputError
+from roster.scenario import Scenario, load_scenario, parse_clock
+
+EXAMPLES = Path(__file__).parent.parent / "examples"
+
+
+def test_defaults_are_rutland():
+    """With no file, the scenario is Rutland with the documented defaults."""
+    scenario = load_scenario()
+    assert scenario.area.code == "E06000017"
+    assert scenario.demand.prevalence_65_plus == 0.040
+    assert scenario.package.visit_length_shares == (0.02, 0.72, 0.18, 0.08)
+    assert scenario.package.mean_calls_per_day == pytest.approx(2.95)
+
+
+def test_toml_overrides_keep_other_defaults(tmp_path):
+    """Keys in the file replace defaults; lists become tuples, tables read-only mappings."""
+    path = tmp_path / "s.toml"
+    path.write_text(
+        'name = "x"\n[demand]\nprevalence_65_plus = 0.1\n'
+        '[package.windows]\nmorning = ["07:30", "09:30"]\nlunch = ["12:00", "13:00"]\n'
+        'tea = ["16:00", "17:00"]\nbed = ["20:00", "21:00"]\n'
+        "[framework]\nproviders = 3\n"
+    )
+    scenario = load_scenario(path)
+    assert scenario.name == "x"
+    assert scenario.demand.prevalence_65_plus == 0.1
+    assert scenario.demand.share_65_plus == 0.79
+    assert scenario.package.windows["morning"] == ("07:30", "09:30")
+    assert scenario.framework.providers == 3
+
+
+def test_relative_data_paths_follow_the_file(tmp_path):
+    """A relative census path in the file is resolved against the file's folder."""
+    path = tmp_path / "s.toml"
+    path.write_text('[area]\nlsoa_ages = "census.csv"\n')
+    assert load_scenario(path).area.lsoa_ages == str(tmp_path / "census.csv")
+
+
+@pytest.mark.parametrize(
+    ("text", "key"),
+    [
+        ("[demand]\nprevalence_65_plus = 1.5\n", "demand.prevalence_65_plus"),
+        ("[package]\ndouble_handed_share = -0.1\n", "package.double_handed_share"),
+        ("[package]\ncalls_per_day = [0.5, 0.5, 0.5, 0.5]\n", "package.calls_per_day"),
+        ("[workforce]\nwalk_share = 2\n", "workforce.walk_share"),
+        ('[framework]\ntender = "lottery"\n', "framework.tender"),
+        ("[demand]\nprevalance_65_plus = 0.1\n", "demand.prevalance_65_plus"),
+        ('[package.windows]\nmorning = ["10:00", "07:00"]\n', "package.windows"),
+    ],
+)
+def test_bad_values_name_file_and_key(tmp_path, text, key):
+    """A share outside [0, 1], a bad rule or a misspelt key is an error naming file and key."""
+    path = tmp_path / "bad.toml"
+    path.write_text(text)
+    with pytest.raises(InputError) as caught:
+        load_scenario(path)
+    assert caught.value.field == key
+    assert str(path) in str(caught.value)
+
+
+def test_missing_file_is_an_error(tmp_path):
+    """A scenario path that does not exist is an InputError naming it."""
+    with pytest.raises(InputError, match="not found"):
+        load_scenario(tmp_path / "nope.toml")
+
+
+def test_parse_clock():
+    """Clock times become seconds since midnight; nonsense is rejected."""
+    assert parse_clock("07:30", "k") == 27_000
+    with pytest.raises(InputError):
+        parse_clock("7.30", "k")
+
+
+@pytest.mark.parametrize("name", ["rutland.toml", "rutland_dense.toml"])
+def test_example_scenarios_load(name):
+    """The shipped example scenarios are valid."""
+    assert isinstance(load_scenario(EXAMPLES / name), Scenario)
