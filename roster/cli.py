@@ -12,8 +12,10 @@ import numpy as np
 
 from roster.datasets import RUTLAND_PBF
 from roster.errors import InputError
+from roster.generate import generate_area, write_area
 from roster.matrix import travel_matrix
 from roster.network import TRAVEL_MODES, load_network
+from roster.scenario import load_scenario
 from roster.snapping import snap_points
 
 logger = logging.getLogger("roster")
@@ -51,6 +53,22 @@ def _network_command(args: argparse.Namespace) -> None:
             print(f"{name:<{width}}" + "".join(f"{value / 60:>11.1f}" for value in row))
 
 
+def _generate_command(args: argparse.Namespace) -> None:
+    """Generate recipients, visits, carers and providers for an area and write them."""
+    scenario = load_scenario(args.scenario)
+    generated = generate_area(scenario, args.area or RUTLAND_PBF, args.seed, args.cache_dir)
+    files = write_area(generated, args.out)
+    summary = generated.summary
+    print(
+        f"{summary['area']['name']} ({summary['area']['code']}): {summary['recipients']} "
+        f"recipients, {summary['visits_per_week']} visits a week, {summary['carers']} carers, "
+        f"{summary['providers']} providers"
+    )
+    for name, value in summary["fragmentation"].items():
+        print(f"  {name}: {value}")
+    print(f"wrote {', '.join(path.name for path in files)} to {args.out}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser for the ``roster`` command."""
     parser = argparse.ArgumentParser(
@@ -80,6 +98,16 @@ def build_parser() -> argparse.ArgumentParser:
     add_network_options(demo)
     demo.add_argument("--out", help="output folder (used once the comparison exists)")
     demo.set_defaults(run=_network_command)
+
+    generate = commands.add_parser(
+        "generate", help="generate recipients, visits, carers and providers for an area"
+    )
+    generate.add_argument("--area", help="OSM extract (.osm.pbf); default: embedded Rutland")
+    generate.add_argument("--scenario", help="scenario TOML (default: Rutland defaults)")
+    generate.add_argument("--seed", type=int, required=True, help="random seed")
+    generate.add_argument("--out", required=True, help="output folder")
+    generate.add_argument("--cache-dir", help="network cache (default ~/.cache/roster)")
+    generate.set_defaults(run=_generate_command)
     return parser
 
 
