@@ -1,0 +1,156 @@
+"""Draw the report's charts with matplotlib as inline SVG."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Mapping
+
+import numpy as np
+from matplotlib import rc_context
+from matplotlib.figure import Figure
+
+MODEL_COLOURS = {"framework": "#d95f02", "consortium": "#1b9e77"}
+_OTHER_COLOUR = "#7570b3"
+# Text stays text (small, searchable) and ids repeat run to run, so the same input gives the
+# same file.
+_SVG_SETTINGS = {"svg.fonttype": "none", "svg.hashsalt": "roster-report", "font.size": 10}
+_MAX_BINS = 40
+
+
+def model_colour(model: str) -> str:
+    """Return the colour the report uses for a commissioning model.
+
+    Parameters
+    ----------
+    model
+        Model name, such as "framework" or "consortium".
+
+    Returns
+    -------
+    str
+        A hex colour.
+    """
+    return MODEL_COLOURS.get(model, _OTHER_COLOUR)
+
+
+def travel_share_svg(shares: Mapping[str, float], pool_shares: Mapping[str, np.ndarray]) -> str:
+    """Draw each model's travel share of working time as a bar, with its pools as dots.
+
+    Parameters
+    ----------
+    shares
+        Travel / (travel + contact) for each model, between 0 and 1.
+    pool_shares
+        The same share for each pool (provider or neighbourhood) of each model.
+
+    Returns
+    -------
+    str
+        An ``<svg>`` element.
+    """
+    models = list(shares)
+    with rc_context(_SVG_SETTINGS):
+        figure = Figure(figsize=(5.5, 0.9 + 0.8 * len(models)))
+        axes = figure.add_subplot()
+        positions = np.arange(len(models))
+        axes.barh(
+            positions,
+            [100 * shares[m] for m in models],
+            color=[model_colour(m) for m in models],
+            height=0.6,
+        )
+        for position, model in zip(positions, models, strict=True):
+            axes.annotate(
+                f"{100 * shares[model]:.1f}%",
+                (100 * shares[model], position),
+                xytext=(4, 0),
+                textcoords="offset points",
+                va="center",
+                fontweight="bold",
+            )
+            pools = 100 * np.asarray(pool_shares.get(model, []), dtype=float)
+            axes.scatter(
+                pools,
+                np.full(len(pools), position),
+                s=14,
+                color="black",
+                alpha=0.6,
+                zorder=3,
+                label="one pool" if position == 0 else None,
+            )
+        axes.set_yticks(positions, [m.capitalize() for m in models])
+        axes.invert_yaxis()
+        axes.set_xlabel("Travel share of working time (%): travel / (travel + contact)")
+        axes.set_xlim(0, max(5.0, 1.2 * max(_share_maxima(shares, pool_shares))))
+        axes.spines[["top", "right"]].set_visible(False)
+        if any(len(pool_shares.get(m, [])) for m in models):
+            axes.legend(loc="lower right", frameon=False, fontsize=8)
+        return _svg(figure)
+
+
+def travel_per_visit_svg(travel_per_visit_s: Mapping[str, np.ndarray]) -> str:
+    """Draw the distribution of the travel leg before each visit, per model.
+
+    A histogram on top and a box plot below share the minutes axis.
+
+    Parameters
+    ----------
+    travel_per_visit_s
+        Travel before each visit, in seconds, for each model.
+
+    Returns
+    -------
+    str
+        An ``<svg>`` element.
+    """
+    minutes = {m: np.asarray(v, dtype=float) / 60 for m, v in travel_per_visit_s.items()}
+    minutes = {m: v for m, v in minutes.items() if v.size}
+    with rc_context(_SVG_SETTINGS):
+        figure = Figure(figsize=(6.5, 4.2))
+        histogram, box = figure.subplots(2, 1, sharex=True, gridspec_kw={"height_ratios": [3, 1]})
+        if not minutes:
+            histogram.text(0.5, 0.5, "No visits were assigned.", ha="center", va="center")
+            return _svg(figure)
+        everything = np.concatenate(list(minutes.values()))
+        edges = np.histogram_bin_edges(everything, bins="auto", range=(0, everything.max() or 1))
+        if len(edges) > _MAX_BINS + 1:
+            edges = np.linspace(edges[0], edges[-1], _MAX_BINS + 1)
+        for model, values in minutes.items():
+            histogram.hist(
+                values,
+                bins=edges,
+                histtype="step",
+                linewidth=1.8,
+                color=model_colour(model),
+                label=f"{model.capitalize()} (median {np.median(values):.1f} min)",
+            )
+        histogram.set_ylabel("Visits")
+        histogram.legend(frameon=False)
+        box.boxplot(
+            list(minutes.values()),
+            orientation="horizontal",
+            tick_labels=[m.capitalize() for m in minutes],
+            widths=0.6,
+            showfliers=False,
+            medianprops={"color": "black"},
+        )
+        box.invert_yaxis()
+        box.set_xlabel("Travel before a visit (minutes)")
+        for axes in (histogram, box):
+            axes.spines[["top", "right"]].set_visible(False)
+        return _svg(figure)
+
+
+def _share_maxima(shares: Mapping[str, float], pools: Mapping[str, np.ndarray]) -> list[float]:
+    """Return the largest share of each model and its pools, in percent."""
+    return [
+        100 * max([shares[m], *np.asarray(pools.get(m, []), dtype=float).tolist()]) for m in shares
+    ]
+
+
+def _svg(figure: Figure) -> str:
+    """Render `figure` as an ``<svg>`` element to inline in HTML (no XML prolog, no date)."""
+    buffer = io.StringIO()
+    figure.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
+    text = buffer.getvalue()
+    return text[text.index("<svg") :]
