@@ -1,6 +1,6 @@
 """Split units into balanced, contiguous neighbourhoods that are compact in travel time.
 
-The method, in four steps, repeated from ``n_starts`` different seeds:
+The method, repeated from ``n_starts`` different seeds:
 
 1. Spread k seed units with k-means++ sampling on symmetric travel time, weighted by
    recipients.
@@ -10,15 +10,16 @@ The method, in four steps, repeated from ``n_starts`` different seeds:
 3. Repair balance: move boundary units that reduce the total size violation, cheapest first;
    when no single move helps, shift one unit at a time along the shortest chain of regions
    from an oversized region to one with room (or from one with surplus to an undersized one).
-4. Local search: move boundary units to the neighbouring region that most reduces total
-   within-neighbourhood travel, keeping every region contiguous and within its bounds,
-   until no move improves.
+4. Local search: move boundary units to the neighbouring region that most lowers the
+   objective, keeping every region contiguous and within its bounds, until no move helps.
+5. Re-seed from each region's medoid and repeat steps 2-4 while the objective falls by
+   more than 0.01% (at most ``max_rounds`` times).
 
-The objective is the sum, over neighbourhoods, of the symmetric travel time
-(t + t.T) / 2 between every ordered pair of recipients in the same neighbourhood. A
-neighbourhood that straddles a barrier with few crossings pays for it here, so the search
-avoids barriers where balance allows. Every move keeps regions contiguous, so the result is
-contiguous by construction.
+The objective is the mean, over recipients, of each recipient's mean symmetric travel time
+(t + t.T) / 2 to the other members of its neighbourhood: the travel-time analogue of the
+k-means objective, counting every recipient once. A neighbourhood that straddles a barrier
+with few crossings pays for it here, so the search avoids barriers where balance allows.
+Every move keeps regions contiguous, so the result is contiguous by construction.
 """
 
 from __future__ import annotations
@@ -36,6 +37,7 @@ from neighbourhoods.adjacency import count_components
 log = logging.getLogger(__name__)
 
 _EPS = 1e-9
+_GAIN = 1e-3  # seconds: smaller gains are float noise
 
 
 @dataclass(frozen=True)
@@ -53,16 +55,16 @@ class Partition:
         Smallest allowed total per criterion.
     upper
         Largest allowed total per criterion.
-    internal_travel_s
-        Sum over neighbourhoods of the symmetric travel time between every ordered pair of
-        recipients in it: the objective minimised.
+    mean_internal_s
+        The objective minimised: each recipient's mean symmetric travel time (t + t.T) / 2
+        to the other recipients of its neighbourhood, averaged over recipients.
     """
 
     labels: np.ndarray
     totals: np.ndarray
     lower: np.ndarray
     upper: np.ndarray
-    internal_travel_s: float
+    mean_internal_s: float
 
     def __post_init__(self) -> None:
         if self.totals.ndim != 2 or not self.totals.shape[1] == self.lower.size == self.upper.size:
@@ -160,10 +162,10 @@ def partition(
             current, seeds = state, state.medoids()
         assert current is not None
         log.debug(
-            "start %d: violation %.4f, objective %.0f s",
+            "start %d: violation %.4f, mean internal %.1f s",
             start,
             current.violation(),
-            current.cost(),
+            current.mean(),
         )
         if best is None or _better(current, best):
             best = current
@@ -175,7 +177,7 @@ def partition(
         totals=best.totals.copy(),
         lower=lower,
         upper=upper,
-        internal_travel_s=best.cost(),
+        mean_internal_s=best.mean(),
     )
 
 
@@ -245,35 +247,41 @@ def _grow(
     upper: np.ndarray,
 ) -> np.ndarray:
     """Grow regions from the seeds, lightest first, each taking its nearest neighbour."""
-    labels = np.full(len(weights), -1, dtype=np.int64)
-    totals = np.zeros((len(seeds), weights.shape[1]))
+    # Plain Python lists: this loop runs once per unit, where numpy scalars are slow.
+    labels = [-1] * len(weights)
+    rows = distance[seeds].tolist()
+    weight = (weights / np.where(upper > 0, upper, 1)).tolist()  # as shares of the upper bound
+    load = [[0.0] * weights.shape[1] for _ in seeds]
     frontier: list[list[tuple[float, int]]] = [[] for _ in seeds]
 
     def take(unit: int, region: int) -> None:
         labels[unit] = region
-        totals[region] += weights[unit]
-        row = distance[seeds[region]]
+        load[region] = [a + b for a, b in zip(load[region], weight[unit], strict=True)]
+        row = rows[region]
         for other in neighbours[unit]:
             if labels[other] < 0:
-                heapq.heappush(frontier[region], (float(row[other]), other))
+                heapq.heappush(frontier[region], (row[other], other))
 
     for region, unit in enumerate(seeds):
         take(unit, region)
-    queue = [(float(np.max(totals[r] / upper)), r) for r in range(len(seeds))]
+    queue = [(max(load[r]), r) for r in range(len(seeds))]
     heapq.heapify(queue)
     while queue:
         _, region = heapq.heappop(queue)
         edge = frontier[region]
         while edge and labels[edge[0][1]] >= 0:
             heapq.heappop(edge)
-        if not edge or np.any(totals[region] + weights[edge[0][1]] > upper + _EPS):
+        if not edge or any(
+            a + b > 1 + _EPS for a, b in zip(load[region], weight[edge[0][1]], strict=True)
+        ):
             continue  # closed: boxed in or full
         take(heapq.heappop(edge)[1], region)
-        heapq.heappush(queue, (float(np.max(totals[region] / upper)), region))
+        heapq.heappush(queue, (max(load[region]), region))
     # Units every adjacent region was too full to take go to the nearest adjacent region.
     leftover = [
-        (float(distance[seeds[labels[u]], v]), v, int(labels[u]))
-        for u in np.flatnonzero(labels >= 0)
+        (rows[labels[u]][v], v, labels[u])
+        for u in range(len(labels))
+        if labels[u] >= 0
         for v in neighbours[u]
         if labels[v] < 0
     ]
@@ -284,9 +292,8 @@ def _grow(
             labels[unit] = region
             for other in neighbours[unit]:
                 if labels[other] < 0:
-                    key = float(distance[seeds[region], other])
-                    heapq.heappush(leftover, (key, other, region))
-    return labels
+                    heapq.heappush(leftover, (rows[region][other], other, region))
+    return np.array(labels, dtype=np.int64)
 
 
 class _State:
@@ -312,6 +319,7 @@ class _State:
         self.labels = np.zeros(len(weights), dtype=np.int64)
         self.totals = np.zeros((k, weights.shape[1]))
         self.pull = np.zeros((k, len(weights)))
+        self.inner = np.zeros(k)
 
     def assign(self, labels: np.ndarray) -> None:
         """Start from the given labels."""
@@ -321,8 +329,12 @@ class _State:
         np.add.at(self.totals, labels, self.weights)
         members = np.zeros((self.k, n), dtype=np.float32)
         members[labels, np.arange(n)] = self.recipients
-        # pull[r, i]: recipient-weighted travel from unit i to the members of region r.
+        # pull[r, i]: recipient-weighted travel from unit i to the members of region r;
+        # inner[r]: travel summed over the ordered pairs of recipients within region r.
         self.pull = (members @ self.distance).astype(np.float64)
+        self.inner = np.bincount(
+            labels, weights=self.recipients * self.pull[labels, np.arange(n)], minlength=self.k
+        )
 
     def medoids(self) -> list[int]:
         """Find the member of each region with the least weighted travel to the rest of it."""
@@ -331,10 +343,9 @@ class _State:
         inside = np.where(member, self.pull, np.inf)
         return np.argmin(inside, axis=1).tolist()
 
-    def cost(self) -> float:
-        """Objective: symmetric travel between every ordered pair within a region."""
-        n = len(self.labels)
-        return float(np.dot(self.recipients, self.pull[self.labels, np.arange(n)]))
+    def mean(self) -> float:
+        """Objective: each recipient's mean travel to the others in its region, averaged."""
+        return float(np.sum(self.inner / _others(self.totals[:, 0])) / self.recipients.sum())
 
     def excess(self, totals: np.ndarray) -> np.ndarray:
         """Size violation per row of totals, in multiples of the mean size, summed over criteria."""
@@ -352,6 +363,8 @@ class _State:
         self.totals[old] -= self.weights[unit]
         self.totals[region] += self.weights[unit]
         if self.recipients[unit]:
+            self.inner[old] -= 2 * self.recipients[unit] * self.pull[old, unit]
+            self.inner[region] += 2 * self.recipients[unit] * self.pull[region, unit]
             row = self.recipients[unit] * self.distance[unit]
             self.pull[old] -= row
             self.pull[region] += row
@@ -364,9 +377,16 @@ class _State:
         return key // self.k, key % self.k
 
     def gain(self, units: np.ndarray | int, regions: np.ndarray | int) -> np.ndarray:
-        """Fall in the objective if each unit moved to the matching region."""
+        """Fall in the objective (times the recipients) if each unit moved to its region."""
         own = self.labels[units]
-        return 2 * self.recipients[units] * (self.pull[own, units] - self.pull[regions, units])
+        weight = self.recipients[units]
+        inner, size = self.inner[own], self.totals[own, 0]
+        inner_to, size_to = self.inner[regions], self.totals[regions, 0]
+        before = inner / _others(size) + inner_to / _others(size_to)
+        after = (inner - 2 * weight * self.pull[own, units]) / _others(size - weight) + (
+            inner_to + 2 * weight * self.pull[regions, units]
+        ) / _others(size_to + weight)
+        return before - after
 
     def balance_change(self, units: np.ndarray | int, regions: np.ndarray | int) -> np.ndarray:
         """Change in size violation if each unit moved to the matching region."""
@@ -403,11 +423,16 @@ class _State:
         return False
 
 
+def _others(size: np.ndarray | float) -> np.ndarray | float:
+    """Recipients each member of a region of this size shares it with (at least one)."""
+    return np.maximum(size - 1, 1)
+
+
 def _better(state: _State, other: _State) -> bool:
-    """Whether a state is less unbalanced, or as balanced and 0.01% cheaper, than another."""
+    """Whether a state is less unbalanced, or as balanced and 0.01% more compact, than another."""
     if abs(state.violation() - other.violation()) > _EPS:
         return state.violation() < other.violation()
-    return state.cost() < other.cost() * (1 - 1e-4)
+    return state.mean() < other.mean() * (1 - 1e-4)
 
 
 def _edges(neighbours: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
@@ -427,15 +452,19 @@ def _repair(state: _State) -> None:
             np.lexsort((-state.gain(units[helpful], regions[helpful]), change[helpful]))
         ]
         moved = False
+        off = (state.excess(state.totals) > _EPS).tolist()
         for unit, region in zip(units[helpful].tolist(), regions[helpful].tolist(), strict=True):
+            own = state.labels[unit]
             if (
-                state.labels[unit] != region
+                own != region
+                and (off[own] or off[region])  # a move between two fine regions cannot help
                 and state.balance_change(unit, region) < -_EPS
                 and state.touches(unit, region)
                 and state.can_leave(unit)
             ):
                 state.move(unit, region)
                 moved = True
+                off[own], off[region] = (state.excess(state.totals[[own, region]]) > _EPS).tolist()
         if not moved and not (_shift_along_chain(state) and state.violation() < before - _EPS):
             log.debug("Balance repair stuck at violation %.4f.", state.violation())
             return
@@ -501,14 +530,14 @@ def _improve(state: _State) -> None:
         fits = np.all(state.totals[own] - weight >= state.lower - _EPS, axis=1) & np.all(
             state.totals[regions] + weight <= state.upper + _EPS, axis=1
         )
-        candidates = np.flatnonzero((gain > _EPS) & fits)
+        candidates = np.flatnonzero((gain > _GAIN) & fits)
         moved = 0
         for index in candidates[np.argsort(-gain[candidates], kind="stable")]:
             unit, region = int(units[index]), int(regions[index])
             own_region = state.labels[unit]
             if (
                 own_region != region
-                and state.gain(unit, region) > _EPS
+                and state.gain(unit, region) > _GAIN
                 and np.all(state.totals[own_region] - state.weights[unit] >= state.lower - _EPS)
                 and np.all(state.totals[region] + state.weights[unit] <= state.upper + _EPS)
                 and state.touches(unit, region)

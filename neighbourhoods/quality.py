@@ -27,7 +27,7 @@ class NeighbourhoodQuality:
     mean_internal_s
         Mean travel time between two different recipients in it, over ordered pairs.
     p95_internal_s
-        95th percentile of the same travel times.
+        95th percentile of the same travel times (a time that occurs among them).
     diameter_s
         Longest travel time between two of its recipients.
     """
@@ -50,9 +50,13 @@ class QualityReport:
     neighbourhoods
         One entry per neighbourhood, in label order.
     mean_internal_s
-        Mean travel time over every ordered pair of recipients sharing a neighbourhood.
+        Each recipient's mean travel time to the other members of its neighbourhood,
+        averaged over recipients, so that every recipient counts once whatever the size of
+        their neighbourhood (pooling all pairs instead would weight big neighbourhoods by
+        the square of their size).
     p95_internal_s
-        95th percentile over the same pairs.
+        95th percentile of the travel times from recipients to the other members, with each
+        recipient's times weighted to count once, as for the mean.
     """
 
     neighbourhoods: tuple[NeighbourhoodQuality, ...]
@@ -132,13 +136,15 @@ def evaluate(
     if hours.shape != (n,):
         raise ValueError("care_hours must give one value per recipient.")
     graph = sparse.csr_array(adjacency)
-    pooled: list[np.ndarray] = []
+    times: list[np.ndarray] = []
+    shares: list[np.ndarray] = []
     items = []
     for label in np.unique(labels):
         members = np.flatnonzero(labels == label)
         within = travel[np.ix_(members, members)]
-        pairs = within[~np.eye(members.size, dtype=bool)]
-        pooled.append(pairs)
+        pairs = within[~np.eye(members.size, dtype=bool)].astype(np.float64)
+        times.append(pairs)
+        shares.append(np.full(pairs.size, 1 / max(members.size - 1, 1)))
         items.append(
             NeighbourhoodQuality(
                 label=int(label),
@@ -146,13 +152,22 @@ def evaluate(
                 care_hours=float(hours[members].sum()),
                 contiguous=count_components(graph[members][:, members]) == 1,
                 mean_internal_s=float(pairs.mean()) if pairs.size else 0.0,
-                p95_internal_s=float(np.percentile(pairs, 95)) if pairs.size else 0.0,
+                p95_internal_s=_percentile(pairs, np.ones(pairs.size), 95),
                 diameter_s=int(pairs.max()) if pairs.size else 0,
             )
         )
-    every = np.concatenate(pooled)
+    every, share = np.concatenate(times), np.concatenate(shares)
     return QualityReport(
         neighbourhoods=tuple(items),
-        mean_internal_s=float(every.mean()) if every.size else 0.0,
-        p95_internal_s=float(np.percentile(every, 95)) if every.size else 0.0,
+        mean_internal_s=float(np.dot(every, share) / n),
+        p95_internal_s=_percentile(every, share, 95),
     )
+
+
+def _percentile(values: np.ndarray, weights: np.ndarray, q: float) -> float:
+    """Find the smallest value with at least q% of the weight at or below it (0 if none)."""
+    if values.size == 0:
+        return 0.0
+    order = np.argsort(values, kind="stable")
+    cumulative = np.cumsum(weights[order])
+    return float(values[order][np.searchsorted(cumulative, q / 100 * cumulative[-1])])

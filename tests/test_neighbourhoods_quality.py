@@ -24,11 +24,18 @@ def test_two_neighbourhoods_by_hand():
     first, second = report.neighbourhoods
     assert (first.recipients, first.care_hours, first.contiguous) == (2, 3.0, True)
     assert (first.mean_internal_s, first.diameter_s) == (15.0, 20)
-    assert first.p95_internal_s == pytest.approx(19.5)
+    assert first.p95_internal_s == 20
     assert (second.mean_internal_s, second.diameter_s) == (20.0, 30)
-    assert report.mean_internal_s == 17.5
+    assert (report.mean_internal_s, report.p95_internal_s) == (17.5, 30)
     assert report.summary()["size_min"] == report.summary()["size_max"] == 2
     assert report.contiguous
+
+
+def test_every_recipient_counts_once_overall():
+    """Sizes 3 and 1: the overall mean averages recipients' own means (zero for the loner)."""
+    report = evaluate(TRAVEL, np.array([0, 0, 0, 1]), STREET)
+    # Row means within {0, 1, 2}: 30, 30, 45; the loner's is 0.
+    assert report.mean_internal_s == pytest.approx((30 + 30 + 45 + 0) / 4)
 
 
 def test_split_neighbourhood_is_not_contiguous():
