@@ -60,12 +60,14 @@ def travel_share_svg(shares: Mapping[str, float], pool_shares: Mapping[str, np.n
             height=0.6,
         )
         for position, model in zip(positions, models, strict=True):
+            # Inside the bar, where the pools' dots cannot cover it.
             axes.annotate(
                 f"{100 * shares[model]:.1f}%",
-                (100 * shares[model], position),
+                (0, position),
                 xytext=(4, 0),
                 textcoords="offset points",
                 va="center",
+                color="white",
                 fontweight="bold",
             )
             pools = 100 * np.asarray(pool_shares.get(model, []), dtype=float)
@@ -76,7 +78,7 @@ def travel_share_svg(shares: Mapping[str, float], pool_shares: Mapping[str, np.n
                 color="black",
                 alpha=0.6,
                 zorder=3,
-                label="one pool" if position == 0 else None,
+                label="one provider or neighbourhood" if position == 0 else None,
             )
         axes.set_yticks(positions, [m.capitalize() for m in models])
         axes.invert_yaxis()

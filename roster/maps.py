@@ -93,7 +93,11 @@ class _PageMap(folium.Map):
     def __init__(self, bounds: list[list[float]]) -> None:
         (south, west), (north, east) = bounds
         super().__init__(
-            location=[(south + north) / 2, (west + east) / 2], tiles=None, height=MAP_HEIGHT_PX
+            location=[(south + north) / 2, (west + east) / 2],
+            tiles=None,
+            height=MAP_HEIGHT_PX,
+            # Quarter zoom steps let the first view fill the map instead of a whole step short.
+            zoom_snap=0.25,
         )
         self.bounds = bounds
 
