@@ -248,7 +248,7 @@ def _run_line(summary: Mapping[str, Any]) -> str:
     days = summary.get("days", _DAYS_IN_WEEK)
     seed_text = f"seed {seeds[0]}" if len(seeds) == 1 else f"{len(seeds)} seeds ({_join(seeds)})"
     return (
-        f'<p class="note">Rosters for {days} day{"s" if days != 1 else ""}, {seed_text}. '
+        f'<p class="note">Rosters for {_plural(days, "day")}, {seed_text}. '
         "The same visits, carers and rules go into both models; only who serves whom "
         "changes. Differences are neighbourhood (consortium) minus framework.</p>"
     )
@@ -366,7 +366,7 @@ def _unassigned_list(models: Mapping[str, Mapping[str, Any]]) -> str:
     items = [
         f"<li>{name.capitalize()}: "
         + ", ".join(
-            f"{html.escape(str(reason))} {count}"
+            f"{html.escape(str(reason))}: {count}"
             for reason, count in model.get("unassigned_reasons", {}).items()
         )
         + "</li>"
@@ -389,7 +389,7 @@ def _pool_table(name: str, model: Mapping[str, Any]) -> str:
         for pool, figures in sorted(pools.items())
     )
     return (
-        f"<details><summary>{name.capitalize()}: {len(pools)} pools</summary>"
+        f"<details><summary>{name.capitalize()}: {_plural(len(pools), 'pool')}</summary>"
         f"<table><thead><tr><th>Pool</th>{header}</tr></thead><tbody>{rows}</tbody></table>"
         "</details>"
     )
@@ -404,7 +404,8 @@ def _assumptions_table(assumptions: Mapping[str, Mapping[str, Any]]) -> str:
         for name, entry in assumptions.items()
     )
     return (
-        "<table><thead><tr><th>Assumption</th><th>Value</th><th>Source</th></tr></thead>"
+        '<table class="text"><thead><tr><th>Assumption</th><th>Value</th><th>Source</th></tr>'
+        "</thead>"
         f"<tbody>{rows}</tbody></table>"
     )
 
@@ -426,12 +427,19 @@ def _number(value: float, decimals: int, signed: bool = False) -> str:
     """Format a number with thousands separators, or a dash if it is not a number."""
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
+    if round(value, decimals) == 0:
+        value, signed = 0.0, False  # "0", not "+0" or "−0"
     return f"{value:{'+' if signed else ''},.{decimals}f}".replace("-", "−")
 
 
 def _value(value: Any) -> str:
     """Format an assumption's value: strings as they are, anything else as JSON."""
     return value if isinstance(value, str) else json.dumps(value)
+
+
+def _plural(count: int, noun: str) -> str:
+    """Return "1 pool", "2 pools"."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
 
 
 def _join(items: Sequence[Any]) -> str:
@@ -463,6 +471,7 @@ th, td { border: 1px solid #ddd; padding: 0.25rem 0.6rem; }
 td { text-align: right; font-variant-numeric: tabular-nums; }
 thead th { background: #f0f0f0; }
 tbody th { text-align: left; font-weight: normal; }
+table.text td { text-align: left; }
 details { margin: 0.6rem 0; }
 summary { cursor: pointer; font-weight: bold; }
 """

@@ -114,17 +114,21 @@ def test_headline_gives_the_interval_over_seeds(
 
 
 def test_metrics_table_shows_models_and_differences(page: str) -> None:
-    """Travel time row: 10.0 and 6.0 hours, −4.0 hours, −40.0%; the share differs in points."""
+    """Travel time row: 10.0 and 6.0 hours, −4.0 hours, −40.0%; the share differs in points.
+
+    Contact time is equal in both, and its difference is shown unsigned.
+    """
     text = _text(page)
     assert "Travel time (hours) 10.0 6.0 −4.0 −40.0%" in text
+    assert "Contact time (hours) 40.0 40.0 0.0 0.0%" in text
     assert "Travel share of working time (%) 20.0 13.0 −7.0 points" in text
-    assert "no carer free in the window 1" in text
+    assert "no carer free in the window: 1" in text
 
 
 def test_pools_assumptions_and_neighbourhoods_are_listed(page: str) -> None:
     """Pools sit in collapsible sections; assumptions carry sources; N1 has three providers."""
     text = _text(page)
-    assert "<details><summary>Framework: 1 pools</summary>" in page
+    assert "<details><summary>Framework: 1 pool</summary>" in page
     assert "mileage_pence_per_mile 45 HMRC approved mileage rate" in text
     assert "N1 3 12.0 2.5 4.0 8.0 3" in text
     assert "3 providers serve 6 recipients" in text
