@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from importlib import resources
+from typing import Any
 
 import folium
 import geopandas as gpd
@@ -22,6 +23,12 @@ MAP_HEIGHT_PX = 460
 # About 1 m at British latitudes: enough for a street map, and it keeps the page small.
 COORDINATE_GRID_DEG = 1e-5
 _BOUNDARY_STYLE = {"color": "#333333", "weight": 2, "fillColor": "#999999", "fillOpacity": 0.04}
+_BOUNDARY_FIELDS = {
+    "neighbourhood": "Neighbourhood",
+    "recipients": "Recipients",
+    "weekly_hours": "Hours a week",
+    "area_km2": "Area (km²)",
+}
 _RECIPIENT_FIELDS = ("recipient_id", "provider_id", "neighbourhood", "weekly_hours")
 _PALETTES = ("tab10", "Dark2", "Set1", "tab20b", "tab20c")
 # branca names every element "<kind>_<32 random hex digits>".
@@ -172,13 +179,12 @@ def recipients_map(
         The map, with a legend of its colours under it.
     """
     require_columns(recipients, _RECIPIENT_FIELDS, "recipients")
-    labels = recipients[colour_by].astype(str)
+    labels = recipients[colour_by].fillna("none").astype(str)
     colours = palette(labels)
-    points = _simplified(recipients.assign(colour=labels.map(colours)))
     page_map = _page_map([recipients, neighbourhoods])
     _add_boundaries(page_map, neighbourhoods)
     folium.GeoJson(
-        points[[*_RECIPIENT_FIELDS, "colour", "geometry"]],
+        _features(recipients.assign(colour=labels.map(colours)), [*_RECIPIENT_FIELDS, "colour"]),
         name="Recipients",
         marker=folium.CircleMarker(radius=5, weight=1, fill=True, fill_opacity=0.9),
         style_function=lambda feature: {
@@ -221,18 +227,16 @@ def rounds_map(
     page_map = _page_map([rounds, neighbourhoods])
     _add_boundaries(page_map, neighbourhoods)
     colours = palette(rounds["carer_id"].astype(str))
-    lines = _simplified(
-        rounds.assign(
-            colour=rounds["carer_id"].astype(str).map(colours),
-            travel_min=(rounds["travel_time_s"] / 60).round(1),
-            length_km=(rounds["length_m"] / 1000).round(2),
-        )
+    lines = rounds.assign(
+        colour=rounds["carer_id"].astype(str).map(colours),
+        travel_min=(rounds["travel_time_s"] / 60).round(1),
+        length_km=(rounds["length_m"] / 1000).round(2),
     )
     for model in sorted(lines["model"].unique()):
         layer = folium.FeatureGroup(name=f"{model.capitalize()} rounds").add_to(page_map)
         columns = ["model", "pool", "carer_id", "day", "period", "visits", "travel_min"]
         folium.GeoJson(
-            lines.loc[lines["model"] == model, [*columns, "length_km", "colour", "geometry"]],
+            _features(lines[lines["model"] == model], [*columns, "length_km", "colour"]),
             style_function=lambda feature: {
                 "color": feature["properties"]["colour"],
                 "weight": 4,
@@ -306,17 +310,13 @@ def _add_boundaries(page_map: _PageMap, neighbourhoods: gpd.GeoDataFrame) -> Non
     if neighbourhoods.empty:
         return
     require_columns(neighbourhoods, ("neighbourhood",), "neighbourhoods")
-    shapes = _simplified(neighbourhoods)
-    fields = [
-        column
-        for column in ("neighbourhood", "recipients", "weekly_hours", "area_km2")
-        if column in shapes.columns
-    ]
+    shapes = _wgs84(neighbourhoods)
+    fields = {c: alias for c, alias in _BOUNDARY_FIELDS.items() if c in shapes.columns}
     folium.GeoJson(
-        shapes[[*fields, "geometry"]],
+        _features(shapes, fields),
         name="Neighbourhoods",
         style_function=lambda feature: _BOUNDARY_STYLE,
-        tooltip=folium.GeoJsonTooltip(fields=fields),
+        tooltip=folium.GeoJsonTooltip(fields=list(fields), aliases=list(fields.values())),
     ).add_to(page_map)
     for label, point in zip(
         shapes["neighbourhood"], shapes.geometry.representative_point(), strict=True
@@ -338,10 +338,11 @@ def _wgs84(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     return frame if frame.crs is None else frame.to_crs("EPSG:4326")
 
 
-def _simplified(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Return `frame` in longitude and latitude with coordinates on a ~1 m grid."""
+def _features(frame: gpd.GeoDataFrame, columns: Iterable[str]) -> dict[str, Any]:
+    """Return `columns` of `frame` as GeoJSON in degrees on a ~1 m grid, without bounding boxes."""
     frame = _wgs84(frame)
-    return frame.set_geometry(shapely.set_precision(frame.geometry.values, COORDINATE_GRID_DEG))
+    grid = shapely.set_precision(frame.geometry.values, COORDINATE_GRID_DEG)
+    return gpd.GeoDataFrame(frame[list(columns)], geometry=grid).to_geo_dict(show_bbox=False)
 
 
 def _render(page_map: folium.Map, below: str, key: str) -> MapHtml:

@@ -81,3 +81,10 @@ def test_nothing_to_draw_is_refused() -> None:
     recipients, neighbourhoods = inputs.recipients(), inputs.neighbourhoods()
     with pytest.raises(InputError, match="nothing to draw"):
         recipients_map(recipients.iloc[:0], neighbourhoods.iloc[:0], "provider_id", "P", "p")
+
+
+def test_no_rounds_still_draws_the_neighbourhoods() -> None:
+    """Without rounds the map shows the boundaries and offers no model layer."""
+    drawn = rounds_map(inputs.rounds().iloc[:0], inputs.neighbourhoods(), "r")
+    assert "Framework rounds" not in drawn.script
+    assert '"neighbourhood": "N2"' in drawn.script
