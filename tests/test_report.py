@@ -113,6 +113,21 @@ def test_headline_gives_the_interval_over_seeds(
     assert "−5.0 to −3.0" in text
 
 
+def test_headline_says_when_travel_grows(summary, recipients, neighbourhoods, rounds, travel):
+    """Swapping the models makes the consortium travel 4 h more, 67% of the framework's 6 h."""
+    models = summary["models"]
+    swapped = dict(
+        summary,
+        days=5,
+        models={"framework": models["consortium"], "consortium": models["framework"]},
+    )
+    text = _text(report_html(swapped, recipients, neighbourhoods, rounds, travel))
+    assert (
+        "adds 4.0 hours of care workers' travel over the 5 days modelled (67% of framework travel)"
+        in text
+    )
+
+
 def test_metrics_table_shows_models_and_differences(page: str) -> None:
     """Travel time row: 10.0 and 6.0 hours, −4.0 hours, −40.0%; the share differs in points.
 
