@@ -55,7 +55,7 @@ def test_tuesday_leaves_out_carers_without_a_shift(small, everyone, rutland_netw
 def test_monday_solves_and_passes_the_checker(small, everyone, rutland_networks):
     """The Monday pool solves with a solution limit, every visit is served, the checker agrees."""
     problem = pool_problem(small, everyone, 0, locate(small, rutland_networks))
-    params = RoundsParams(time_limit_s=None, solution_limit=50)
+    params = RoundsParams(time_limit_s=None, solution_limit=100, metaheuristic="GREEDY_DESCENT")
     rounds = solve_rounds(problem, params)
     assert check_rounds(problem, rounds, params) == []
     assert rounds.unassigned == ()

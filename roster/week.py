@@ -1,0 +1,131 @@
+"""Solve every pool of a commissioning model for each day of a week, checking each answer."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+
+from roster.checker import check_rounds
+from roster.commissioning import Commissioning
+from roster.metrics import SolvedPool
+from roster.model import DAYS, Instance
+from roster.pools import Locations, pool_problem
+from roster.problem import RoundsProblem
+from roster.rounds import RoundsParams, solve_rounds
+from roster.rounds_output import Rounds
+
+logger = logging.getLogger(__name__)
+
+Progress = Callable[[int], None]
+
+
+@dataclasses.dataclass(frozen=True)
+class _Job:
+    """One pool-day to solve (picklable, for worker processes)."""
+
+    model: str
+    pool: str
+    day: int
+    problem: RoundsProblem
+    params: RoundsParams
+
+
+def _solve(job: _Job) -> tuple[Rounds, tuple[str, ...]]:
+    rounds = solve_rounds(job.problem, job.params)
+    return rounds, tuple(check_rounds(job.problem, rounds, job.params))
+
+
+def solve_week(
+    instance: Instance,
+    models: Sequence[Commissioning],
+    locations: Locations,
+    params: RoundsParams,
+    days: Sequence[int] = tuple(range(7)),
+    time_budget_s: float | None = None,
+    workers: int = 1,
+    progress: Progress | None = None,
+) -> list[SolvedPool]:
+    """Build and solve one rounds problem per model, pool and day.
+
+    Parameters
+    ----------
+    instance
+        Visits and carers.
+    models
+        Commissioning models (their pools).
+    locations
+        Snapped homes.
+    params
+        Solver settings. With ``time_budget_s`` each solve's time limit is that budget's share
+        in proportion to the visits it holds (times ``workers``, which solve side by side).
+    days
+        Days of the week to roster (0 = Monday).
+    time_budget_s
+        Total wall-clock time for all solves, or None to use ``params`` as they are.
+    workers
+        Processes solving in parallel (one OR-Tools search each).
+    progress
+        Called with the number of visits just solved, for a progress bar.
+
+    Returns
+    -------
+    list[SolvedPool]
+        One entry per model, pool and day with at least one visit, in that order.
+    """
+    jobs = []
+    for model in models:
+        for pool in model.pools:
+            for day in days:
+                problem = pool_problem(instance, pool, day, locations)
+                if problem.num_visits:
+                    jobs.append(_Job(model.name, pool.name, day, problem, params))
+    total_visits = sum(job.problem.num_visits for job in jobs)
+    if time_budget_s is not None and jobs:
+        jobs = [
+            dataclasses.replace(
+                job,
+                params=dataclasses.replace(
+                    params,
+                    time_limit_s=max(
+                        0.5, time_budget_s * workers * job.problem.num_visits / total_visits
+                    ),
+                ),
+            )
+            for job in jobs
+        ]
+    logger.info(
+        "solving %d pool-days (%d visits) on %d worker(s)", len(jobs), total_visits, workers
+    )
+    # Largest first, so the parallel workers finish together.
+    order = sorted(range(len(jobs)), key=lambda i: -jobs[i].problem.num_visits)
+    answers: dict[int, tuple[Rounds, tuple[str, ...]]] = {}
+    if workers > 1:
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            futures = {i: pool.submit(_solve, jobs[i]) for i in order}
+            for i in order:
+                answers[i] = futures[i].result()
+                _report(jobs[i], answers[i], progress)
+    else:
+        for i in order:
+            answers[i] = _solve(jobs[i])
+            _report(jobs[i], answers[i], progress)
+    return [
+        SolvedPool(job.model, job.pool, job.day, job.problem, *answers[i])
+        for i, job in enumerate(jobs)
+    ]
+
+
+def _report(job: _Job, answer: tuple[Rounds, tuple[str, ...]], progress: Progress | None) -> None:
+    rounds, violations = answer
+    if violations:
+        logger.error(
+            "%s %s: the checker found %d broken rule(s), e.g. %s",
+            job.pool,
+            DAYS[job.day],
+            len(violations),
+            violations[0],
+        )
+    if progress is not None:
+        progress(job.problem.num_visits)
