@@ -1,0 +1,567 @@
+"""Solve one day's pool of visits into carers' rounds with OR-Tools routing.
+
+How the objective is weighted (all terms in the same unit, one second of travel = 1):
+
+- travel time of every leg, in seconds (the arc cost);
+- ``unassigned_penalty`` for each carer-visit left out (a double-handed visit pays it twice);
+- ``gender_penalty`` each time a carer of the other gender serves a visit with a preference,
+  when the preference is soft;
+- ``lateness_cost_per_s`` for each second a start falls after its window, when lateness is
+  allowed (up to ``max_lateness_s``);
+- ``carer_fixed_cost`` for each working period used, to minimise carers used (a split-shift
+  carer used in both periods pays it twice).
+
+Waiting and service time cost nothing: service is fixed, and carers leave home as late as
+their first visit allows.
+"""
+
+from __future__ import annotations
+
+import logging
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+from ortools.constraint_solver import pywrapcp, routing_enums_pb2
+
+from roster.problem import ANY_GENDER, RoundsProblem
+from roster.rounds_output import (
+    NO_CAPACITY,
+    NO_GENDER,
+    NO_SKILLS,
+    UNREACHABLE,
+    Rounds,
+    Route,
+    Step,
+    Unassigned,
+)
+
+logger = logging.getLogger(__name__)
+
+_FIRST = routing_enums_pb2.FirstSolutionStrategy
+_META = routing_enums_pb2.LocalSearchMetaheuristic
+_STATUS = routing_enums_pb2.RoutingSearchStatus
+
+
+@dataclass(frozen=True)
+class RoundsParams:
+    """Solver settings and the rules that are configurable.
+
+    Parameters
+    ----------
+    time_limit_s
+        Wall-clock limit of the search, or None for no limit.
+    solution_limit
+        Stop after this many solutions (deterministic; use in tests), or None.
+    first_solution
+        OR-Tools first-solution strategy name. Cost-aware insertion is the default because
+        ``PATH_CHEAPEST_ARC`` often finds no feasible start on tight windows.
+    metaheuristic
+        OR-Tools local search metaheuristic name.
+    unassigned_penalty
+        Cost of leaving one carer-visit out, or None to make every visit mandatory.
+    gender_hard
+        Whether a gender preference is a hard rule; otherwise ``gender_penalty`` applies.
+    gender_penalty
+        Cost of serving a visit with a carer of the non-preferred gender, when soft.
+    allow_lateness
+        Whether a visit may start after its window closes, at ``lateness_cost_per_s``.
+    lateness_cost_per_s
+        Cost per second of lateness.
+    max_lateness_s
+        Largest lateness allowed, or None for unbounded.
+    carer_fixed_cost
+        Cost of each working period used (0: carers used are not minimised).
+    double_handed_tolerance_s
+        How far apart (either way) the two carers of a double-handed visit may start.
+    break_after_s
+        Longest stretch of work without a break (UK Working Time Regulations: a 20-minute
+        break when working more than 6 h), or None for no break rule.
+    break_duration_s
+        Length of that break.
+    log_search
+        Let OR-Tools log its search.
+    """
+
+    time_limit_s: float | None = 30.0
+    solution_limit: int | None = None
+    first_solution: str = "LOCAL_CHEAPEST_COST_INSERTION"
+    metaheuristic: str = "GUIDED_LOCAL_SEARCH"
+    unassigned_penalty: int | None = 1_000_000
+    gender_hard: bool = True
+    gender_penalty: int = 3_600
+    allow_lateness: bool = False
+    lateness_cost_per_s: int = 10
+    max_lateness_s: int | None = 1_800
+    carer_fixed_cost: int = 0
+    double_handed_tolerance_s: int = 0
+    break_after_s: int | None = 6 * 3600
+    break_duration_s: int = 20 * 60
+    log_search: bool = False
+
+    def __post_init__(self) -> None:
+        if self.first_solution not in _FIRST.Value.keys():
+            raise ValueError(f"Unknown first-solution strategy {self.first_solution!r}.")
+        if self.metaheuristic not in _META.Value.keys():
+            raise ValueError(f"Unknown local search metaheuristic {self.metaheuristic!r}.")
+        stops = self.metaheuristic in ("GREEDY_DESCENT", "AUTOMATIC")
+        if not stops and self.time_limit_s is None and self.solution_limit is None:
+            raise ValueError("A metaheuristic needs a time limit or a solution limit to stop.")
+        for name in ("gender_penalty", "lateness_cost_per_s", "carer_fixed_cost"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} cannot be negative.")
+        if self.double_handed_tolerance_s < 0 or self.break_duration_s < 0:
+            raise ValueError("Tolerances and break durations cannot be negative.")
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> RoundsParams:
+        """Build from a dict; missing keys take their defaults, unknown keys are an error."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ValueError(f"Unknown rounds parameters: {', '.join(unknown)}.")
+        return cls(**values)
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> RoundsParams:
+        """Read the ``[rounds]`` table of a TOML file (or the whole file if it has none)."""
+        with open(path, "rb") as file:
+            data = tomllib.load(file)
+        return cls.from_dict(data.get("rounds", data))
+
+
+@dataclass(frozen=True)
+class _Tasks:
+    """What each carer-visit (a routing node) is: its visit, half, place and service time."""
+
+    visit: np.ndarray
+    half: np.ndarray
+    location: np.ndarray
+    duration_s: np.ndarray
+    allowed: tuple[tuple[int, ...], ...]
+
+
+def solve_rounds(
+    problem: RoundsProblem, params: RoundsParams, initial_routes: list[list[int]] | None = None
+) -> Rounds:
+    """Build every carer period's round for one day's pool.
+
+    Parameters
+    ----------
+    problem
+        The pool.
+    params
+        Solver settings and configurable rules.
+    initial_routes
+        Optional start: per period, the visits in order as indices into the problem (a
+        double-handed visit's first listing is its first carer). Used by hybrid searches.
+
+    Returns
+    -------
+    Rounds
+        Rounds for the periods used, and every visit not served with its reason.
+    """
+    reasons, allowed = screen_visits(problem, params)
+    tasks = _tasks(problem, allowed, reasons)
+    routed = [v for v in range(problem.num_visits) if v not in reasons]
+    if len(tasks.visit) == 0 or problem.num_periods == 0:
+        unassigned = {v: reasons.get(v, NO_CAPACITY) for v in range(problem.num_visits)}
+        return Rounds((), _unassigned(problem, unassigned), "NOT_SOLVED", 0)
+    model = _Model(problem, params, tasks)
+    solution = model.solve(params, initial_routes)
+    status = _STATUS.Value.Name(model.routing.status())
+    logger.info("Rounds search ended with %s.", status)
+    if solution is None:
+        for v in routed:
+            reasons[v] = NO_CAPACITY
+        return Rounds((), _unassigned(problem, reasons), status, 0)
+    routes = model.read_routes(solution)
+    served = {step.visit_id for route in routes for step in route.steps}
+    for v in routed:
+        if problem.visit_id[v] not in served:
+            reasons[v] = NO_CAPACITY
+    return Rounds(routes, _unassigned(problem, reasons), status, solution.ObjectiveValue())
+
+
+def screen_visits(
+    problem: RoundsProblem, params: RoundsParams
+) -> tuple[dict[int, str], dict[tuple[int, int], tuple[int, ...]]]:
+    """Find visits no carer can serve, and the periods that could serve each visit half.
+
+    Returns
+    -------
+    reasons
+        Visit index to the reason it cannot be served, for visits ruled out before solving.
+    allowed
+        ``(visit, half)`` to the periods whose carer has the skills (and gender, if hard) and
+        can reach the visit within its window and get home by the end of the period.
+    """
+    p = problem
+    reasons: dict[int, str] = {}
+    allowed: dict[tuple[int, int], tuple[int, ...]] = {}
+    late_s = _late_bound(params)
+    home, mode = p.carer_home[p.period_carer], p.carer_mode[p.period_carer]
+    for v in range(p.num_visits):
+        loc = p.visit_location[v]
+        halves = range(p.carers_required[v])
+        skills = [p.visit_skills[v], p.second_skills[v]]
+        durations = [p.duration_s[v], p.second_duration_s[v]]
+        capable = [np.all(p.carer_skills >= skills[h], axis=1) for h in halves]
+        if not _two_carers(capable):
+            reasons[v] = NO_SKILLS
+            continue
+        if params.gender_hard and p.gender_preference[v] != ANY_GENDER:
+            capable = [c & (p.carer_gender == p.gender_preference[v]) for c in capable]
+            if not _two_carers(capable):
+                reasons[v] = NO_GENDER
+                continue
+        there = p.travel_time_s[mode, home, loc]
+        back = p.travel_time_s[mode, loc, home]
+        start = np.maximum(p.period_start_s + there, p.earliest_start_s[v])
+        on_time = start <= p.latest_start_s[v] + late_s
+        reachable = []
+        for h in halves:
+            fits = on_time & (start + durations[h] + back <= p.period_end_s)
+            fits &= there + durations[h] + back <= p.max_working_s[p.period_carer]
+            reachable.append(fits & capable[h][p.period_carer])
+        by_carer = [np.isin(np.arange(p.num_carers), p.period_carer[r]) for r in reachable]
+        if not _two_carers(by_carer):
+            reasons[v] = UNREACHABLE
+            continue
+        for h in halves:
+            allowed[v, h] = tuple(int(i) for i in np.flatnonzero(reachable[h]))
+    return reasons, allowed
+
+
+def _two_carers(capable: list[np.ndarray]) -> bool:
+    """Whether every half has a capable carer, and two halves have two different ones."""
+    if not all(c.any() for c in capable):
+        return False
+    if len(capable) == 1:
+        return True
+    first, second = (np.flatnonzero(c) for c in capable)
+    return len(first) > 1 or len(second) > 1 or first[0] != second[0]
+
+
+def _late_bound(params: RoundsParams) -> int | float:
+    if not params.allow_lateness:
+        return 0
+    return np.inf if params.max_lateness_s is None else params.max_lateness_s
+
+
+def _tasks(
+    problem: RoundsProblem,
+    allowed: dict[tuple[int, int], tuple[int, ...]],
+    reasons: dict[int, str],
+) -> _Tasks:
+    keys = [(v, h) for v in range(problem.num_visits) if v not in reasons for h in (0, 1)]
+    keys = [k for k in keys if k in allowed]
+    visit = np.array([v for v, _ in keys], dtype=np.int64)
+    half = np.array([h for _, h in keys], dtype=np.int64)
+    duration = np.where(half == 0, problem.duration_s[visit], problem.second_duration_s[visit])
+    return _Tasks(
+        visit=visit,
+        half=half,
+        location=problem.visit_location[visit],
+        duration_s=duration.astype(np.int64),
+        allowed=tuple(allowed[k] for k in keys),
+    )
+
+
+def _unassigned(problem: RoundsProblem, reasons: dict[int, str]) -> tuple[Unassigned, ...]:
+    return tuple(Unassigned(problem.visit_id[v], reasons[v]) for v in sorted(reasons))
+
+
+class _Model:
+    """The OR-Tools routing model of one pool: nodes are carer-visits, vehicles are periods."""
+
+    def __init__(self, problem: RoundsProblem, params: RoundsParams, tasks: _Tasks) -> None:
+        p = problem
+        self.problem, self.params, self.tasks = p, params, tasks
+        n_tasks, n_periods = len(tasks.visit), p.num_periods
+        homes = list(range(n_tasks, n_tasks + n_periods))
+        self.manager = pywrapcp.RoutingIndexManager(n_tasks + n_periods, n_periods, homes, homes)
+        self.routing = pywrapcp.RoutingModel(self.manager)
+        self.node_location = np.concatenate([tasks.location, p.carer_home[p.period_carer]])
+        self.node_service_s = np.concatenate([tasks.duration_s, np.zeros(n_periods, np.int64)])
+        self.period_mode = p.carer_mode[p.period_carer]
+        self._arc_costs()
+        self._time_dimension()
+        self._visit_rules()
+        self._carer_rules()
+        if p.visit_demand is not None:
+            self._capacity()
+
+    def _travel(self, mode: int) -> np.ndarray:
+        loc = self.node_location
+        return self.problem.travel_time_s[mode][np.ix_(loc, loc)]
+
+    def _arc_costs(self) -> None:
+        """Travel time, plus the soft gender penalty on arcs into a visit with a preference."""
+        p, params, routing = self.problem, self.params, self.routing
+        preference = np.concatenate(
+            [p.gender_preference[self.tasks.visit], np.full(p.num_periods, ANY_GENDER)]
+        )
+        soft = not params.gender_hard and params.gender_penalty > 0
+        registered: dict[tuple[int, int], int] = {}
+        for v in range(p.num_periods):
+            gender = int(p.carer_gender[p.period_carer[v]]) if soft else ANY_GENDER
+            key = (int(self.period_mode[v]), gender)
+            if key not in registered:
+                cost = self._travel(key[0])
+                if soft:
+                    miss = (preference != ANY_GENDER) & (preference != gender)
+                    cost = cost + params.gender_penalty * miss[None, :]
+                registered[key] = routing.RegisterTransitMatrix(cost.tolist())
+            routing.SetArcCostEvaluatorOfVehicle(registered[key], v)
+        if params.carer_fixed_cost:
+            routing.SetFixedCostOfAllVehicles(params.carer_fixed_cost)
+
+    def _time_dimension(self) -> None:
+        p, params, routing, tasks = self.problem, self.params, self.routing, self.tasks
+        evaluators = {
+            m: routing.RegisterTransitMatrix(
+                (self._travel(m) + self.node_service_s[:, None]).tolist()
+            )
+            for m in np.unique(self.period_mode)
+        }
+        late_s = _late_bound(params)
+        horizon = int(max(p.period_end_s.max(), p.latest_start_s.max()) + 1)
+        routing.AddDimensionWithVehicleTransits(
+            [evaluators[m] for m in self.period_mode], horizon, horizon, False, "time"
+        )
+        self.time = time = routing.GetDimensionOrDie("time")
+        for node, v in enumerate(tasks.visit):
+            index = self.manager.NodeToIndex(node)
+            latest = p.latest_start_s[v] + min(late_s, horizon)
+            time.CumulVar(index).SetRange(int(p.earliest_start_s[v]), int(min(latest, horizon)))
+            if params.allow_lateness and params.lateness_cost_per_s:
+                time.SetCumulVarSoftUpperBound(
+                    index, int(p.latest_start_s[v]), params.lateness_cost_per_s
+                )
+        # Start every visit as early as its round allows; then leave home as late as the first
+        # visit allows, and come back as early as possible (finalizer order matters).
+        for node in range(len(tasks.visit)):
+            routing.AddVariableMinimizedByFinalizer(time.CumulVar(self.manager.NodeToIndex(node)))
+        for v in range(p.num_periods):
+            for index in (routing.Start(v), routing.End(v)):
+                time.CumulVar(index).SetRange(int(p.period_start_s[v]), int(p.period_end_s[v]))
+            routing.AddVariableMaximizedByFinalizer(time.CumulVar(routing.Start(v)))
+            routing.AddVariableMinimizedByFinalizer(time.CumulVar(routing.End(v)))
+
+    def _visit_rules(self) -> None:
+        """Restrict each visit to its periods, make it optional, synchronise double-handed pairs."""
+        p, params, routing, tasks = self.problem, self.params, self.routing, self.tasks
+        solver = routing.solver()
+        index = [self.manager.NodeToIndex(n) for n in range(len(tasks.visit))]
+        for node, periods in enumerate(tasks.allowed):
+            routing.VehicleVar(index[node]).SetValues([*periods, -1])
+        carer_of = [int(c) for c in p.period_carer]
+        pairs: dict[int, list[int]] = {}
+        for node, v in enumerate(tasks.visit):
+            pairs.setdefault(int(v), []).append(index[node])
+        doubles = [(v, nodes) for v, nodes in pairs.items() if len(nodes) == 2]
+        for nodes in pairs.values():
+            if params.unassigned_penalty is not None:
+                routing.AddDisjunction(nodes, params.unassigned_penalty, len(nodes))
+        # One visit type per half: the route filters then keep both halves off one period.
+        policy = routing.TYPE_SIMULTANEOUSLY_ADDED_AND_REMOVED
+        for k, (_, (first, second)) in enumerate(doubles):
+            routing.SetVisitType(first, 2 * k, policy)
+            routing.SetVisitType(second, 2 * k + 1, policy)
+        for k in range(len(doubles)):
+            routing.AddHardTypeIncompatibility(2 * k, 2 * k + 1)
+        for v, (first, second) in doubles:
+            tolerance = params.double_handed_tolerance_s
+            lo = int(p.start_gap_min_s[v]) - tolerance
+            hi = int(p.start_gap_max_s[v]) + tolerance
+            # Both directions, so that insertion and local search see the synchronisation.
+            self.time.AddNodePrecedence(first, second, lo)
+            self.time.AddNodePrecedence(second, first, -hi)
+            solver.Add(routing.ActiveVar(first) == routing.ActiveVar(second))
+            # Two different carers, not merely two different periods; -1/-2 when inactive.
+            carer_a = solver.Element([-1, *carer_of], (routing.VehicleVar(first) + 1).Var())
+            carer_b = solver.Element([-2, *carer_of], (routing.VehicleVar(second) + 1).Var())
+            solver.Add(carer_a != carer_b)
+
+    def _carer_rules(self) -> None:
+        """Maximum working time (per carer, over periods) and rest breaks."""
+        p, params, routing, time = self.problem, self.params, self.routing, self.time
+        solver = routing.solver()
+        for c in range(p.num_carers):
+            periods = np.flatnonzero(p.period_carer == c)
+            spans = []
+            for v in periods:
+                v = int(v)
+                time.SetSpanUpperBoundForVehicle(int(p.max_working_s[c]), v)
+                spans.append(time.CumulVar(routing.End(v)) - time.CumulVar(routing.Start(v)))
+            if len(spans) > 1:
+                solver.Add(solver.Sum(spans) <= int(p.max_working_s[c]))
+        self.breaks: dict[int, list] = {}
+        if params.break_after_s is None:
+            return
+        service = [
+            int(self.node_service_s[self.manager.IndexToNode(i)]) for i in range(routing.Size())
+        ]
+        duration = params.break_duration_s
+        for v in range(p.num_periods):
+            length = int(p.period_end_s[v] - p.period_start_s[v])
+            count = (length - 1) // params.break_after_s
+            if count <= 0:
+                continue
+            start, end = int(p.period_start_s[v]), int(p.period_end_s[v])
+            intervals = [
+                solver.FixedDurationIntervalVar(start, end - duration, duration, False, f"b{v}.{k}")
+                for k in range(count)
+            ]
+            for a, b in zip(intervals, intervals[1:], strict=False):
+                solver.Add(a.EndExpr() <= b.StartExpr())
+            time.SetBreakIntervalsOfVehicle(intervals, v, service)
+            time.SetBreakDistanceDurationOfVehicle(params.break_after_s, duration, v)
+            self.breaks[v] = intervals
+
+    def _capacity(self) -> None:
+        p, routing = self.problem, self.routing
+        demand = np.concatenate([p.visit_demand[self.tasks.visit], np.zeros(p.num_periods)])
+        callback = routing.RegisterUnaryTransitVector([int(d) for d in demand])
+        capacity = [int(p.carer_capacity[c]) for c in p.period_carer]
+        routing.AddDimensionWithVehicleCapacity(callback, 0, capacity, True, "load")
+
+    def search_parameters(self, params: RoundsParams) -> Any:
+        search = pywrapcp.DefaultRoutingSearchParameters()
+        search.first_solution_strategy = _FIRST.Value.Value(params.first_solution)
+        search.local_search_metaheuristic = _META.Value.Value(params.metaheuristic)
+        if params.time_limit_s is not None:
+            search.time_limit.FromMilliseconds(int(params.time_limit_s * 1000))
+        if params.solution_limit is not None:
+            search.solution_limit = params.solution_limit
+        search.log_search = params.log_search
+        return search
+
+    def solve(self, params: RoundsParams, initial_routes: list[list[int]] | None) -> Any:
+        search = self.search_parameters(params)
+        if initial_routes is None:
+            return self.routing.SolveWithParameters(search)
+        self.routing.CloseModelWithParameters(search)
+        start = self.routing.ReadAssignmentFromRoutes(self.index_routes(initial_routes), True)
+        if start is None:
+            logger.warning("The initial routes are infeasible; solving from scratch.")
+            return self.routing.SolveWithParameters(search)
+        return self.routing.SolveFromAssignmentWithParameters(start, search)
+
+    def index_routes(self, visit_routes: list[list[int]]) -> list[list[int]]:
+        """Translate routes of visit indices into routes of routing indices."""
+        node_of: dict[tuple[int, int], int] = {
+            (int(v), int(h)): n
+            for n, (v, h) in enumerate(zip(self.tasks.visit, self.tasks.half, strict=True))
+        }
+        seen: set[int] = set()
+        routes = []
+        for route in visit_routes:
+            nodes = []
+            for v in route:
+                half = 1 if v in seen else 0
+                seen.add(v)
+                if (v, half) in node_of:
+                    nodes.append(self.manager.NodeToIndex(node_of[v, half]))
+            routes.append(nodes)
+        return routes
+
+    def read_routes(self, solution: Any) -> tuple[Route, ...]:
+        """Turn an OR-Tools assignment into :class:`Route` objects, recomputing each leg."""
+        p, routing, manager = self.problem, self.routing, self.manager
+        routes = []
+        for v in range(p.num_periods):
+            index = routing.Start(v)
+            leave = solution.Value(self.time.CumulVar(index))
+            order = []
+            index = solution.Value(routing.NextVar(index))
+            while not routing.IsEnd(index):
+                node = manager.IndexToNode(index)
+                order.append((node, solution.Value(self.time.CumulVar(index))))
+                index = solution.Value(routing.NextVar(index))
+            if not order:
+                continue
+            back = solution.Value(self.time.CumulVar(index))
+            breaks = [
+                (solution.StartValue(b), solution.EndValue(b))
+                for b in self.breaks.get(v, ())
+                if solution.PerformedValue(b)
+            ]
+            leave, back = self._tighten(v, leave, back, order, breaks)
+            kept = tuple((a, b) for a, b in breaks if leave <= a and b <= back)
+            routes.append(self._route(v, leave, back, order, kept))
+        return tuple(routes)
+
+    def _tighten(
+        self,
+        period: int,
+        leave: int,
+        back: int,
+        order: list[tuple[int, int]],
+        breaks: list[tuple[int, int]],
+    ) -> tuple[int, int]:
+        """Leave home as late as the first visit allows and return as early as possible.
+
+        Synchronised visits make OR-Tools set times with a global optimiser that ignores the
+        finalizer, so the working period is tightened here, keeping breaks already placed
+        between home and the first (or after the last) visit inside it.
+        """
+        travel = self.problem.travel_time_s[self.period_mode[period]]
+        home = self.node_location[len(self.tasks.visit) + period]
+        (first, first_start), (last, last_start) = order[0], order[-1]
+        last_end = last_start + int(self.tasks.duration_s[last])
+        before = [(a, b) for a, b in breaks if leave <= a and b <= first_start]
+        after = [(a, b) for a, b in breaks if last_end <= a and b <= back]
+        latest = first_start - int(travel[home, self.tasks.location[first]])
+        latest -= sum(b - a for a, b in before)
+        earliest = last_end + int(travel[self.tasks.location[last], home])
+        earliest += sum(b - a for a, b in after)
+        latest = min([latest, *(a for a, _ in before)])
+        earliest = max([earliest, *(b for _, b in after)])
+        return max(leave, latest), min(back, earliest)
+
+    def _route(
+        self,
+        period: int,
+        leave: int,
+        back: int,
+        order: list[tuple[int, int]],
+        breaks: tuple[tuple[int, int], ...],
+    ) -> Route:
+        p, tasks = self.problem, self.tasks
+        carer = int(p.period_carer[period])
+        mode, home = int(p.carer_mode[carer]), int(p.carer_home[carer])
+        steps = []
+        place, free = home, leave
+        for node, start in order:
+            loc = int(tasks.location[node])
+            travel = int(p.travel_time_s[mode, place, loc])
+            rest = sum(b - a for a, b in breaks if free <= a and b <= start)
+            end = start + int(tasks.duration_s[node])
+            steps.append(
+                Step(
+                    visit_id=p.visit_id[tasks.visit[node]],
+                    half=int(tasks.half[node]),
+                    location=loc,
+                    arrival_s=free + travel,
+                    start_s=start,
+                    end_s=end,
+                    waiting_s=start - free - travel - rest,
+                    travel_time_s=travel,
+                    length_m=int(p.length_m[mode, place, loc]),
+                )
+            )
+            place, free = loc, end
+        return Route(
+            carer_id=p.carer_id[carer],
+            period=period,
+            leave_s=leave,
+            return_s=back,
+            steps=tuple(steps),
+            home_travel_time_s=int(p.travel_time_s[mode, place, home]),
+            home_length_m=int(p.length_m[mode, place, home]),
+            breaks=breaks,
+        )

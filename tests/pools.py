@@ -1,0 +1,72 @@
+"""Tiny hand-checkable pools for the rounds solver and checker tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from roster.problem import RoundsProblem
+from roster.rounds import RoundsParams
+
+HOUR = 3600
+#: Locations 0..5 sit on a straight road, 10 minutes' drive (30 walking) apart.
+STEP_S = 600
+
+
+def line_matrices(count: int = 6) -> tuple[np.ndarray, np.ndarray]:
+    """Drive and walk travel times and lengths between points on a line."""
+    position = np.arange(count)
+    hops = np.abs(position[:, None] - position[None, :])
+    travel = np.stack([hops * STEP_S, hops * STEP_S * 3])
+    length = np.stack([hops * 5_000, hops * 2_500])
+    return travel, length
+
+
+def line_pool(visits: list[dict[str, Any]], carers: list[dict[str, Any]], **extra) -> RoundsProblem:
+    """Build a pool on the line from short per-visit and per-carer dicts.
+
+    A visit dict has ``id``, ``at`` (location) and optionally ``window`` (hours),
+    ``minutes``, ``carers``, ``skills`` (list of skill indices), ``gender``. A carer dict has
+    ``id`` and optionally ``home``, ``mode``, ``skills``, ``gender``, ``periods`` (hours) and
+    ``max_hours``. Two skill columns exist.
+    """
+    travel, length = line_matrices()
+    skills = 2
+
+    def mask(indices: list[int]) -> list[bool]:
+        return [k in indices for k in range(skills)]
+
+    periods = [(c, p) for c, carer in enumerate(carers) for p in carer.get("periods", [(7, 13)])]
+    return RoundsProblem(
+        travel_time_s=travel,
+        length_m=length,
+        visit_id=[v["id"] for v in visits],
+        visit_location=[v["at"] for v in visits],
+        earliest_start_s=[int(v.get("window", (8, 11))[0] * HOUR) for v in visits],
+        latest_start_s=[int(v.get("window", (8, 11))[1] * HOUR) for v in visits],
+        duration_s=[v.get("minutes", 30) * 60 for v in visits],
+        carers_required=[v.get("carers", 1) for v in visits],
+        visit_skills=np.array([mask(v.get("skills", [])) for v in visits]).reshape(-1, skills),
+        gender_preference=[v.get("gender", -1) for v in visits],
+        carer_id=[c["id"] for c in carers],
+        carer_home=[c.get("home", 0) for c in carers],
+        carer_mode=[c.get("mode", 0) for c in carers],
+        carer_skills=[mask(c.get("skills", [0, 1])) for c in carers],
+        carer_gender=[c.get("gender", 0) for c in carers],
+        max_working_s=[int(c.get("max_hours", 10) * HOUR) for c in carers],
+        period_carer=[c for c, _ in periods],
+        period_start_s=[int(p[0] * HOUR) for _, p in periods],
+        period_end_s=[int(p[1] * HOUR) for _, p in periods],
+        **extra,
+    )
+
+
+def exact_params(**changes) -> RoundsParams:
+    """Deterministic settings for tests: no time limit; greedy descent stops at a local optimum.
+
+    Guided local search on a pool this small can run out of new solutions before any solution
+    limit is reached and then never stops, so only larger pools use it in tests.
+    """
+    settings = {"time_limit_s": None, "solution_limit": 1000, "metaheuristic": "GREEDY_DESCENT"}
+    return RoundsParams(**(settings | changes))
