@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from pools import HOUR, exact_params, line_pool
+from tiny_pools import HOUR, exact_params, line_pool
 
 from roster.checker import check_rounds
 from roster.rounds import solve_rounds

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import numpy as np
 import pytest
-from pools import line_pool
+from tiny_pools import line_pool
 
 from roster.errors import InputError
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from pools import HOUR, exact_params, line_pool
+from tiny_pools import HOUR, exact_params, line_pool
 
 from roster.checker import check_rounds
 from roster.rounds import RoundsParams, solve_rounds

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from pools import exact_params, line_pool
+from tiny_pools import exact_params, line_pool
 
 from roster.rounds import solve_rounds
 from roster.rounds_output import Unassigned, clock
