@@ -11,7 +11,7 @@ from roster.checker import check_rounds
 from roster.commissioning import Commissioning
 from roster.metrics import SolvedPool
 from roster.model import DAYS, Instance
-from roster.pools import Locations, pool_problem
+from roster.pools import Locations, pool_problems
 from roster.problem import RoundsProblem
 from roster.rounds import RoundsParams, solve_rounds
 from roster.rounds_output import Rounds
@@ -47,7 +47,7 @@ def solve_week(
     workers: int = 1,
     progress: Progress | None = None,
 ) -> list[SolvedPool]:
-    """Build and solve one rounds problem per model, pool and day.
+    """Build and solve the rounds problems of every model, pool and day (one per session).
 
     Parameters
     ----------
@@ -72,14 +72,13 @@ def solve_week(
     Returns
     -------
     list[SolvedPool]
-        One entry per model, pool and day with at least one visit, in that order.
+        One entry per model, pool, day and session with at least one visit, in that order.
     """
     jobs = []
     for model in models:
         for pool in model.pools:
             for day in days:
-                problem = pool_problem(instance, pool, day, locations)
-                if problem.num_visits:
+                for problem in pool_problems(instance, pool, day, locations):
                     jobs.append(_Job(model.name, pool.name, day, problem, params))
     total_visits = sum(job.problem.num_visits for job in jobs)
     if time_budget_s is not None and jobs:

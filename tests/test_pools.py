@@ -7,7 +7,7 @@ from helpers import INSTANCE_SMALL
 
 from roster.checker import check_rounds
 from roster.io import read_instance
-from roster.pools import Pool, locate, pool_problem
+from roster.pools import Pool, locate, pool_problems
 from roster.problem import FEMALE
 from roster.rounds import RoundsParams, solve_rounds
 
@@ -24,46 +24,52 @@ def everyone(small):
     return Pool("all", tuple(r.id for r in small.recipients), tuple(c.id for c in small.carers))
 
 
-def test_monday_problem_matches_the_instance(small, everyone, rutland_networks):
-    """Monday has visits v1-v5 and four working periods (c3 works a split shift)."""
-    locations = locate(small, rutland_networks)
-    problem = pool_problem(small, everyone, 0, locations)
-    assert problem.visit_id == ("v1", "v2", "v3", "v4", "v5")
-    assert problem.carer_id == ("c1", "c2", "c3")
-    assert problem.period_carer.tolist() == [0, 1, 2, 2]
-    assert problem.period_start_s.tolist() == [7 * 3600, 7 * 3600, 7 * 3600, 16 * 3600]
-    assert problem.carers_required.tolist() == [1, 1, 2, 1, 1]
-    assert problem.gender_preference[4] == FEMALE
+def test_monday_splits_into_morning_and_evening(small, everyone, rutland_networks):
+    """Monday's morning periods serve v1, v2, v3, v5; c3's evening period serves v4 alone."""
+    morning, evening = pool_problems(small, everyone, 0, locate(small, rutland_networks))
+    assert morning.visit_id == ("v1", "v2", "v3", "v5")
+    assert morning.carer_id == ("c1", "c2", "c3")
+    assert morning.period_start_s.tolist() == [7 * 3600] * 3
+    assert morning.carers_required.tolist() == [1, 1, 2, 1]
+    assert morning.gender_preference[3] == FEMALE
     # one skill column, 'medication': v2 needs it and c1 has it
-    assert problem.visit_skills[:, 0].tolist() == [False, True, False, False, False]
-    assert problem.carer_skills[:, 0].tolist() == [True, False, False]
+    assert morning.visit_skills[:, 0].tolist() == [False, True, False, False]
+    assert morning.carer_skills[:, 0].tolist() == [True, False, False]
     # three recipients then three carer homes; the walker (c2) walks
-    assert problem.travel_time_s.shape == (2, 6, 6)
-    assert problem.carer_mode.tolist() == [0, 1, 0]
+    assert morning.travel_time_s.shape == (2, 6, 6)
+    assert morning.carer_mode.tolist() == [0, 1, 0]
     # walking the same trip takes longer than driving it
-    assert (problem.travel_time_s[1] >= problem.travel_time_s[0]).all()
+    assert (morning.travel_time_s[1] >= morning.travel_time_s[0]).all()
+    assert evening.visit_id == ("v4",) and evening.carer_id == ("c3",)
+    # c3 is on shift 3 h + 6 h; the 10 h daily cap is shared 3:6 but never exceeds a period
+    assert morning.max_working_s.tolist() == [7 * 3600, 3 * 3600, 3 * 3600]
+    assert evening.max_working_s.tolist() == [6 * 3600]
 
 
-def test_tuesday_leaves_out_carers_without_a_shift(small, everyone, rutland_networks):
-    """On Tuesday only c1 and c3 work and only v6 is due."""
-    problem = pool_problem(small, everyone, 1, locate(small, rutland_networks))
+def test_tuesday_has_only_the_evening(small, everyone, rutland_networks):
+    """On Tuesday only v6 (19:00-21:00) is due, so only the evening session is built."""
+    (problem,) = pool_problems(small, everyone, 1, locate(small, rutland_networks))
     assert problem.visit_id == ("v6",)
-    assert problem.carer_id == ("c1", "c3")
-    assert problem.max_working_s.tolist() == [7 * 3600, 6 * 3600]
+    assert problem.carer_id == ("c3",)
+
+
+def test_daily_cap_shared_between_sessions(small, everyone, rutland_networks):
+    """A 5 h daily cap is shared 3:6 between c3's sessions (1 h 40 min and 3 h 20 min)."""
+    morning, evening = pool_problems(
+        small, everyone, 0, locate(small, rutland_networks), max_daily_working_s=5 * 3600
+    )
+    assert morning.max_working_s[2] == 5 * 3600 * 3 // 9
+    assert evening.max_working_s[0] == 5 * 3600 * 6 // 9
 
 
 def test_monday_solves_and_passes_the_checker(small, everyone, rutland_networks):
     """The Monday pool solves with a solution limit, every visit is served, the checker agrees."""
-    problem = pool_problem(small, everyone, 0, locate(small, rutland_networks))
     params = RoundsParams(time_limit_s=None, solution_limit=100, metaheuristic="GREEDY_DESCENT")
-    rounds = solve_rounds(problem, params)
-    assert check_rounds(problem, rounds, params) == []
-    assert rounds.unassigned == ()
-    served = [step.visit_id for route in rounds.routes for step in route.steps]
+    served = []
+    for problem in pool_problems(small, everyone, 0, locate(small, rutland_networks)):
+        rounds = solve_rounds(problem, params)
+        assert check_rounds(problem, rounds, params) == []
+        assert rounds.unassigned == ()
+        assert rounds.travel_time_s > 0
+        served += [step.visit_id for route in rounds.routes for step in route.steps]
     assert sorted(served) == ["v1", "v2", "v3", "v3", "v4", "v5"]
-    # v5 wants a female carer: c1 or c3
-    assert {r.carer_id for r in rounds.routes if any(s.visit_id == "v5" for s in r.steps)} <= {
-        "c1",
-        "c3",
-    }
-    assert rounds.travel_time_s > 0
