@@ -4,9 +4,11 @@ The method, repeated from ``n_starts`` different seeds:
 
 1. Spread k seed units with k-means++ sampling on symmetric travel time, weighted by
    recipients.
-2. Grow all regions at once through the adjacency graph: the lightest region takes its
-   nearest (by travel time from its seed) unassigned neighbour, and stops at the upper
-   size bound. Units no region could take go to the nearest adjacent region.
+2. Assign: a min-cost flow sends every recipient to a region, least total cost, each region
+   taking between the lower and upper size bound. The cost is the travel time to the seed
+   in the first round, and the mean travel time to the region's members afterwards (the
+   kernel k-means assignment step, with capacities). Pieces cut off from their seed's piece
+   then join the region they touch most, which makes every region contiguous.
 3. Repair balance: move boundary units that reduce the total size violation, cheapest first;
    when no single move helps, shift one unit at a time along the shortest chain of regions
    from an oversized region to one with room (or from one with surplus to an undersized one).
@@ -24,13 +26,14 @@ Every move keeps regions contiguous, so the result is contiguous by construction
 
 from __future__ import annotations
 
-import heapq
 import logging
 from collections import deque
 from dataclasses import dataclass
 
 import numpy as np
+from ortools.graph.python import min_cost_flow
 from scipy import sparse
+from scipy.sparse.csgraph import connected_components
 
 from neighbourhoods.adjacency import count_components
 
@@ -134,7 +137,10 @@ def partition(
     Partition
         The labels, totals, bounds and objective of the best start.
     """
-    distance, neighbours, weights = _validated(travel_time_s, adjacency, weights)
+    distance, graph, weights = _validated(travel_time_s, adjacency, weights)
+    neighbours = [
+        graph.indices[graph.indptr[i] : graph.indptr[i + 1]].tolist() for i in range(len(weights))
+    ]
     if target <= 0 or not 0 <= tolerance < 1 or min(n_starts, max_rounds) < 1:
         raise ValueError(
             "target must be positive, tolerance in [0, 1), n_starts and max_rounds at least 1."
@@ -151,15 +157,18 @@ def partition(
     best: _State | None = None
     for start in range(n_starts):
         seeds = _spread_seeds(distance, recipients, k, rng)
+        travel = distance[:, seeds]
         current: _State | None = None
         for _ in range(max_rounds):
             state = _State(distance, neighbours, weights, k, lower, upper)
-            state.assign(_grow(distance, neighbours, weights, seeds, upper))
+            state.assign(_assign(travel, graph, recipients, seeds, lower[0], upper[0]))
             _repair(state)
             _improve(state)
             if current is not None and not _better(state, current):
                 break
             current, seeds = state, state.medoids()
+            # Next round: a unit's cost in a region is its mean travel to the members.
+            travel = (state.pull / _others(state.totals[:, :1])).T
         assert current is not None
         log.debug(
             "start %d: violation %.4f, mean internal %.1f s",
@@ -185,8 +194,8 @@ def _validated(
     travel_time_s: np.ndarray,
     adjacency: sparse.sparray | np.ndarray,
     weights: np.ndarray | None,
-) -> tuple[np.ndarray, list[list[int]], np.ndarray]:
-    """Check the inputs; return symmetric distances, neighbour lists and (n, c) weights."""
+) -> tuple[np.ndarray, sparse.csr_array, np.ndarray]:
+    """Check the inputs; return symmetric distances, the adjacency graph and (n, c) weights."""
     travel = np.asarray(travel_time_s)
     if travel.ndim != 2 or travel.shape[0] != travel.shape[1] or travel.shape[0] == 0:
         raise ValueError("travel_time_s must be a non-empty square matrix.")
@@ -210,14 +219,13 @@ def _validated(
             f"adjacency splits the units into {pieces} separate pieces, so neighbourhoods "
             "cannot all be contiguous; join the pieces first."
         )
-    neighbours = [graph.indices[graph.indptr[i] : graph.indptr[i + 1]].tolist() for i in range(n)]
     weights = np.ones((n, 1)) if weights is None else np.asarray(weights, dtype=np.float64)
     weights = weights.reshape(n, -1) if weights.ndim == 1 else weights
     if weights.shape[0] != n or weights.ndim != 2:
         raise ValueError(f"weights must have {n} rows, one per unit.")
     if not np.all(np.isfinite(weights)) or weights.min() < 0 or weights[:, 0].sum() <= 0:
         raise ValueError("weights must be finite, non-negative and hold some recipients.")
-    return distance, neighbours, weights
+    return distance, graph, weights
 
 
 def _spread_seeds(
@@ -239,61 +247,80 @@ def _spread_seeds(
     return seeds
 
 
-def _grow(
-    distance: np.ndarray,
-    neighbours: list[list[int]],
-    weights: np.ndarray,
+def _assign(
+    travel: np.ndarray,
+    graph: sparse.csr_array,
+    recipients: np.ndarray,
     seeds: list[int],
-    upper: np.ndarray,
+    lower: float,
+    upper: float,
 ) -> np.ndarray:
-    """Grow regions from the seeds, lightest first, each taking its nearest neighbour."""
-    # Plain Python lists: this loop runs once per unit, where numpy scalars are slow.
-    labels = [-1] * len(weights)
-    rows = distance[seeds].tolist()
-    weight = (weights / np.where(upper > 0, upper, 1)).tolist()  # as shares of the upper bound
-    load = [[0.0] * weights.shape[1] for _ in seeds]
-    frontier: list[list[tuple[float, int]]] = [[] for _ in seeds]
+    """Assign units to regions within the size bounds, then make every region contiguous.
 
-    def take(unit: int, region: int) -> None:
-        labels[unit] = region
-        load[region] = [a + b for a, b in zip(load[region], weight[unit], strict=True)]
-        row = rows[region]
-        for other in neighbours[unit]:
-            if labels[other] < 0:
-                heapq.heappush(frontier[region], (row[other], other))
+    ``travel`` (n, k) is the cost of putting each unit in each region; ``seeds`` holds one
+    unit per region that anchors it.
+    """
+    labels = _cheapest_within_bounds(travel, recipients, lower, upper)
+    labels[seeds] = np.arange(len(seeds))  # each region keeps its anchor
+    return _contiguous(labels, graph, seeds)
 
-    for region, unit in enumerate(seeds):
-        take(unit, region)
-    queue = [(max(load[r]), r) for r in range(len(seeds))]
-    heapq.heapify(queue)
-    while queue:
-        _, region = heapq.heappop(queue)
-        edge = frontier[region]
-        while edge and labels[edge[0][1]] >= 0:
-            heapq.heappop(edge)
-        if not edge or any(
-            a + b > 1 + _EPS for a, b in zip(load[region], weight[edge[0][1]], strict=True)
-        ):
-            continue  # closed: boxed in or full
-        take(heapq.heappop(edge)[1], region)
-        heapq.heappush(queue, (max(load[region]), region))
-    # Units every adjacent region was too full to take go to the nearest adjacent region.
-    leftover = [
-        (rows[labels[u]][v], v, labels[u])
-        for u in range(len(labels))
-        if labels[u] >= 0
-        for v in neighbours[u]
-        if labels[v] < 0
-    ]
-    heapq.heapify(leftover)
-    while leftover:
-        _, unit, region = heapq.heappop(leftover)
-        if labels[unit] < 0:
-            labels[unit] = region
-            for other in neighbours[unit]:
-                if labels[other] < 0:
-                    heapq.heappush(leftover, (rows[region][other], other, region))
-    return np.array(labels, dtype=np.int64)
+
+def _cheapest_within_bounds(
+    travel: np.ndarray, recipients: np.ndarray, lower: float, upper: float
+) -> np.ndarray:
+    """Send every recipient to a region, total cost least, each region taking lower..upper.
+
+    A min-cost flow from units through regions to one sink; the first ``lower`` recipients
+    into each region are rewarded so that every region reaches its lower bound when it can.
+    """
+    k = travel.shape[1]
+    to_seed = np.rint(travel).astype(np.int64)
+    labels = np.argmin(to_seed, axis=1)
+    supply = np.rint(recipients).astype(np.int64)
+    units = np.flatnonzero(supply > 0)
+    m = units.size
+    flow = min_cost_flow.SimpleMinCostFlow()
+    reward = int(to_seed.max()) * 2 + 1
+    floor, ceiling = int(np.floor(lower)), int(np.floor(upper + _EPS))
+    tails = np.r_[np.repeat(np.arange(m), k), m + np.arange(k), m + np.arange(k)]
+    heads = np.r_[m + np.tile(np.arange(k), m), np.full(2 * k, m + k)]
+    capacity = np.r_[np.repeat(supply[units], k), np.full(k, floor), np.full(k, ceiling - floor)]
+    cost = np.r_[to_seed[units].ravel(), np.full(k, -reward), np.zeros(k, dtype=np.int64)]
+    arcs = flow.add_arcs_with_capacity_and_unit_cost(tails, heads, capacity, cost)
+    flow.set_nodes_supplies(np.arange(m + k + 1), np.r_[supply[units], np.zeros(k), -supply.sum()])
+    if flow.solve() != flow.OPTIMAL:
+        log.debug("Size-bounded assignment infeasible; using nearest seeds.")
+        return labels
+    sent = flow.flows(arcs[: m * k]).reshape(m, k)
+    labels[units] = np.argmax(sent, axis=1)
+    return labels
+
+
+def _contiguous(labels: np.ndarray, graph: sparse.csr_array, seeds: list[int]) -> np.ndarray:
+    """Hand every piece cut off from its seed's piece to a touching region, until none is left."""
+    labels = labels.copy()
+    edges = sparse.coo_array(graph)
+    while True:
+        same = labels[edges.row] == labels[edges.col]
+        within = sparse.coo_array(
+            (np.ones(same.sum()), (edges.row[same], edges.col[same])), shape=graph.shape
+        )
+        _, piece = connected_components(within, directed=False)
+        main = np.zeros(piece.max() + 1, dtype=bool)
+        main[piece[seeds]] = True
+        if main[piece].all():
+            return labels
+        # An orphan piece joins the region whose seed piece it touches most.
+        cross = ~main[piece[edges.row]] & main[piece[edges.col]]
+        pairs, count = np.unique(
+            np.c_[piece[edges.row[cross]], labels[edges.col[cross]]], axis=0, return_counts=True
+        )
+        order = np.lexsort((-count, pairs[:, 0]))
+        orphan, first = np.unique(pairs[order, 0], return_index=True)
+        new_label = np.full(main.size, -1)
+        new_label[orphan] = pairs[order[first], 1]
+        moving = new_label[piece] >= 0
+        labels[moving] = new_label[piece[moving]]
 
 
 class _State:
@@ -471,53 +498,68 @@ def _repair(state: _State) -> None:
 
 
 def _shift_along_chain(state: _State) -> bool:
-    """Pass one unit per step along the shortest chain of regions to relieve the worst region."""
+    """Pass one unit per step along the shortest chain of regions that relieves a bad region.
+
+    Regions are tried from the most violated; a chain only uses steps where some unit can
+    move without cutting its region in two.
+    """
     excess = state.excess(state.totals)
-    worst = int(np.argmax(excess))
-    oversized = np.any(state.totals[worst] > state.upper + _EPS)
-    middle = state.scale
-    if oversized:
-        ends = np.all(state.totals < middle, axis=1)
-    else:
-        ends = np.all(state.totals > middle, axis=1)
     units, regions = state.boundary_moves()
-    region_graph: dict[int, set[int]] = {}
+    touching: dict[int, set[int]] = {}
     for a, b in zip(state.labels[units].tolist(), regions.tolist(), strict=True):
-        region_graph.setdefault(a, set()).add(b)
-    previous = {worst: worst}
-    queue = deque([worst])
-    end = -1
-    while queue and end < 0:
-        region = queue.popleft()
-        for other in sorted(region_graph.get(region, ())):
-            if other not in previous:
+        touching.setdefault(a, set()).add(b)
+    found: dict[tuple[int, int], int] = {}
+
+    def movable(giver: int, taker: int) -> int:
+        if (giver, taker) not in found:
+            found[giver, taker] = _movable(state, units, regions, giver, taker)
+        return found[giver, taker]
+
+    for worst in np.argsort(-excess, kind="stable").tolist():
+        if excess[worst] <= _EPS:
+            return False
+        oversized = bool(np.any(state.totals[worst] > state.upper + _EPS))
+        sign = 1 if oversized else -1
+        ends = np.all(sign * (state.totals - state.scale) < 0, axis=1)
+        previous = {worst: worst}
+        queue = deque([worst])
+        while queue:
+            region = queue.popleft()
+            for other in sorted(touching.get(region, ())):
+                step = (region, other) if oversized else (other, region)
+                if other in previous or movable(*step) < 0:
+                    continue
                 previous[other] = region
                 if ends[other]:
-                    end = other
-                    break
+                    chain = [other]
+                    while chain[-1] != worst:
+                        chain.append(previous[chain[-1]])
+                    if oversized:
+                        chain.reverse()  # units flow from the worst region to the end
+                    return all(
+                        _pass_unit(state, giver, taker)
+                        for giver, taker in zip(chain, chain[1:], strict=False)
+                    )
                 queue.append(other)
-    if end < 0:
-        return False
-    chain = [end]
-    while chain[-1] != worst:
-        chain.append(previous[chain[-1]])
-    if oversized:
-        chain.reverse()  # units flow from the worst region towards the end
-    for giver, taker in zip(chain, chain[1:], strict=False):
-        if not _pass_unit(state, giver, taker):
-            return False
-    return True
+    return False
 
 
-def _pass_unit(state: _State, giver: int, taker: int) -> bool:
-    """Move the cheapest unit of one region that touches another into it."""
-    units, regions = state.boundary_moves()
+def _movable(state: _State, units: np.ndarray, regions: np.ndarray, giver: int, taker: int) -> int:
+    """Find the cheapest unit of one region that can move into a touching one, or -1."""
     mine = np.flatnonzero((state.labels[units] == giver) & (regions == taker))
     for index in mine[np.argsort(-state.gain(units[mine], regions[mine]), kind="stable")]:
         if state.recipients[units[index]] > 0 and state.can_leave(units[index]):
-            state.move(units[index], taker)
-            return True
-    return False
+            return int(units[index])
+    return -1
+
+
+def _pass_unit(state: _State, giver: int, taker: int) -> bool:
+    """Move the cheapest unit of one region that can go into a touching one."""
+    units, regions = state.boundary_moves()
+    unit = _movable(state, units, regions, giver, taker)
+    if unit >= 0:
+        state.move(unit, taker)
+    return unit >= 0
 
 
 def _improve(state: _State) -> None:
