@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from pools import line_pool
+from tiny_pools import line_pool
 
 from roster.metrics import (
     CostSettings,
