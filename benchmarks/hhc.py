@@ -1,0 +1,74 @@
+"""Solve Mankowska et al. (2014) home-care instances with the rounds solver; one JSON line each.
+
+Usage: python benchmarks/hhc.py --time-limit 60 FILE...   (Udine JSON files, hhc/mankowska/json)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from _instances import (  # noqa: E402
+    BENCHMARKS,
+    best_known,
+    gap_percent,
+    mankowska_cost,
+    mankowska_problem,
+    read_mankowska,
+)
+
+from roster.checker import check_rounds  # noqa: E402
+from roster.rounds import RoundsParams, solve_rounds  # noqa: E402
+
+
+def benchmark_params(time_limit_s: float) -> RoundsParams:
+    """Every service mandatory; tardiness costs as much as distance (one unit per unit)."""
+    return RoundsParams(
+        time_limit_s=time_limit_s,
+        unassigned_penalty=None,
+        allow_lateness=True,
+        lateness_cost_per_s=1,
+        max_lateness_s=None,
+        break_after_s=None,
+    )
+
+
+def run(path: Path, params: RoundsParams, best: dict) -> dict:
+    """Solve one file and describe the result."""
+    instance = read_mankowska(path)
+    problem = mankowska_problem(instance)
+    began = time.perf_counter()
+    rounds = solve_rounds(problem, params)
+    seconds = time.perf_counter() - began
+    errors = check_rounds(problem, rounds, params)
+    feasible = not errors and not rounds.unassigned
+    result = {"instance": instance.name, **mankowska_cost(instance, rounds)}
+    result = {k: round(v, 3) if isinstance(v, float) else v for k, v in result.items()}
+    result |= {"feasible": feasible, "seconds": round(seconds, 1), "status": rounds.status}
+    row = best.get(instance.name)
+    if row and feasible:
+        result["best_known"] = float(row["objective"])
+        result["gap_percent"] = gap_percent(result["objective"], float(row["objective"]))
+    if errors:
+        result["errors"] = errors[:5]
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("files", nargs="+", type=Path, help="Udine-format JSON instance files")
+    parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per solve")
+    args = parser.parse_args()
+    best = best_known(BENCHMARKS / "hhc" / "mankowska" / "bks.csv")
+    for path in args.files:
+        print(json.dumps(run(path, benchmark_params(args.time_limit), best)), flush=True)
+
+
+if __name__ == "__main__":
+    main()
