@@ -46,9 +46,10 @@ class Pool:
 
 @dataclass(frozen=True, eq=False)
 class Locations:
-    """Every recipient's and carer's home, snapped once to each network.
+    """Every recipient's and carer's home, snapped to each network, with all travel between them.
 
-    Row ``i`` is ``ids[i]``: recipients first (instance order), then carers.
+    Row ``i`` is ``ids[i]``: recipients first (instance order), then carers. Matrices are
+    computed once for everyone, so a pool's problem only takes its rows.
 
     Parameters
     ----------
@@ -58,11 +59,15 @@ class Locations:
         Road network per travel mode.
     snapped
         The points snapped to each mode's network.
+    travel_time_s, length_m
+        Door-to-door matrices per mode (int32 to halve the memory of large areas).
     """
 
     ids: tuple[str, ...]
     networks: Mapping[str, RoadNetwork]
     snapped: Mapping[str, SnappedPoints]
+    travel_time_s: Mapping[str, np.ndarray]
+    length_m: Mapping[str, np.ndarray]
 
     def index(self, ids: Sequence[str]) -> np.ndarray:
         """Rows of these ids."""
@@ -73,20 +78,22 @@ class Locations:
 def locate(
     instance: Instance, networks: Mapping[str, RoadNetwork], max_snap_m: float = 500.0
 ) -> Locations:
-    """Snap every recipient's and carer's home to each network (errors name the id).
+    """Snap every recipient's and carer's home to each network and compute all travel.
 
-    Carers' and recipients' homes are snapped to the walk network only if it is given; walkers
-    then use it.
+    Errors name the person whose home is too far from a road.
     """
     people = [*instance.recipients, *instance.carers]
     ids = tuple(p.id for p in people)
     lon = np.array([p.lon for p in people])
     lat = np.array([p.lat for p in people])
-    snapped = {
-        mode: snap_points(network, lon, lat, max_distance_m=max_snap_m, ids=ids)
-        for mode, network in networks.items()
-    }
-    return Locations(ids, dict(networks), snapped)
+    snapped, time_s, length_m = {}, {}, {}
+    for mode, network in networks.items():
+        snapped[mode] = snap_points(network, lon, lat, max_distance_m=max_snap_m, ids=ids)
+        matrix = travel_matrix(network, snapped[mode])
+        time_s[mode] = matrix.travel_time_s.astype(np.int32)
+        length_m[mode] = matrix.length_m.astype(np.int32)
+        logger.info("%s matrix for %d homes", mode, len(ids))
+    return Locations(ids, dict(networks), snapped, time_s, length_m)
 
 
 def pool_problems(
@@ -207,11 +214,9 @@ def _problem(
     modes = ["drive", "walk"] if "walk" in locations.networks else ["drive"]
     if any(c.travel_mode == "walk" for c in carers) and "walk" not in locations.networks:
         raise ValueError(f"pool {name} has walkers but no walk network was given.")
-    time_s, length_m = [], []
-    for mode in modes:
-        matrix = travel_matrix(locations.networks[mode], locations.snapped[mode].take(rows))
-        time_s.append(matrix.travel_time_s)
-        length_m.append(matrix.length_m)
+    block = np.ix_(rows, rows)
+    time_s = [locations.travel_time_s[mode][block] for mode in modes]
+    length_m = [locations.length_m[mode][block] for mode in modes]
 
     skills = sorted(set().union(*(v.skills for v in visits), *(c.skills for c in carers)))
     place = {name: i for i, name in enumerate(place_ids)}
