@@ -5,17 +5,19 @@ The method, repeated from ``n_starts`` different seeds:
 1. Spread k seed units with k-means++ sampling on symmetric travel time, weighted by
    recipients.
 2. Assign: a min-cost flow sends every recipient to a region, least total cost, each region
-   taking between the lower and upper size bound. The cost is the travel time to the seed
-   in the first round, and the mean travel time to the region's members afterwards (the
-   kernel k-means assignment step, with capacities). Pieces cut off from their seed's piece
-   then join the region they touch most, which makes every region contiguous.
+   taking between the lower and upper size bound. The cost of a unit in a region is its
+   mean travel time to the region's members in the previous round (the kernel k-means
+   assignment step, with capacities). Pieces cut off from their anchor's piece then join
+   the region whose anchor piece they touch most, which makes every region contiguous.
 3. Repair balance: move boundary units that reduce the total size violation, cheapest first;
    when no single move helps, shift one unit at a time along the shortest chain of regions
    from an oversized region to one with room (or from one with surplus to an undersized one).
 4. Local search: move boundary units to the neighbouring region that most lowers the
    objective, keeping every region contiguous and within its bounds, until no move helps.
-5. Re-seed from each region's medoid and repeat steps 2-4 while the objective falls by
-   more than 0.01% (at most ``max_rounds`` times).
+5. Repeat steps 2-4, anchoring each region at its medoid and pricing the assignment by
+   the last round's regions, while the objective falls by more than 0.01% or the bounds
+   are not yet met (at most ``max_rounds`` times). The first round is priced by a rough
+   draft: step 2 alone, by travel time to the seeds.
 
 The objective is the mean, over recipients, of each recipient's mean symmetric travel time
 (t + t.T) / 2 to the other members of its neighbourhood: the travel-time analogue of the
@@ -99,7 +101,7 @@ def partition(
     tolerance: float = 0.15,
     k: int | None = None,
     seed: int = 0,
-    n_starts: int = 3,
+    n_starts: int = 5,
     max_rounds: int = 8,
 ) -> Partition:
     """Split units into k balanced, contiguous neighbourhoods compact in travel time.
@@ -157,18 +159,23 @@ def partition(
     best: _State | None = None
     for start in range(n_starts):
         seeds = _spread_seeds(distance, recipients, k, rng)
-        travel = distance[:, seeds]
+        # A rough first draft (travel to the seeds, no repair) only supplies the regions
+        # whose members price the first full round.
+        state = _State(distance, neighbours, weights, k, lower, upper)
+        state.assign(_assign(distance[:, seeds], graph, recipients, seeds, lower[0], upper[0]))
         current: _State | None = None
         for _ in range(max_rounds):
+            # A unit's cost in a region is its mean travel to the region's members.
+            travel = (state.pull / _others(state.totals[:, :1])).T
+            seeds = state.medoids()
             state = _State(distance, neighbours, weights, k, lower, upper)
             state.assign(_assign(travel, graph, recipients, seeds, lower[0], upper[0]))
             _repair(state)
             _improve(state)
-            if current is not None and not _better(state, current):
+            if current is None or _better(state, current):
+                current = state
+            elif current.violation() <= _EPS:
                 break
-            current, seeds = state, state.medoids()
-            # Next round: a unit's cost in a region is its mean travel to the members.
-            travel = (state.pull / _others(state.totals[:, :1])).T
         assert current is not None
         log.debug(
             "start %d: violation %.4f, mean internal %.1f s",
