@@ -101,3 +101,23 @@ def test_bad_weights_are_rejected(river_grid):
     travel, adjacency = river_grid
     with pytest.raises(ValueError, match="non-negative"):
         partition(travel, adjacency, -np.ones(36))
+
+
+@pytest.fixture(scope="module")
+def county():
+    """Scatter 1,000 recipients in towns over a 30x30 grid with a river (5 x 200 recipients)."""
+    area = grid_area(30, 30, 1000, seed=7)
+    travel = travel_time_matrix(area.road_graph, area.recipient_node)
+    adjacency = recipient_adjacency(area.road_graph, area.recipient_node)
+    return travel, adjacency, np.c_[np.ones(1000), area.care_hours]
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_invariants_at_default_target(county, seed):
+    """At the default target of 200, every start seed gives balanced, contiguous neighbourhoods."""
+    travel, adjacency, weights = county
+    result = partition(travel, adjacency, weights, seed=seed, n_starts=1)
+    report = evaluate(travel, result.labels, adjacency)
+    assert result.n_neighbourhoods == 5
+    assert result.balanced and report.contiguous
+    assert 170 <= report.size_min <= report.size_max <= 230
