@@ -12,6 +12,7 @@ from neighbourhoods.baseline import kmeans_labels
 from neighbourhoods.boundaries import (
     assign_recipients,
     label_polygons,
+    neighbourhood_polygons,
     read_boundaries,
     unit_adjacency,
     with_quality,
@@ -34,6 +35,7 @@ __all__ = [
     "inherit_labels",
     "kmeans_labels",
     "label_polygons",
+    "neighbourhood_polygons",
     "network_voronoi",
     "partition",
     "read_boundaries",

@@ -12,12 +12,61 @@ import numpy as np
 import shapely
 from scipy import sparse
 
+from neighbourhoods.adjacency import road_node_labels
 from neighbourhoods.errors import BoundaryError
 from neighbourhoods.quality import QualityReport
 
 log = logging.getLogger(__name__)
 
 WGS84 = "EPSG:4326"
+
+
+def neighbourhood_polygons(
+    road_graph: sparse.sparray,
+    node_xy: np.ndarray,
+    recipient_node: np.ndarray,
+    recipient_xy: np.ndarray,
+    labels: np.ndarray,
+    *,
+    area: shapely.Geometry | None = None,
+    crs: str = WGS84,
+) -> gpd.GeoDataFrame:
+    """Draw one polygon per neighbourhood that holds each of its recipients' homes.
+
+    Road nodes take the label of their nearest recipient by drive time, and the Voronoi
+    cells of homes and road nodes are dissolved by label, so boundaries follow the road
+    network's split and every home lies in its own neighbourhood (unless two homes at the
+    same point belong to different neighbourhoods).
+
+    Parameters
+    ----------
+    road_graph
+        Square sparse matrix of edge travel times over road nodes.
+    node_xy
+        Road node coordinates, shape (m, 2), in ``crs``.
+    recipient_node
+        Road node of each recipient.
+    recipient_xy
+        Home coordinates of each recipient, shape (n, 2), in ``crs``.
+    labels
+        Neighbourhood label of each recipient.
+    area
+        Outline to cover, in ``crs``; see ``label_polygons``.
+    crs
+        Coordinate reference system of the coordinates and the area.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        Columns ``neighbourhood`` and ``geometry``, in EPSG:4326.
+    """
+    node_labels = road_node_labels(road_graph, recipient_node, labels)
+    return label_polygons(
+        np.r_[np.asarray(recipient_xy), np.asarray(node_xy)],
+        np.r_[np.asarray(labels), node_labels],
+        area=area,
+        crs=crs,
+    )
 
 
 def label_polygons(
@@ -31,6 +80,7 @@ def label_polygons(
     """Dissolve the Voronoi cells of labelled points (road nodes) into one polygon per label.
 
     The cells tile the area, so the polygons never overlap and leave no gap inside it.
+    Where several points share coordinates, the first one's label wins.
 
     Parameters
     ----------

@@ -11,6 +11,7 @@ from neighbourhoods.adjacency import recipient_adjacency, road_node_labels
 from neighbourhoods.boundaries import (
     assign_recipients,
     label_polygons,
+    neighbourhood_polygons,
     read_boundaries,
     unit_adjacency,
     with_quality,
@@ -53,6 +54,17 @@ def test_polygons_tile_the_area(banks):
         shapely.MultiPoint(xy).convex_hull.buffer(100).area / 1e6, rel=1e-6
     )
     assert all(metric.geometry[label].covers(Point(p)) for p, label in zip(xy, labels, strict=True))
+
+
+def test_homes_lie_in_their_own_neighbourhood():
+    """Homes set off the street still fall inside their own neighbourhood's polygon."""
+    graph, xy = grid_road_graph(6, 6, river_after_column=2, bridge_rows=(0,))
+    nodes = np.arange(36)
+    labels = (nodes % 6 >= 3).astype(np.int64)
+    homes = xy + ORIGIN + [150, 60]  # nearer the next node east: across the river for column 2
+    polygons = neighbourhood_polygons(graph, xy + ORIGIN, nodes, homes, labels, crs=BNG)
+    found = assign_recipients(polygons.assign(name=polygons["neighbourhood"]), homes, crs=BNG)
+    assert_array_equal(polygons["neighbourhood"].to_numpy()[found], labels)
 
 
 def test_quality_attributes(banks):
