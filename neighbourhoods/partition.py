@@ -31,6 +31,7 @@ from __future__ import annotations
 import logging
 from collections import deque
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from ortools.graph.python import min_cost_flow
@@ -131,8 +132,8 @@ def partition(
     n_starts
         Independent starts; the best balanced result is kept.
     max_rounds
-        Most times one start re-grows its regions from the medoids of the last result,
-        stopping early once a round no longer lowers the objective by 0.01%.
+        Most assignment rounds per start; a start stops early once its bounds are met and
+        a round no longer lowers the objective by 0.01%.
 
     Returns
     -------
@@ -140,9 +141,6 @@ def partition(
         The labels, totals, bounds and objective of the best start.
     """
     distance, graph, weights = _validated(travel_time_s, adjacency, weights)
-    neighbours = [
-        graph.indices[graph.indptr[i] : graph.indptr[i + 1]].tolist() for i in range(len(weights))
-    ]
     if target <= 0 or not 0 <= tolerance < 1 or min(n_starts, max_rounds) < 1:
         raise ValueError(
             "target must be positive, tolerance in [0, 1), n_starts and max_rounds at least 1."
@@ -154,47 +152,82 @@ def partition(
             f"k must lie between 1 and the {np.count_nonzero(recipients)} units with recipients."
         )
     mean = weights.sum(axis=0) / k
-    lower, upper = mean * (1 - tolerance), mean * (1 + tolerance)
+    problem = _Problem(distance, graph, weights, k, mean * (1 - tolerance), mean * (1 + tolerance))
     rng = np.random.default_rng(seed)
-    best: _State | None = None
-    for start in range(n_starts):
-        seeds = _spread_seeds(distance, recipients, k, rng)
-        # A rough first draft (travel to the seeds, no repair) only supplies the regions
-        # whose members price the first full round.
-        state = _State(distance, neighbours, weights, k, lower, upper)
-        state.assign(_assign(distance[:, seeds], graph, recipients, seeds, lower[0], upper[0]))
-        current: _State | None = None
-        for _ in range(max_rounds):
-            # A unit's cost in a region is its mean travel to the region's members.
-            travel = (state.pull / _others(state.totals[:, :1])).T
-            seeds = state.medoids()
-            state = _State(distance, neighbours, weights, k, lower, upper)
-            state.assign(_assign(travel, graph, recipients, seeds, lower[0], upper[0]))
-            _repair(state)
-            _improve(state)
-            if current is None or _better(state, current):
-                current = state
-            elif current.violation() <= _EPS:
-                break
-        assert current is not None
-        log.debug(
-            "start %d: violation %.4f, mean internal %.1f s",
-            start,
-            current.violation(),
-            current.mean(),
-        )
-        if best is None or _better(current, best):
-            best = current
-    assert best is not None
+    best = _start(problem, rng, max_rounds)
+    for _ in range(n_starts - 1):
+        state = _start(problem, rng, max_rounds)
+        if _better(state, best):
+            best = state
     if best.violation() > _EPS:
         log.warning("No start met every size bound; the least unbalanced result is returned.")
     return Partition(
         labels=best.labels.copy(),
         totals=best.totals.copy(),
-        lower=lower,
-        upper=upper,
+        lower=problem.lower,
+        upper=problem.upper,
         mean_internal_s=best.mean(),
     )
+
+
+@dataclass(frozen=True)
+class _Problem:
+    """The fixed inputs of one partition: distances, adjacency, weights, k and bounds."""
+
+    distance: np.ndarray
+    graph: sparse.csr_array
+    weights: np.ndarray
+    k: int
+    lower: np.ndarray
+    upper: np.ndarray
+
+    @cached_property
+    def neighbours(self) -> list[list[int]]:
+        """Neighbour lists of the adjacency graph, for fast Python loops."""
+        indptr, indices = self.graph.indptr, self.graph.indices
+        return [indices[indptr[i] : indptr[i + 1]].tolist() for i in range(len(self.weights))]
+
+    @cached_property
+    def edges(self) -> tuple[np.ndarray, np.ndarray]:
+        """Both ends of every directed adjacency edge."""
+        coo = sparse.coo_array(self.graph)
+        return coo.row.astype(np.int64), coo.col.astype(np.int64)
+
+    @property
+    def recipients(self) -> np.ndarray:
+        """Recipients per unit (the first weight criterion)."""
+        return self.weights[:, 0]
+
+    @property
+    def scale(self) -> np.ndarray:
+        """Mean size per criterion, to put violations on one scale."""
+        return np.where(self.upper > 0, (self.lower + self.upper) / 2, 1.0)
+
+
+def _start(problem: _Problem, rng: np.random.Generator, max_rounds: int) -> _State:
+    """Run one start: seeds, a rough draft, then assignment rounds; return its best round."""
+    seeds = _spread_seeds(problem.distance, problem.recipients, problem.k, rng)
+    # The draft (travel to the seeds, no repair) only prices the first full round.
+    state = best = _round(
+        problem, _State(problem, _assign(problem, problem.distance[:, seeds], seeds))
+    )
+    for _ in range(max_rounds - 1):
+        state = _round(problem, state)
+        if _better(state, best):
+            best = state
+        elif best.violation() <= _EPS:
+            break
+    log.debug("start: violation %.4f, mean internal %.1f s", best.violation(), best.mean())
+    return best
+
+
+def _round(problem: _Problem, previous: _State) -> _State:
+    """Assign by mean travel to the previous regions' members, then repair and improve."""
+    travel = (previous.pull / _others(previous.totals[:, :1])).T
+    state = _State(problem, _assign(problem, travel, previous.medoids()))
+    _repair(state)
+    _improve(state)
+    return state
 
 
 def _validated(
@@ -254,22 +287,15 @@ def _spread_seeds(
     return seeds
 
 
-def _assign(
-    travel: np.ndarray,
-    graph: sparse.csr_array,
-    recipients: np.ndarray,
-    seeds: list[int],
-    lower: float,
-    upper: float,
-) -> np.ndarray:
+def _assign(problem: _Problem, travel: np.ndarray, seeds: list[int]) -> np.ndarray:
     """Assign units to regions within the size bounds, then make every region contiguous.
 
     ``travel`` (n, k) is the cost of putting each unit in each region; ``seeds`` holds one
     unit per region that anchors it.
     """
-    labels = _cheapest_within_bounds(travel, recipients, lower, upper)
+    labels = _cheapest_within_bounds(travel, problem.recipients, problem.lower[0], problem.upper[0])
     labels[seeds] = np.arange(len(seeds))  # each region keeps its anchor
-    return _contiguous(labels, graph, seeds)
+    return _contiguous(labels, problem.graph, seeds)
 
 
 def _cheapest_within_bounds(
@@ -333,30 +359,14 @@ def _contiguous(labels: np.ndarray, graph: sparse.csr_array, seeds: list[int]) -
 class _State:
     """A partition being improved: labels, totals and each unit's pull towards each region."""
 
-    def __init__(
-        self,
-        distance: np.ndarray,
-        neighbours: list[list[int]],
-        weights: np.ndarray,
-        k: int,
-        lower: np.ndarray,
-        upper: np.ndarray,
-    ) -> None:
-        self.distance = distance
-        self.neighbours = neighbours
-        self.weights = weights
-        self.recipients = weights[:, 0]
-        self.k = k
-        self.lower, self.upper = lower, upper
-        self.scale = np.where(upper > 0, (lower + upper) / 2, 1.0)
-        self.source, self.target = _edges(neighbours)
-        self.labels = np.zeros(len(weights), dtype=np.int64)
-        self.totals = np.zeros((k, weights.shape[1]))
-        self.pull = np.zeros((k, len(weights)))
-        self.inner = np.zeros(k)
-
-    def assign(self, labels: np.ndarray) -> None:
-        """Start from the given labels."""
+    def __init__(self, problem: _Problem, labels: np.ndarray) -> None:
+        self.distance = problem.distance
+        self.neighbours = problem.neighbours
+        self.source, self.target = problem.edges
+        self.weights = problem.weights
+        self.recipients = problem.recipients
+        self.k = problem.k
+        self.lower, self.upper, self.scale = problem.lower, problem.upper, problem.scale
         n = len(labels)
         self.labels = labels.copy()
         self.totals = np.zeros((self.k, self.weights.shape[1]))
@@ -467,13 +477,6 @@ def _better(state: _State, other: _State) -> bool:
     if abs(state.violation() - other.violation()) > _EPS:
         return state.violation() < other.violation()
     return state.mean() < other.mean() * (1 - 1e-4)
-
-
-def _edges(neighbours: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
-    """Directed edge list (both directions) of neighbour lists."""
-    source = np.repeat(np.arange(len(neighbours)), [len(row) for row in neighbours])
-    target = np.fromiter((v for row in neighbours for v in row), dtype=np.int64, count=source.size)
-    return source, target
 
 
 def _repair(state: _State) -> None:
