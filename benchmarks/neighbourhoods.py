@@ -88,9 +88,9 @@ def synthetic(n: int, seed: int) -> Scenario:
 def rutland(n: int, seed: int) -> Scenario:
     """Place recipients on Rutland's residential streets, with the project's drive matrices."""
     from roster.datasets import RUTLAND_PBF
-    from roster.matrix import travel_matrix
+    from roster.matrix import road_graph_s, travel_matrix
     from roster.network import load_network, sample_street_points
-    from roster.snapping import snap_points
+    from roster.snapping import nearest_nodes, snap_points
 
     network = load_network(RUTLAND_PBF)
     lon, lat = sample_street_points(network, n, seed)
@@ -98,22 +98,12 @@ def rutland(n: int, seed: int) -> Scenario:
     started = time.perf_counter()
     travel = travel_matrix(network, points).travel_time_s
     matrix_seconds = time.perf_counter() - started
-    road_graph = sparse.csr_array(
-        (
-            np.maximum(network.edge_time_ms / 1000, 1e-3),
-            (network.edge_u, network.edge_v),
-        ),
-        shape=(network.n_nodes, network.n_nodes),
-    )
-    # Take the nearer end of each recipient's street as its road node.
-    edge = points.edge
-    node = np.where(points.fraction < 0.5, network.edge_u[edge], network.edge_v[edge])
     x, y = network.to_metric.transform(lon, lat)
     rng = np.random.default_rng(seed + 1)
     return Scenario(
         name=f"Rutland residential streets ({network.describe()})",
-        road_graph=road_graph,
-        recipient_node=node.astype(np.int64),
+        road_graph=sparse.csr_array(road_graph_s(network)),
+        recipient_node=nearest_nodes(network, points).astype(np.int64),
         travel_time_s=travel,
         xy_m=np.c_[x, y],
         care_hours=rng.choice(CARE_HOURS, size=n, p=CARE_HOURS_SHARE),
