@@ -369,6 +369,7 @@ class _State:
         self.lower, self.upper, self.scale = problem.lower, problem.upper, problem.scale
         n = len(labels)
         self.labels = labels.copy()
+        self.label_list = labels.tolist()
         self.totals = np.zeros((self.k, self.weights.shape[1]))
         np.add.at(self.totals, labels, self.weights)
         members = np.zeros((self.k, n), dtype=np.float32)
@@ -404,6 +405,7 @@ class _State:
         """Move one unit to another region, updating totals and pulls."""
         old = self.labels[unit]
         self.labels[unit] = region
+        self.label_list[unit] = region
         self.totals[old] -= self.weights[unit]
         self.totals[region] += self.weights[unit]
         if self.recipients[unit]:
@@ -445,12 +447,13 @@ class _State:
 
     def touches(self, unit: int, region: int) -> bool:
         """Whether the unit has a neighbour in the region."""
-        return any(self.labels[other] == region for other in self.neighbours[unit])
+        return any(self.label_list[other] == region for other in self.neighbours[unit])
 
     def can_leave(self, unit: int) -> bool:
         """Whether the unit's region stays contiguous and non-empty without it."""
-        region = self.labels[unit]
-        same = [other for other in self.neighbours[unit] if self.labels[other] == region]
+        label = self.label_list  # list lookups: this loop is the search's hot spot
+        region = label[unit]
+        same = [other for other in self.neighbours[unit] if label[other] == region]
         if len(same) <= 1:
             return len(same) == 1
         wanted = set(same[1:])
@@ -458,7 +461,7 @@ class _State:
         queue = deque([same[0]])
         while queue:
             for other in self.neighbours[queue.popleft()]:
-                if other not in seen and self.labels[other] == region:
+                if other not in seen and label[other] == region:
                     seen.add(other)
                     wanted.discard(other)
                     if not wanted:
