@@ -2,6 +2,8 @@
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.testing import assert_array_equal
 from scipy import sparse
 
@@ -121,3 +123,23 @@ def test_invariants_at_default_target(county, seed):
     assert result.n_neighbourhoods == 5
     assert result.balanced and report.contiguous
     assert 170 <= report.size_min <= report.size_max <= 230
+
+
+@settings(max_examples=25, deadline=None, derandomize=True)
+@given(
+    rows=st.integers(3, 10),
+    cols=st.integers(4, 10),
+    n=st.integers(20, 200),
+    k=st.integers(1, 5),
+    seed=st.integers(0, 10**6),
+)
+def test_invariants_on_random_towns(rows, cols, n, k, seed):
+    """Random towns: every region contiguous, and balanced whenever whole sizes allow it."""
+    area = grid_area(rows, cols, n, seed=seed)
+    travel = travel_time_matrix(area.road_graph, area.recipient_node)
+    adjacency = recipient_adjacency(area.road_graph, area.recipient_node)
+    result = partition(travel, adjacency, k=k, seed=seed, n_starts=1)
+    report = evaluate(travel, result.labels, adjacency)
+    feasible = k * np.ceil(result.lower[0] - 1e-9) <= n <= k * np.floor(result.upper[0] + 1e-9)
+    assert report.contiguous and len(report.neighbourhoods) == k
+    assert result.balanced or not feasible
