@@ -144,7 +144,9 @@ class _Tasks:
 
 
 def solve_rounds(
-    problem: RoundsProblem, params: RoundsParams, initial_routes: list[list[int]] | None = None
+    problem: RoundsProblem,
+    params: RoundsParams,
+    initial_routes: list[list[tuple[int, int]]] | None = None,
 ) -> Rounds:
     """Build every carer period's round for one day's pool.
 
@@ -155,8 +157,8 @@ def solve_rounds(
     params
         Solver settings and configurable rules.
     initial_routes
-        Optional start: per period, the visits in order as indices into the problem (a
-        double-handed visit's first listing is its first carer). Used by hybrid searches.
+        Optional start: per period, ``(visit, half)`` pairs in order, visits as indices into
+        the problem (see :func:`routes_of`). Used to restart or to chain searches.
 
     Returns
     -------
@@ -183,6 +185,15 @@ def solve_rounds(
         if problem.visit_id[v] not in served:
             reasons[v] = NO_CAPACITY
     return Rounds(routes, _unassigned(problem, reasons), status, solution.ObjectiveValue())
+
+
+def routes_of(problem: RoundsProblem, rounds: Rounds) -> list[list[tuple[int, int]]]:
+    """List every period's ``(visit, half)`` sequence, to restart a search from these rounds."""
+    index = {v: i for i, v in enumerate(problem.visit_id)}
+    routes: list[list[tuple[int, int]]] = [[] for _ in range(problem.num_periods)]
+    for route in rounds.routes:
+        routes[route.period] = [(index[s.visit_id], s.half) for s in route.steps]
+    return routes
 
 
 def screen_visits(
@@ -341,15 +352,13 @@ class _Model:
                 time.SetCumulVarSoftUpperBound(
                     index, int(p.latest_start_s[v]), params.lateness_cost_per_s
                 )
-        # Start every visit as early as its round allows; then leave home as late as the first
-        # visit allows, and come back as early as possible (finalizer order matters).
+        # Start every visit as early as its round allows (leaving home as late as possible is
+        # done when reading the routes: see _tighten).
         for node in range(len(tasks.visit)):
             routing.AddVariableMinimizedByFinalizer(time.CumulVar(self.manager.NodeToIndex(node)))
         for v in range(p.num_periods):
             for index in (routing.Start(v), routing.End(v)):
                 time.CumulVar(index).SetRange(int(p.period_start_s[v]), int(p.period_end_s[v]))
-            routing.AddVariableMaximizedByFinalizer(time.CumulVar(routing.Start(v)))
-            routing.AddVariableMinimizedByFinalizer(time.CumulVar(routing.End(v)))
 
     def _visit_rules(self) -> None:
         """Restrict each visit to its periods, make it optional, synchronise double-handed pairs."""
@@ -359,6 +368,7 @@ class _Model:
         for node, periods in enumerate(tasks.allowed):
             routing.VehicleVar(index[node]).SetValues([*periods, -1])
         carer_of = [int(c) for c in p.period_carer]
+        split = np.bincount(p.period_carer, minlength=p.num_carers) > 1
         pairs: dict[int, list[int]] = {}
         for node, v in enumerate(tasks.visit):
             pairs.setdefault(int(v), []).append(index[node])
@@ -380,11 +390,16 @@ class _Model:
             # Both directions, so that insertion and local search see the synchronisation.
             self.time.AddNodePrecedence(first, second, lo)
             self.time.AddNodePrecedence(second, first, -hi)
-            solver.Add(routing.ActiveVar(first) == routing.ActiveVar(second))
-            # Two different carers, not merely two different periods; -1/-2 when inactive.
-            carer_a = solver.Element([-1, *carer_of], (routing.VehicleVar(first) + 1).Var())
-            carer_b = solver.Element([-2, *carer_of], (routing.VehicleVar(second) + 1).Var())
-            solver.Add(carer_a != carer_b)
+            if params.unassigned_penalty is not None:
+                solver.Add(routing.ActiveVar(first) == routing.ActiveVar(second))
+            # The visit types keep the halves off one period; a carer with several periods
+            # also needs different carers, not merely periods (-1/-2 when inactive).
+            node_a, node_b = self.manager.IndexToNode(first), self.manager.IndexToNode(second)
+            allowed = {*tasks.allowed[node_a], *tasks.allowed[node_b]}
+            if split[[carer_of[period] for period in allowed]].any():
+                carer_a = solver.Element([-1, *carer_of], (routing.VehicleVar(first) + 1).Var())
+                carer_b = solver.Element([-2, *carer_of], (routing.VehicleVar(second) + 1).Var())
+                solver.Add(carer_a != carer_b)
 
     def _carer_rules(self) -> None:
         """Maximum working time (per carer, over periods) and rest breaks."""
@@ -440,7 +455,9 @@ class _Model:
         search.log_search = params.log_search
         return search
 
-    def solve(self, params: RoundsParams, initial_routes: list[list[int]] | None) -> Any:
+    def solve(
+        self, params: RoundsParams, initial_routes: list[list[tuple[int, int]]] | None
+    ) -> Any:
         search = self.search_parameters(params)
         if initial_routes is None:
             return self.routing.SolveWithParameters(search)
@@ -451,23 +468,14 @@ class _Model:
             return self.routing.SolveWithParameters(search)
         return self.routing.SolveFromAssignmentWithParameters(start, search)
 
-    def index_routes(self, visit_routes: list[list[int]]) -> list[list[int]]:
-        """Translate routes of visit indices into routes of routing indices."""
-        node_of: dict[tuple[int, int], int] = {
-            (int(v), int(h)): n
-            for n, (v, h) in enumerate(zip(self.tasks.visit, self.tasks.half, strict=True))
-        }
-        seen: set[int] = set()
-        routes = []
-        for route in visit_routes:
-            nodes = []
-            for v in route:
-                half = 1 if v in seen else 0
-                seen.add(v)
-                if (v, half) in node_of:
-                    nodes.append(self.manager.NodeToIndex(node_of[v, half]))
-            routes.append(nodes)
-        return routes
+    def index_routes(self, visit_routes: list[list[tuple[int, int]]]) -> list[list[int]]:
+        """Translate routes of ``(visit, half)`` pairs into routes of routing indices."""
+        pairs = zip(self.tasks.visit, self.tasks.half, strict=True)
+        node_of = {(int(v), int(h)): n for n, (v, h) in enumerate(pairs)}
+        return [
+            [self.manager.NodeToIndex(node_of[key]) for key in route if key in node_of]
+            for route in visit_routes
+        ]
 
     def read_routes(self, solution: Any) -> tuple[Route, ...]:
         """Turn an OR-Tools assignment into :class:`Route` objects, recomputing each leg."""
@@ -505,9 +513,9 @@ class _Model:
     ) -> tuple[int, int]:
         """Leave home as late as the first visit allows and return as early as possible.
 
-        Synchronised visits make OR-Tools set times with a global optimiser that ignores the
-        finalizer, so the working period is tightened here, keeping breaks already placed
-        between home and the first (or after the last) visit inside it.
+        OR-Tools' finalizer cannot do this reliably (synchronised visits make it set times with
+        a global optimiser), so the working period is tightened here, keeping breaks already
+        placed between home and the first (or after the last) visit inside it.
         """
         travel = self.problem.travel_time_s[self.period_mode[period]]
         home = self.node_location[len(self.tasks.visit) + period]
