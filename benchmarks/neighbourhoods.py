@@ -179,7 +179,7 @@ def main() -> None:
     parser.add_argument("--recipients", type=int, default=5000)
     parser.add_argument("--target", type=float, default=200)
     parser.add_argument("--tolerance", type=float, default=0.15)
-    parser.add_argument("--starts", type=int, default=5, help="independent partition starts")
+    parser.add_argument("--starts", type=int, default=8, help="independent partition starts")
     parser.add_argument("--seed", type=int, default=0)
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")

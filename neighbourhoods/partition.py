@@ -102,7 +102,7 @@ def partition(
     tolerance: float = 0.15,
     k: int | None = None,
     seed: int = 0,
-    n_starts: int = 5,
+    n_starts: int = 8,
     max_rounds: int = 8,
 ) -> Partition:
     """Split units into k balanced, contiguous neighbourhoods compact in travel time.
@@ -372,11 +372,12 @@ class _State:
         self.label_list = labels.tolist()
         self.totals = np.zeros((self.k, self.weights.shape[1]))
         np.add.at(self.totals, labels, self.weights)
-        members = np.zeros((self.k, n), dtype=np.float32)
-        members[labels, np.arange(n)] = self.recipients
+        members = sparse.csr_array(
+            (self.recipients.astype(np.float32), (labels, np.arange(n))), shape=(self.k, n)
+        )
         # pull[r, i]: recipient-weighted travel from unit i to the members of region r;
         # inner[r]: travel summed over the ordered pairs of recipients within region r.
-        self.pull = (members @ self.distance).astype(np.float64)
+        self.pull = np.asarray(members @ self.distance, dtype=np.float64)
         self.inner = np.bincount(
             labels, weights=self.recipients * self.pull[labels, np.arange(n)], minlength=self.k
         )
