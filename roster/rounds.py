@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import logging
 import tomllib
+from collections import Counter
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
@@ -375,7 +376,9 @@ class _Model:
         doubles = [(v, nodes) for v, nodes in pairs.items() if len(nodes) == 2]
         for nodes in pairs.values():
             if params.unassigned_penalty is not None:
-                routing.AddDisjunction(nodes, params.unassigned_penalty, len(nodes))
+                # Paid once if either half is out, so serving one half alone never pays.
+                penalty = params.unassigned_penalty * len(nodes)
+                routing.AddDisjunction(nodes, penalty, len(nodes), routing.PENALIZE_ONCE)
         # One visit type per half: the route filters then keep both halves off one period.
         policy = routing.TYPE_SIMULTANEOUSLY_ADDED_AND_REMOVED
         for k, (_, (first, second)) in enumerate(doubles):
@@ -390,8 +393,6 @@ class _Model:
             # Both directions, so that insertion and local search see the synchronisation.
             self.time.AddNodePrecedence(first, second, lo)
             self.time.AddNodePrecedence(second, first, -hi)
-            if params.unassigned_penalty is not None:
-                solver.Add(routing.ActiveVar(first) == routing.ActiveVar(second))
             # The visit types keep the halves off one period; a carer with several periods
             # also needs different carers, not merely periods (-1/-2 when inactive).
             node_a, node_b = self.manager.IndexToNode(first), self.manager.IndexToNode(second)
@@ -479,20 +480,24 @@ class _Model:
 
     def read_routes(self, solution: Any) -> tuple[Route, ...]:
         """Turn an OR-Tools assignment into :class:`Route` objects, recomputing each leg."""
-        p, routing, manager = self.problem, self.routing, self.manager
-        routes = []
+        p, routing, manager, time = self.problem, self.routing, self.manager, self.time
+        paths = []
         for v in range(p.num_periods):
-            index = routing.Start(v)
-            leave = solution.Value(self.time.CumulVar(index))
-            order = []
-            index = solution.Value(routing.NextVar(index))
-            while not routing.IsEnd(index):
-                node = manager.IndexToNode(index)
-                order.append((node, solution.Value(self.time.CumulVar(index))))
-                index = solution.Value(routing.NextVar(index))
+            index, order = routing.Start(v), []
+            while not routing.IsEnd(index := solution.Value(routing.NextVar(index))):
+                order.append((manager.IndexToNode(index), solution.Value(time.CumulVar(index))))
+            paths.append((order, solution.Value(time.CumulVar(routing.Start(v))), index))
+        # A half of a double-handed visit served without the other is taken out (the search
+        # may leave one, as equal activity is a penalty rather than a constraint); with
+        # shortest-path travel times the rest of its round stays feasible.
+        halves = Counter(int(self.tasks.visit[n]) for order, _, _ in paths for n, _ in order)
+        lone = {v for v, count in halves.items() if count < p.carers_required[v]}
+        routes = []
+        for v, (order, leave, end) in enumerate(paths):
+            order = [(n, start) for n, start in order if int(self.tasks.visit[n]) not in lone]
             if not order:
                 continue
-            back = solution.Value(self.time.CumulVar(index))
+            back = solution.Value(time.CumulVar(end))
             breaks = [
                 (solution.StartValue(b), solution.EndValue(b))
                 for b in self.breaks.get(v, ())
