@@ -1,6 +1,7 @@
 """Solve Solomon/Homberger VRPTW files with the rounds solver; one JSON line per instance.
 
-Usage: python benchmarks/solomon.py --time-limit 30 [--baseline] [--vehicle-cost C] FILE...
+Usage: python benchmarks/solomon.py --time-limit 30 [--baseline] [--vehicle-cost C]
+[--warm-start S] FILE...
 """
 
 from __future__ import annotations
@@ -28,10 +29,13 @@ from roster.checker import check_rounds  # noqa: E402
 from roster.rounds import RoundsParams, solve_rounds  # noqa: E402
 
 
-def benchmark_params(time_limit_s: float, baseline: bool, vehicle_cost: int) -> RoundsParams:
+def benchmark_params(
+    time_limit_s: float, baseline: bool, vehicle_cost: int, warm_start_s: float = 0.0
+) -> RoundsParams:
     """Every customer mandatory, no breaks; the baseline is plain OR-Tools' usual start."""
     return RoundsParams(
         time_limit_s=time_limit_s,
+        warm_start_s=0.0 if baseline else warm_start_s,
         first_solution="PATH_CHEAPEST_ARC" if baseline else "LOCAL_CHEAPEST_COST_INSERTION",
         unassigned_penalty=None,
         break_after_s=None,
@@ -79,6 +83,12 @@ def main() -> None:
         default=0,
         help="fixed cost per vehicle in scaled units (x1000), for the vehicles-first objective",
     )
+    parser.add_argument(
+        "--warm-start",
+        type=float,
+        default=0.0,
+        help="seconds of the time limit spent on a PyVRP start (0: OR-Tools alone)",
+    )
     args = parser.parse_args()
     objective = "hierarchical" if args.vehicle_cost else "distance"
     best = best_known(BENCHMARKS / "solomon" / "bks.csv", objective)
@@ -86,7 +96,7 @@ def main() -> None:
     for path in args.files:
         solvers = [("rounds", False)] + ([("baseline", True)] if args.baseline else [])
         for name, baseline in solvers:
-            params = benchmark_params(args.time_limit, baseline, args.vehicle_cost)
+            params = benchmark_params(args.time_limit, baseline, args.vehicle_cost, args.warm_start)
             print(json.dumps(run(path, params, name, best)), flush=True)
 
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import logging
 import tomllib
 from collections import Counter
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -38,6 +38,7 @@ from roster.rounds_output import (
     Step,
     Unassigned,
 )
+from roster.rounds_warm import pyvrp_can_model, pyvrp_routes
 
 logger = logging.getLogger(__name__)
 
@@ -84,6 +85,12 @@ class RoundsParams:
         Length of that break.
     log_search
         Let OR-Tools log its search.
+    warm_start_s
+        Seconds of PyVRP search to start from, on pools PyVRP can model exactly (plain
+        time-window pools: see :func:`roster.rounds_warm.pyvrp_can_model`); 0 never does.
+        Taken out of ``time_limit_s``.
+    seed
+        Seed of the warm start's search (OR-Tools' own search has no seed).
     """
 
     time_limit_s: float | None = 30.0
@@ -101,6 +108,8 @@ class RoundsParams:
     break_after_s: int | None = 6 * 3600
     break_duration_s: int = 20 * 60
     log_search: bool = False
+    warm_start_s: float = 0.0
+    seed: int = 0
 
     def __post_init__(self) -> None:
         if self.first_solution not in _FIRST.Value.keys():
@@ -172,6 +181,11 @@ def solve_rounds(
     if len(tasks.visit) == 0 or problem.num_periods == 0:
         unassigned = {v: reasons.get(v, NO_CAPACITY) for v in range(problem.num_visits)}
         return Rounds((), _unassigned(problem, unassigned), "NOT_SOLVED", 0)
+    if initial_routes is None and params.warm_start_s > 0 and pyvrp_can_model(problem, params):
+        initial_routes = pyvrp_routes(problem, params, params.warm_start_s, params.seed)
+        if params.time_limit_s is not None:
+            rest = max(params.time_limit_s - params.warm_start_s, 0.1)
+            params = replace(params, time_limit_s=rest)
     model = _Model(problem, params, tasks)
     solution = model.solve(params, initial_routes)
     status = _STATUS.Value.Name(model.routing.status())
