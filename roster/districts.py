@@ -15,11 +15,10 @@ from neighbourhoods import (
     kmeans_labels,
     partition,
     recipient_adjacency,
-    road_node_labels,
 )
 from neighbourhoods.boundaries import (
     assign_recipients,
-    label_polygons,
+    neighbourhood_polygons,
     read_boundaries,
     with_quality,
 )
@@ -119,9 +118,13 @@ def plan_neighbourhoods(
         )
         labels = np.asarray(result.labels)
         names = np.array([f"N{k + 1}" for k in range(result.n_neighbourhoods)])
-        node_labels = road_node_labels(road, node, labels)
-        xy = np.column_stack([network.node_lon, network.node_lat])
-        polygons = label_polygons(xy, node_labels)
+        polygons = neighbourhood_polygons(
+            road,
+            np.column_stack([network.node_lon, network.node_lat]),
+            node,
+            np.column_stack([lon, lat]),
+            labels,
+        )
         method = (
             f"generated: {result.n_neighbourhoods} neighbourhoods of about {target:g} recipients "
             f"(+/-{tolerance:.0%}), contiguous on the road network, compact in drive time"

@@ -407,6 +407,74 @@ class FrameworkConfig:
 
 
 @dataclass(frozen=True)
+class ComparisonConfig:
+    """How the two commissioning models are built, rostered and costed.
+
+    Parameters
+    ----------
+    instance
+        A folder of CSV/GeoJSON files or a GeoPackage with real (anonymised) recipients,
+        visits, carers and providers; empty to generate them from the scenario.
+    consortium_share
+        Share of each neighbourhood's packages that go to its consortium (Leeds pilot: about
+        95% [C19]); the rest stay with their framework provider.
+    neighbourhood_size, neighbourhood_tolerance
+        Recipients per neighbourhood (about 200 in the proposal [B]) and the allowed relative
+        deviation (ASSUMPTION: 15%).
+    balance_hours
+        Also balance weekly care hours between neighbourhoods.
+    boundaries
+        A commissioner's neighbourhood polygons (GeoJSON/GeoPackage) to use instead of
+        generated neighbourhoods; empty to generate.
+    days
+        Days rostered, from Monday (7: a whole week).
+    time_budget_s
+        Wall-clock seconds for all the rostering searches of one seed, shared in proportion to
+        visits; 0 to use each search's own ``[rounds]`` limits.
+    workers
+        Searches run side by side (one per core).
+    max_daily_working_h
+        Cap on a carer's working time in a day (ASSUMPTION: 10 h, a long split-shift day).
+    pence_per_mile
+        Mileage paid per mile driven (45p: HMRC approved rate, typical in homecare [D]).
+    co2_kg_per_km
+        Emissions per km driven (ASSUMPTION from DESNZ/DEFRA 2023 factors: about 0.17 kg CO2e
+        per km for an average car).
+    travel_paid
+        Whether travel between visits is paid (about 75% of workers are not [C2]).
+    """
+
+    instance: str = ""
+    consortium_share: float = 0.95
+    neighbourhood_size: float = 200.0
+    neighbourhood_tolerance: float = 0.15
+    balance_hours: bool = True
+    boundaries: str = ""
+    days: int = 7
+    time_budget_s: float = 200.0
+    workers: int = 2
+    max_daily_working_h: float = 10.0
+    pence_per_mile: float = 45.0
+    co2_kg_per_km: float = 0.17
+    travel_paid: bool = False
+
+    def __post_init__(self) -> None:
+        _check_share(self.consortium_share, "comparison.consortium_share")
+        _check_share(self.neighbourhood_tolerance, "comparison.neighbourhood_tolerance")
+        _check_positive(self.neighbourhood_size, "comparison.neighbourhood_size")
+        _check_positive(self.max_daily_working_h, "comparison.max_daily_working_h")
+        for name in ("days", "workers"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+                _fail(f"{value!r} is not a whole number >= 1.", f"comparison.{name}")
+        if self.days > 7:
+            _fail("A week has 7 days.", "comparison.days")
+        for name in ("time_budget_s", "pence_per_mile", "co2_kg_per_km"):
+            if getattr(self, name) < 0:
+                _fail("Cannot be negative.", f"comparison.{name}")
+
+
+@dataclass(frozen=True)
 class Scenario:
     """All parameters of a generated area: demand, packages, workforce and framework.
 
@@ -414,8 +482,11 @@ class Scenario:
     ----------
     name
         Label used in logs and outputs.
-    area, demand, package, workforce, framework
+    area, demand, package, workforce, framework, comparison
         The parameter groups (TOML tables of the same names).
+    rounds
+        Solver settings (the ``[rounds]`` table: any field of
+        :class:`roster.rounds.RoundsParams`), checked when the scenario is loaded.
     """
 
     name: str = "rutland"
@@ -424,6 +495,8 @@ class Scenario:
     package: PackageConfig = field(default_factory=PackageConfig)
     workforce: WorkforceConfig = field(default_factory=WorkforceConfig)
     framework: FrameworkConfig = field(default_factory=FrameworkConfig)
+    comparison: ComparisonConfig = field(default_factory=ComparisonConfig)
+    rounds: MappingProxyType[str, Any] = field(default_factory=lambda: MappingProxyType({}))
 
 
 _GROUPS = {
@@ -432,6 +505,7 @@ _GROUPS = {
     "package": PackageConfig,
     "workforce": WorkforceConfig,
     "framework": FrameworkConfig,
+    "comparison": ComparisonConfig,
 }
 
 
@@ -457,6 +531,10 @@ def _group(kind: type, values: dict[str, Any], base: Path | None) -> Any:
         if key not in known:
             _fail(f"Unknown key; use one of {', '.join(sorted(known))}.", f"{name}.{key}")
         changes[key] = _convert(value, getattr(defaults, key))
+    if kind is ComparisonConfig and base is not None:
+        for key in ("instance", "boundaries"):
+            if changes.get(key):
+                changes[key] = str(base / os.path.expanduser(changes[key]))
     if kind is AreaConfig and base is not None:
         # Data paths in a scenario file are relative to that file.
         for key in ("lad_names", "lsoa_ages", "msoa_boundaries"):
@@ -466,6 +544,19 @@ def _group(kind: type, values: dict[str, Any], base: Path | None) -> Any:
         return kind(**changes)
     except TypeError as error:
         raise InputError(f"Bad value: {error}.", field=name) from error
+
+
+def _rounds_table(values: Any) -> dict[str, Any]:
+    """Check a ``[rounds]`` table by building the solver settings from it."""
+    from roster.rounds import RoundsParams  # the solver is only needed when rounds are set
+
+    if not isinstance(values, dict):
+        _fail("Expected a table.", "rounds")
+    try:
+        RoundsParams.from_dict(values)
+    except (TypeError, ValueError) as error:
+        raise InputError(f"{error}", field="rounds") from error
+    return dict(values)
 
 
 def scenario_from_dict(data: dict[str, Any], base: Path | None = None) -> Scenario:
@@ -487,10 +578,12 @@ def scenario_from_dict(data: dict[str, Any], base: Path | None = None) -> Scenar
     for key, value in data.items():
         if key == "name":
             changes["name"] = str(value)
+        elif key == "rounds":
+            changes["rounds"] = MappingProxyType(_rounds_table(value))
         elif key in _GROUPS:
             changes[key] = _group(_GROUPS[key], value, base)
         else:
-            _fail(f"Unknown table; use name or one of {', '.join(_GROUPS)}.", key)
+            _fail(f"Unknown table; use name, rounds or one of {', '.join(_GROUPS)}.", key)
     return Scenario(**changes)
 
 

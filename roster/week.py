@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import multiprocessing
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
@@ -11,7 +13,7 @@ from roster.checker import check_rounds
 from roster.commissioning import Commissioning
 from roster.metrics import SolvedPool
 from roster.model import DAYS, Instance
-from roster.pools import Locations, pool_problems
+from roster.pools import MAX_DAILY_WORKING_S, Locations, pool_problems
 from roster.problem import RoundsProblem
 from roster.rounds import RoundsParams, solve_rounds
 from roster.rounds_output import Rounds
@@ -33,8 +35,40 @@ class _Job:
 
 
 def _solve(job: _Job) -> tuple[Rounds, tuple[str, ...]]:
-    rounds = solve_rounds(job.problem, job.params)
+    rounds = solve_in_two_phases(job.problem, job.params)
     return rounds, tuple(check_rounds(job.problem, rounds, job.params))
+
+
+def solve_in_two_phases(problem: RoundsProblem, params: RoundsParams) -> Rounds:
+    """Solve with the first solution always completed, then improve within the time limit.
+
+    A time limit that runs out during the first solution of a large pool leaves visits
+    unplaced, which would then be counted against the pool's model; so the first solution
+    is built without a limit and local search gets what remains of it.
+    """
+    if params.time_limit_s is None:
+        return solve_rounds(problem, params)
+    started = time.perf_counter()
+    first_only = dataclasses.replace(params, time_limit_s=None, solution_limit=1)
+    first = solve_rounds(problem, first_only)
+    left = params.time_limit_s - (time.perf_counter() - started)
+    if left < 0.1 or not first.routes:
+        return first
+    improving = dataclasses.replace(params, time_limit_s=left, solution_limit=None)
+    better = solve_rounds(problem, improving, initial_routes=_visit_routes(problem, first))
+    served = len(problem.visit_id) - len(better.unassigned)
+    if served < len(problem.visit_id) - len(first.unassigned) or not better.routes:
+        return first
+    return better if better.objective <= first.objective else first
+
+
+def _visit_routes(problem: RoundsProblem, rounds: Rounds) -> list[list[int]]:
+    """Each period's visits in order, as indices into the problem (a start for the search)."""
+    index = {visit: i for i, visit in enumerate(problem.visit_id)}
+    routes: list[list[int]] = [[] for _ in range(problem.num_periods)]
+    for route in rounds.routes:
+        routes[route.period] = [index[step.visit_id] for step in route.steps]
+    return routes
 
 
 def solve_week(
@@ -46,6 +80,7 @@ def solve_week(
     time_budget_s: float | None = None,
     workers: int = 1,
     progress: Progress | None = None,
+    max_daily_working_s: int = MAX_DAILY_WORKING_S,
 ) -> list[SolvedPool]:
     """Build and solve the rounds problems of every model, pool and day (one per session).
 
@@ -68,6 +103,8 @@ def solve_week(
         Processes solving in parallel (one OR-Tools search each).
     progress
         Called with the number of visits just solved, for a progress bar.
+    max_daily_working_s
+        Cap on a carer's working time in a day.
 
     Returns
     -------
@@ -78,7 +115,7 @@ def solve_week(
     for model in models:
         for pool in model.pools:
             for day in days:
-                for problem in pool_problems(instance, pool, day, locations):
+                for problem in pool_problems(instance, pool, day, locations, max_daily_working_s):
                     jobs.append(_Job(model.name, pool.name, day, problem, params))
     total_visits = sum(job.problem.num_visits for job in jobs)
     if time_budget_s is not None and jobs:
@@ -101,7 +138,10 @@ def solve_week(
     order = sorted(range(len(jobs)), key=lambda i: -jobs[i].problem.num_visits)
     answers: dict[int, tuple[Rounds, tuple[str, ...]]] = {}
     if workers > 1:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
+        # Spawned, not forked: a fork of a process that has already used OR-Tools (the
+        # neighbourhood flow does) can deadlock in the child.
+        context = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
             futures = {i: pool.submit(_solve, jobs[i]) for i in order}
             for i in order:
                 answers[i] = futures[i].result()

@@ -22,7 +22,23 @@ def its_drive(tmp_path_factory: pytest.TempPathFactory) -> RoadNetwork:
 
 
 @pytest.fixture(scope="session")
-def rutland_networks(tmp_path_factory: pytest.TempPathFactory) -> dict[str, RoadNetwork]:
+def network_cache(tmp_path_factory: pytest.TempPathFactory):
+    """Return a network cache folder shared by the whole test session."""
+    return tmp_path_factory.mktemp("network-cache")
+
+
+@pytest.fixture(scope="session")
+def rutland_networks(network_cache) -> dict[str, RoadNetwork]:
     """Return the embedded Rutland drive and walk networks (built once per test session)."""
-    cache = tmp_path_factory.mktemp("rutland-cache")
-    return {mode: load_network(RUTLAND_PBF, mode, cache_dir=cache) for mode in ("drive", "walk")}
+    return {
+        mode: load_network(RUTLAND_PBF, mode, cache_dir=network_cache) for mode in ("drive", "walk")
+    }
+
+
+@pytest.fixture(scope="session")
+def rutland_instance(rutland_networks, network_cache):
+    """Return the default generated Rutland instance for seed 1 (525 recipients, 356 carers)."""
+    from roster.generate import generate_area
+    from roster.scenario import load_scenario
+
+    return generate_area(load_scenario(), RUTLAND_PBF, 1, cache_dir=network_cache).instance
