@@ -167,6 +167,7 @@ def consortium(
             if c not in placed and len(staff[i]) < quota[i]:
                 staff[i].append(pooled_carers[c])
                 placed.add(c)
+        _cover_skills(instance, staff, [members[n] for n in labels], cost, pooled_carers)
     pools = [
         Pool(f"consortium/{n}", tuple(members[n]), tuple(sorted(staff[i])))
         for i, n in enumerate(labels)
@@ -186,8 +187,70 @@ def consortium(
         "consortium, whose carers are pooled; the rest stayed with their framework provider. "
         "Carer numbers are held equal: each provider kept the carers living closest to its "
         "remaining packages (in proportion to their weekly hours), and every other carer joined "
-        "the nearest consortium with room, quotas being proportional to weekly care hours.",
+        "the nearest consortium with room, quotas being proportional to weekly care hours; "
+        "then carers were swapped between consortia where one lacked a skill its visits need.",
     )
+
+
+def _cover_skills(
+    instance: Instance,
+    staff: dict[int, list[str]],
+    members: list[list[str]],
+    cost: np.ndarray,
+    carers: list[str],
+) -> None:
+    """Swap carers between consortia until each has the skills its visits need, if it can.
+
+    A consortium needs, for each set of skills one of its visits asks for, one carer holding
+    them all (two if such a visit is double-handed). A missing holder comes from the nearest
+    consortium that can spare one, in exchange for a carer the receiver does not need.
+    """
+    skills = {c.id: c.skills for c in instance.carers}
+    row = {carer: k for k, carer in enumerate(carers)}
+    needs: list[dict[frozenset[str], int]] = []
+    for group in members:
+        inside = set(group)
+        need: dict[frozenset[str], int] = {}
+        for visit in instance.visits:
+            if visit.skills and visit.recipient_id in inside:
+                need[visit.skills] = max(need.get(visit.skills, 0), visit.carers_required)
+        needs.append(need)
+
+    def holders(i: int, wanted: frozenset[str]) -> int:
+        return sum(wanted <= skills[c] for c in staff[i])
+
+    def spare(i: int, carer: str) -> bool:
+        """Whether consortium i loses no needed skill holder it cannot spare without this carer."""
+        return all(
+            holders(i, wanted) - 1 >= count
+            for wanted, count in needs[i].items()
+            if wanted <= skills[carer]
+        )
+
+    for i, need in enumerate(needs):
+        for wanted, count in sorted(need.items(), key=lambda item: sorted(item[0])):
+            while holders(i, wanted) < count:
+                offers = [
+                    (cost[row[c], i], j, c)
+                    for j in range(len(needs))
+                    if j != i
+                    for c in staff[j]
+                    if wanted <= skills[c] and spare(j, c)
+                ]
+                if not offers:
+                    logger.warning(
+                        "no consortium can spare a carer with %s for %d", sorted(wanted), i
+                    )
+                    break
+                _, j, incoming = min(offers)
+                staff[j].remove(incoming)
+                staff[i].append(incoming)
+                returning = [(cost[row[c], j], c) for c in staff[i] if spare(i, c)]
+                returning = [item for item in returning if item[1] != incoming]
+                if returning:
+                    outgoing = min(returning)[1]
+                    staff[i].remove(outgoing)
+                    staff[j].append(outgoing)
 
 
 def _quotas(weights: list[float], total: int) -> list[int]:

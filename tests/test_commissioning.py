@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 import pytest
 
@@ -108,3 +110,22 @@ def test_framework_needs_providers():
     orphan = instance.replace(recipients=(Recipient("r1", -0.73, 52.67), *instance.recipients[1:]))
     with pytest.raises(InputError, match="1 recipient.*r1"):
         framework(orphan)
+
+
+def test_consortium_gets_the_skills_its_visits_need():
+    """West has a double-handed hoist visit but both hoist carers live east: they swap over."""
+    instance = four_by_four()
+    hoisting = [
+        c if c.id in ("a1", "b1") else dataclasses.replace(c, skills=frozenset({"hoist"}))
+        for c in instance.carers
+    ]
+    visits = [
+        dataclasses.replace(v, carers_required=2, skills=frozenset({"hoist"}))
+        if v.id == "v1"
+        else v
+        for v in instance.visits
+    ]
+    instance = instance.replace(carers=tuple(hoisting), visits=tuple(visits))
+    model = consortium(instance, SIDES, COST, share=1.0, seed=0)
+    staff = {p.name: set(p.carer_ids) for p in model.pools}
+    assert staff == {"consortium/West": {"a2", "b2"}, "consortium/East": {"a1", "b1"}}
