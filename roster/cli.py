@@ -69,6 +69,81 @@ def _generate_command(args: argparse.Namespace) -> None:
     print(f"wrote {', '.join(path.name for path in files)} to {args.out}")
 
 
+def _progress_bars(description: str, total: int):
+    """Return a callback advancing a tqdm progress bar (closed when it reaches the total)."""
+    from tqdm import tqdm
+
+    bar = tqdm(total=total, desc=description, unit="visit", leave=True)
+
+    def advance(n: int) -> None:
+        bar.update(n)
+        if bar.n >= bar.total:
+            bar.close()
+
+    return advance
+
+
+def _compare_command(args: argparse.Namespace) -> None:
+    """Run the framework vs consortium comparison and write its outputs."""
+    from roster.compare import load_networks, replace_comparison, run_seed, summarise
+    from roster.outputs import write_outputs
+
+    scenario = load_scenario(args.scenario)
+    changes = {
+        key: value
+        for key, value in (
+            ("days", args.days),
+            ("time_budget_s", args.time_budget),
+            ("workers", args.workers),
+            ("boundaries", args.boundaries),
+        )
+        if value is not None
+    }
+    scenario = replace_comparison(scenario, **changes)
+    area = args.area or RUTLAND_PBF
+    started = time.perf_counter()
+    networks = load_networks(area, args.cache_dir)
+    logger.info("stage networks done in %.1f s", time.perf_counter() - started)
+    seeds = [args.seed + k for k in range(args.seeds)]
+    runs = []
+    for seed in seeds:
+        logger.info("seed %d of %d (%d)", len(runs) + 1, len(seeds), seed)
+        runs.append(run_seed(scenario, area, networks, seed, progress=_progress_bars))
+    summary = summarise(scenario, runs)
+    files = write_outputs(args.out, summary, runs)
+    _print_summary(summary)
+    print(f"wrote {', '.join(path.name for path in files)} to {args.out}")
+    print(f"total {time.perf_counter() - started:.0f} s")
+
+
+def _print_summary(summary: dict) -> None:
+    """Print the headline figures of a comparison as a small table."""
+    rows = [
+        ("visits", "visits", "{:,.0f}"),
+        ("unassigned visits", "visits_unassigned", "{:,.0f}"),
+        ("travel (hours)", "travel_time_s", "{:,.0f}"),
+        ("travel share of working time", "travel_share", "{:.1%}"),
+        ("travel per carer visit (min)", "travel_per_visit_s", "{:.1f}"),
+        ("mileage cost (GBP)", "mileage_cost_gbp", "{:,.0f}"),
+        ("CO2 (kg)", "co2_kg", "{:,.0f}"),
+        ("carers used", "carers_used", "{:,.0f}"),
+        ("distinct carers per recipient", "continuity_mean_carers", "{:.2f}"),
+    ]
+    scale = {"travel_time_s": 1 / 3600, "travel_per_visit_s": 1 / 60}
+    models = summary["models"]
+    print(f"\n{summary['area']}: {summary['days']} day(s), seed {summary['seed']}")
+    print(f"{'':32}{'framework':>12}{'consortium':>12}")
+    for label, key, form in rows:
+        values = [models[m][key] * scale.get(key, 1) for m in ("framework", "consortium")]
+        print(f"{label:32}" + "".join(f"{form.format(v):>12}" for v in values))
+    diff = summary["difference"]
+    print(f"travel saved by neighbourhood commissioning: {-diff['travel_time_relative']:.1%}")
+    interval = summary["uncertainty"].get("travel_time_relative")
+    if interval:
+        low, high = interval["difference_ci95"]
+        print(f"  95% interval over {len(summary['seeds'])} seeds: {-high:.1%} to {-low:.1%}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser for the ``roster`` command."""
     parser = argparse.ArgumentParser(
@@ -92,12 +167,31 @@ def build_parser() -> argparse.ArgumentParser:
     add_network_options(network)
     network.set_defaults(run=_network_command)
 
+    def add_compare_options(command: argparse.ArgumentParser, out_default: str | None) -> None:
+        command.add_argument("--out", required=out_default is None, default=out_default)
+        command.add_argument("--seed", type=int, default=1, help="first seed (default 1)")
+        command.add_argument("--seeds", type=int, default=1, help="number of seeds (default 1)")
+        command.add_argument("--days", type=int, help="days rostered from Monday (default 7)")
+        command.add_argument(
+            "--time-budget", type=float, help="seconds of rostering search per seed (default 200)"
+        )
+        command.add_argument("--workers", type=int, help="parallel searches (default 2)")
+        command.add_argument("--boundaries", help="a commissioner's neighbourhood polygons")
+        command.add_argument("--cache-dir", help="network cache (default ~/.cache/roster)")
+
     demo = commands.add_parser(
-        "demo", help="run the main job on the embedded Rutland data (for now: the network)"
+        "demo", help="compare framework and neighbourhood commissioning on embedded Rutland"
     )
-    add_network_options(demo)
-    demo.add_argument("--out", help="output folder (used once the comparison exists)")
-    demo.set_defaults(run=_network_command)
+    add_compare_options(demo, "out")
+    demo.set_defaults(run=_compare_command, scenario=None, area=None)
+
+    compare = commands.add_parser(
+        "compare", help="compare framework and neighbourhood commissioning for any area"
+    )
+    compare.add_argument("--scenario", required=True, help="scenario TOML")
+    compare.add_argument("--area", help="OSM extract (.osm.pbf); default: embedded Rutland")
+    add_compare_options(compare, None)
+    compare.set_defaults(run=_compare_command)
 
     generate = commands.add_parser(
         "generate", help="generate recipients, visits, carers and providers for an area"

@@ -55,6 +55,8 @@ class Locations:
     ----------
     ids
         Recipient ids, then carer ids.
+    lon, lat
+        Their home coordinates.
     networks
         Road network per travel mode.
     snapped
@@ -64,6 +66,8 @@ class Locations:
     """
 
     ids: tuple[str, ...]
+    lon: np.ndarray
+    lat: np.ndarray
     networks: Mapping[str, RoadNetwork]
     snapped: Mapping[str, SnappedPoints]
     travel_time_s: Mapping[str, np.ndarray]
@@ -93,7 +97,7 @@ def locate(
         time_s[mode] = matrix.travel_time_s.astype(np.int32)
         length_m[mode] = matrix.length_m.astype(np.int32)
         logger.info("%s matrix for %d homes", mode, len(ids))
-    return Locations(ids, dict(networks), snapped, time_s, length_m)
+    return Locations(ids, lon, lat, dict(networks), snapped, time_s, length_m)
 
 
 def pool_problems(
