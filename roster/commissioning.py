@@ -138,6 +138,7 @@ def consortium(
         columns = [recipient_column[r] for r in recipients]
         return cost_s[np.ix_(rows, columns)].mean(axis=1)
 
+    skill_of = {c.id: c.skills for c in instance.carers}
     pools: list[Pool] = []
     pooled_carers: list[str] = []
     for pool in framework_model.pools:
@@ -147,7 +148,15 @@ def consortium(
         left_hours = sum(hours[r] for r in left)
         keep = 0 if not left else max(1, round(len(pool.carer_ids) * left_hours / max(total, 1e-9)))
         order = np.argsort(closeness(pool.carer_ids, left), kind="stable") if left else []
-        kept = tuple(pool.carer_ids[i] for i in order[:keep])
+        ranked = [pool.carer_ids[i] for i in order]
+        # First the closest carers with the skills the remaining visits need, then the closest.
+        chosen: list[str] = []
+        for wanted, count in sorted(_skill_needs(instance, left).items(), key=_by_skills):
+            holders = [c for c in ranked if wanted <= skill_of[c]]
+            have = sum(wanted <= skill_of[c] for c in chosen)
+            chosen += [c for c in holders if c not in chosen][: max(0, count - have)]
+        chosen += [c for c in ranked if c not in chosen][: max(0, keep - len(chosen))]
+        kept = tuple(chosen)
         pooled_carers += [c for c in pool.carer_ids if c not in kept]
         if left:
             pools.append(Pool(pool.name, tuple(left), kept))
@@ -192,6 +201,20 @@ def consortium(
     )
 
 
+def _skill_needs(instance: Instance, recipients: list[str]) -> dict[frozenset[str], int]:
+    """Skill sets the recipients' visits ask for, and how many holders each needs (1 or 2)."""
+    inside = set(recipients)
+    need: dict[frozenset[str], int] = {}
+    for visit in instance.visits:
+        if visit.skills and visit.recipient_id in inside:
+            need[visit.skills] = max(need.get(visit.skills, 0), visit.carers_required)
+    return need
+
+
+def _by_skills(item: tuple[frozenset[str], int]) -> list[str]:
+    return sorted(item[0])
+
+
 def _cover_skills(
     instance: Instance,
     staff: dict[int, list[str]],
@@ -207,14 +230,7 @@ def _cover_skills(
     """
     skills = {c.id: c.skills for c in instance.carers}
     row = {carer: k for k, carer in enumerate(carers)}
-    needs: list[dict[frozenset[str], int]] = []
-    for group in members:
-        inside = set(group)
-        need: dict[frozenset[str], int] = {}
-        for visit in instance.visits:
-            if visit.skills and visit.recipient_id in inside:
-                need[visit.skills] = max(need.get(visit.skills, 0), visit.carers_required)
-        needs.append(need)
+    needs = [_skill_needs(instance, group) for group in members]
 
     def holders(i: int, wanted: frozenset[str]) -> int:
         return sum(wanted <= skills[c] for c in staff[i])
@@ -228,7 +244,7 @@ def _cover_skills(
         )
 
     for i, need in enumerate(needs):
-        for wanted, count in sorted(need.items(), key=lambda item: sorted(item[0])):
+        for wanted, count in sorted(need.items(), key=_by_skills):
             while holders(i, wanted) < count:
                 offers = [
                     (cost[row[c], i], j, c)
