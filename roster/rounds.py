@@ -156,7 +156,7 @@ class _Tasks:
 def solve_rounds(
     problem: RoundsProblem,
     params: RoundsParams,
-    initial_routes: list[list[tuple[int, int]]] | None = None,
+    initial_routes: list[list[tuple[int, int]]] | list[list[int]] | None = None,
 ) -> Rounds:
     """Build every carer period's round for one day's pool.
 
@@ -168,7 +168,8 @@ def solve_rounds(
         Solver settings and configurable rules.
     initial_routes
         Optional start: per period, ``(visit, half)`` pairs in order, visits as indices into
-        the problem (see :func:`routes_of`). Used to restart or to chain searches.
+        the problem (see :func:`routes_of`). Bare visit indices are accepted too: a
+        double-handed visit's first listing is then its first half. Used to restart searches.
 
     Returns
     -------
@@ -483,14 +484,28 @@ class _Model:
             return self.routing.SolveWithParameters(search)
         return self.routing.SolveFromAssignmentWithParameters(start, search)
 
-    def index_routes(self, visit_routes: list[list[tuple[int, int]]]) -> list[list[int]]:
-        """Translate routes of ``(visit, half)`` pairs into routes of routing indices."""
+    def index_routes(
+        self, visit_routes: list[list[tuple[int, int]] | list[int]]
+    ) -> list[list[int]]:
+        """Translate routes of ``(visit, half)`` pairs into routes of routing indices.
+
+        A bare visit index stands for its first half where first listed, its second after.
+        """
         pairs = zip(self.tasks.visit, self.tasks.half, strict=True)
         node_of = {(int(v), int(h)): n for n, (v, h) in enumerate(pairs)}
-        return [
-            [self.manager.NodeToIndex(node_of[key]) for key in route if key in node_of]
-            for route in visit_routes
-        ]
+        seen: set[int] = set()
+        routes = []
+        for route in visit_routes:
+            nodes = []
+            for key in route:
+                if not isinstance(key, tuple):
+                    visit = int(key)
+                    key = (visit, 1 if visit in seen else 0)
+                    seen.add(visit)
+                if key in node_of:
+                    nodes.append(self.manager.NodeToIndex(node_of[key]))
+            routes.append(nodes)
+        return routes
 
     def read_routes(self, solution: Any) -> tuple[Route, ...]:
         """Turn an OR-Tools assignment into :class:`Route` objects, recomputing each leg."""

@@ -246,14 +246,17 @@ def test_mandatory_visits_are_all_served():
 
 
 def test_initial_routes_are_a_valid_start():
-    """A given start is used as it is, and a search from it reaches the optimum."""
+    """A start, with halves named or as bare visits, is used as it is; a search improves it."""
     problem = line_pool(
         [{"id": "a", "at": 1}, {"id": "b", "at": 3}, {"id": "c", "at": 2, "carers": 2}],
         [{"id": "ann"}, {"id": "bob"}],
     )
     start = [[(1, 0), (0, 0), (2, 0)], [(2, 1)]]
-    first = solve_rounds(problem, RoundsParams(time_limit_s=None, solution_limit=1), start)
+    first_only = RoundsParams(time_limit_s=None, solution_limit=1)
+    first = solve_rounds(problem, first_only, start)
     assert routes_of(problem, first) == start
+    bare = [[1, 0, 2], [2]]
+    assert routes_of(problem, solve_rounds(problem, first_only, bare)) == start
     params = exact_params()
     rounds = solve_rounds(problem, params, start)
     assert check_rounds(problem, rounds, params) == []
