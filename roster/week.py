@@ -15,7 +15,7 @@ from roster.metrics import SolvedPool
 from roster.model import DAYS, Instance
 from roster.pools import MAX_DAILY_WORKING_S, Locations, pool_problems
 from roster.problem import RoundsProblem
-from roster.rounds import RoundsParams, solve_rounds
+from roster.rounds import RoundsParams, routes_of, solve_rounds
 from roster.rounds_output import Rounds
 
 logger = logging.getLogger(__name__)
@@ -55,20 +55,11 @@ def solve_in_two_phases(problem: RoundsProblem, params: RoundsParams) -> Rounds:
     if left < 0.1 or not first.routes:
         return first
     improving = dataclasses.replace(params, time_limit_s=left, solution_limit=None)
-    better = solve_rounds(problem, improving, initial_routes=_visit_routes(problem, first))
+    better = solve_rounds(problem, improving, initial_routes=routes_of(problem, first))
     served = len(problem.visit_id) - len(better.unassigned)
     if served < len(problem.visit_id) - len(first.unassigned) or not better.routes:
         return first
     return better if better.objective <= first.objective else first
-
-
-def _visit_routes(problem: RoundsProblem, rounds: Rounds) -> list[list[int]]:
-    """Each period's visits in order, as indices into the problem (a start for the search)."""
-    index = {visit: i for i, visit in enumerate(problem.visit_id)}
-    routes: list[list[int]] = [[] for _ in range(problem.num_periods)]
-    for route in rounds.routes:
-        routes[route.period] = [index[step.visit_id] for step in route.steps]
-    return routes
 
 
 def solve_week(
