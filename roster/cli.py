@@ -173,7 +173,7 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--seeds", type=int, default=1, help="number of seeds (default 1)")
         command.add_argument("--days", type=int, help="days rostered from Monday (default 7)")
         command.add_argument(
-            "--time-budget", type=float, help="seconds of rostering search per seed (default 200)"
+            "--time-budget", type=float, help="seconds of rostering search per seed (default 150)"
         )
         command.add_argument("--workers", type=int, help="parallel searches (default 2)")
         command.add_argument("--boundaries", help="a commissioner's neighbourhood polygons")

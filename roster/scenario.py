@@ -451,7 +451,7 @@ class ComparisonConfig:
     balance_hours: bool = True
     boundaries: str = ""
     days: int = 7
-    time_budget_s: float = 200.0
+    time_budget_s: float = 150.0
     workers: int = 2
     max_daily_working_h: float = 10.0
     pence_per_mile: float = 45.0
