@@ -7,9 +7,11 @@ import logging
 import sys
 import time
 from collections.abc import Sequence
+from pathlib import Path
 
 import numpy as np
 
+from neighbourhoods import BoundaryError
 from roster.datasets import RUTLAND_PBF
 from roster.errors import InputError
 from roster.generate import generate_area, write_area
@@ -67,6 +69,50 @@ def _generate_command(args: argparse.Namespace) -> None:
     for name, value in summary["fragmentation"].items():
         print(f"  {name}: {value}")
     print(f"wrote {', '.join(path.name for path in files)} to {args.out}")
+
+
+def _neighbourhoods_command(args: argparse.Namespace) -> None:
+    """Generate neighbourhoods (or evaluate drawn ones) and write polygons and a quality table."""
+    from neighbourhoods.boundaries import write_geojson, write_geopackage
+    from roster.districts import plan_neighbourhoods, write_quality_table
+    from roster.io import read_recipients
+
+    area = args.area or RUTLAND_PBF
+    if args.recipients:
+        instance = read_recipients(args.recipients)
+    else:
+        scenario = load_scenario(args.scenario)
+        instance = generate_area(scenario, area, args.seed, args.cache_dir).instance
+    network = load_network(area, "drive", cache_dir=args.cache_dir)
+    plan = plan_neighbourhoods(
+        instance,
+        network,
+        target=args.target,
+        tolerance=args.tolerance,
+        seed=args.seed,
+        boundaries=args.boundaries,
+    )
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    files = [
+        write_geojson(plan.polygons, out / "neighbourhoods.geojson"),
+        write_geopackage(plan.polygons, out / "neighbourhoods.gpkg"),
+        *write_quality_table(plan, out),
+    ]
+    print(plan.method)
+    print(f"{'':26}{'neighbourhoods':>16}{'k-means':>10}")
+    ours, kmeans = plan.quality.summary(), plan.baseline.summary()
+    for key in (
+        "neighbourhoods",
+        "size_min",
+        "size_max",
+        "contiguous",
+        "mean_internal_s",
+        "p95_internal_s",
+        "diameter_s",
+    ):
+        print(f"{key:26}{ours[key]!s:>16}{kmeans[key]!s:>10}")
+    print(f"wrote {', '.join(path.name for path in files)} to {out}")
 
 
 def _progress_bars(description: str, total: int):
@@ -185,6 +231,25 @@ def build_parser() -> argparse.ArgumentParser:
     add_compare_options(demo, "out")
     demo.set_defaults(run=_compare_command, scenario=None, area=None)
 
+    neighbourhoods = commands.add_parser(
+        "neighbourhoods",
+        help="split recipients into ~200-recipient neighbourhoods, or evaluate drawn boundaries",
+    )
+    neighbourhoods.add_argument(
+        "--recipients",
+        help="recipients CSV/GeoJSON, or an instance folder/GeoPackage (visits give care hours); "
+        "default: generate the scenario",
+    )
+    neighbourhoods.add_argument("--boundaries", help="a commissioner's polygons to evaluate")
+    neighbourhoods.add_argument("--target", type=float, default=200, help="recipients each")
+    neighbourhoods.add_argument("--tolerance", type=float, default=0.15, help="size tolerance")
+    neighbourhoods.add_argument("--area", help="OSM extract; default: embedded Rutland")
+    neighbourhoods.add_argument("--scenario", help="scenario TOML used to generate recipients")
+    neighbourhoods.add_argument("--seed", type=int, default=1)
+    neighbourhoods.add_argument("--out", required=True, help="output folder")
+    neighbourhoods.add_argument("--cache-dir", help="network cache (default ~/.cache/roster)")
+    neighbourhoods.set_defaults(run=_neighbourhoods_command)
+
     compare = commands.add_parser(
         "compare", help="compare framework and neighbourhood commissioning for any area"
     )
@@ -215,7 +280,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         args.run(args)
-    except InputError as error:
+    except (InputError, BoundaryError) as error:
         print(f"roster: error: {error}", file=sys.stderr)
         return 2
     return 0

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import csv
 import logging
 import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
@@ -23,6 +25,7 @@ from neighbourhoods.boundaries import (
     with_quality,
 )
 from roster.commissioning import weekly_hours
+from roster.io import atomic_path
 from roster.matrix import road_graph_s, travel_matrix
 from roster.model import Instance
 from roster.network import RoadNetwork
@@ -154,3 +157,34 @@ def plan_neighbourhoods(
         baseline=baseline,
         method=method,
     )
+
+
+def write_quality_table(plan: NeighbourhoodPlan, out: str | os.PathLike[str]) -> list[Path]:
+    """Write ``quality.csv`` (one row per neighbourhood, then k-means) and ``labels.csv``."""
+    folder = Path(out)
+    columns = [c for c in plan.polygons.columns if c != "geometry"]
+    rows = plan.polygons[columns].to_dict("records")
+    baseline = plan.baseline.summary()
+    rows.append(
+        {
+            "neighbourhood": "k-means baseline (overall)",
+            **{
+                "recipients": baseline["recipients"],
+                "mean_drive_s": baseline["mean_internal_s"],
+                "p95_drive_s": baseline["p95_internal_s"],
+                "diameter_s": baseline["diameter_s"],
+                "contiguous": baseline["contiguous"],
+            },
+        }
+    )
+    quality = folder / "quality.csv"
+    with atomic_path(quality) as temporary, temporary.open("w", newline="") as handle:
+        writer = csv.DictWriter(handle, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows(rows)
+    labels = folder / "labels.csv"
+    with atomic_path(labels) as temporary, temporary.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["recipient_id", "neighbourhood"])
+        writer.writerows(plan.labels.items())
+    return [quality, labels]

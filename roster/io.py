@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import difflib
 import logging
 import math
@@ -449,6 +450,35 @@ def read_instance(path: str | os.PathLike[str]) -> Instance:
         path,
     )
     return instance
+
+
+def read_recipients(path: str | os.PathLike[str]) -> Instance:
+    """Read recipients alone, from a recipients CSV or GeoJSON file or an instance's path.
+
+    A file gives an instance with recipients only (no visits, carers or providers; provider ids
+    are dropped); a directory or GeoPackage is read whole with :func:`read_instance`.
+
+    Raises
+    ------
+    InputError
+        As :func:`read_instance`, naming the file, row and field.
+    """
+    path = Path(path)
+    if path.is_dir() or path.suffix.lower() == ".gpkg":
+        return read_instance(path)
+    if not path.is_file():
+        raise InputError("The recipients file does not exist.", file=str(path))
+    table = _TABLES[0]
+    if path.suffix.lower() == ".csv":
+        records = _read_csv(path)
+    else:
+        records = _read_layer(path, None, table.located)
+    _check_columns(table, records)
+    recipients = tuple(_parse_row(table, records, *row) for row in records.rows)
+    recipients = tuple(dataclasses.replace(r, provider_id=None) for r in recipients)
+    for _, index, error in instance_problems(recipients, (), (), ()):
+        raise records.error(error, records.rows[index][0], table.column(error.field))
+    return Instance(recipients, (), ())
 
 
 def _rows(table: _Table, items: tuple[Any, ...]) -> list[dict[str, Any]]:
