@@ -1,13 +1,16 @@
 """Benchmark: road-network neighbourhoods against plain k-means, on one set of recipients.
 
-Run ``python benchmarks/neighbourhoods.py [--source synthetic|rutland|MODULE:FUNCTION]``.
+Run ``python benchmarks/neighbourhoods.py [--source generated|synthetic|rutland|MODULE:FUNC]``.
 A source is a callable ``(n_recipients, seed) -> Scenario`` giving the arrays the algorithms
 take: the road graph (sparse edge travel times in seconds), each recipient's road node, the
-recipient travel matrix, projected coordinates and weekly care hours. ``synthetic`` is a
-60 x 60 grid road network with towns and a river crossed by two bridges; ``rutland`` puts
-recipients on Rutland's residential streets with the project's road network and matrices.
-``seconds`` times the method itself (road-network adjacency plus partition), not the travel
-matrix. The last line printed is one JSON object.
+recipient travel matrix, projected coordinates and weekly care hours. ``generated`` (the
+default, the issue's scale target) runs the demand generator on ``examples/rutland_dense.toml``
+(about 5,000 recipients on the Rutland drive network, weekly care hours from their visits;
+``--recipients`` is not used); ``synthetic`` is a 60 x 60 grid road network with towns and a
+river crossed by two bridges; ``rutland`` puts ``--recipients`` recipients on Rutland's
+residential streets. ``seconds`` times the method itself (road-network adjacency plus
+partition), not the demand generator or the travel matrix. The last line printed is one JSON
+object.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from scipy import sparse
 # Run as a script, this file's folder leads sys.path and its name would hide the package.
 _HERE = Path(__file__).resolve().parent
 sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
+DENSE_SCENARIO = _HERE.parent / "examples" / "rutland_dense.toml"
 
 from neighbourhoods import evaluate, kmeans_labels, partition, recipient_adjacency  # noqa: E402
 from neighbourhoods.synthetic import (  # noqa: E402
@@ -85,33 +89,68 @@ def synthetic(n: int, seed: int) -> Scenario:
     )
 
 
-def rutland(n: int, seed: int) -> Scenario:
-    """Place recipients on Rutland's residential streets, with the project's drive matrices."""
+def on_rutland(name: str, lon: np.ndarray, lat: np.ndarray, care_hours: np.ndarray) -> Scenario:
+    """Recipients at (lon, lat) on Rutland's drive network, with the project's drive matrices."""
     from roster.datasets import RUTLAND_PBF
     from roster.matrix import road_graph_s, travel_matrix
-    from roster.network import load_network, sample_street_points
+    from roster.network import load_network
     from roster.snapping import nearest_nodes, snap_points
 
     network = load_network(RUTLAND_PBF)
-    lon, lat = sample_street_points(network, n, seed)
     points = snap_points(network, lon, lat)
     started = time.perf_counter()
     travel = travel_matrix(network, points).travel_time_s
     matrix_seconds = time.perf_counter() - started
     x, y = network.to_metric.transform(lon, lat)
-    rng = np.random.default_rng(seed + 1)
     return Scenario(
-        name=f"Rutland residential streets ({network.describe()})",
+        name=f"{name} ({network.describe()})",
         road_graph=sparse.csr_array(road_graph_s(network)),
         recipient_node=nearest_nodes(network, points).astype(np.int64),
         travel_time_s=travel,
         xy_m=np.c_[x, y],
-        care_hours=rng.choice(CARE_HOURS, size=n, p=CARE_HOURS_SHARE),
+        care_hours=np.asarray(care_hours, dtype=float),
         matrix_seconds=matrix_seconds,
     )
 
 
-SOURCES: dict[str, Callable[[int, int], Scenario]] = {"synthetic": synthetic, "rutland": rutland}
+def rutland(n: int, seed: int) -> Scenario:
+    """Place recipients on Rutland's residential streets, with drawn care hours."""
+    from roster.datasets import RUTLAND_PBF
+    from roster.network import load_network, sample_street_points
+
+    lon, lat = sample_street_points(load_network(RUTLAND_PBF), n, seed)
+    rng = np.random.default_rng(seed + 1)
+    hours = rng.choice(CARE_HOURS, size=n, p=CARE_HOURS_SHARE)
+    return on_rutland("Rutland residential streets", lon, lat, hours)
+
+
+def generated(n: int, seed: int) -> Scenario:
+    """Generate the dense scenario (``examples/rutland_dense.toml``) and take its recipients.
+
+    Homes, and weekly care hours from the generated visits, come from the demand generator;
+    the scenario fixes the number of recipients (about 5,000), so ``n`` is not used.
+    """
+    from roster.commissioning import weekly_hours
+    from roster.datasets import RUTLAND_PBF
+    from roster.generate import generate_area
+    from roster.scenario import load_scenario
+
+    instance = generate_area(load_scenario(DENSE_SCENARIO), RUTLAND_PBF, seed).instance
+    hours = weekly_hours(instance)
+    recipients = instance.recipients
+    return on_rutland(
+        "generated dense Rutland (examples/rutland_dense.toml)",
+        np.array([r.lon for r in recipients]),
+        np.array([r.lat for r in recipients]),
+        np.array([hours[r.id] for r in recipients]),
+    )
+
+
+SOURCES: dict[str, Callable[[int, int], Scenario]] = {
+    "generated": generated,
+    "synthetic": synthetic,
+    "rutland": rutland,
+}
 
 
 def measure(
@@ -175,8 +214,12 @@ def source_callable(name: str) -> Callable[[int, int], Scenario]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--source", default="synthetic", help="synthetic, rutland or MODULE:FUNC")
-    parser.add_argument("--recipients", type=int, default=5000)
+    parser.add_argument(
+        "--source", default="generated", help="generated, synthetic, rutland or MODULE:FUNC"
+    )
+    parser.add_argument(
+        "--recipients", type=int, default=5000, help="not used by generated (~5,000)"
+    )
     parser.add_argument("--target", type=float, default=200)
     parser.add_argument("--tolerance", type=float, default=0.15)
     parser.add_argument("--starts", type=int, default=8, help="independent partition starts")
@@ -184,7 +227,7 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     scenario = source_callable(args.source)(args.recipients, args.seed)
-    print(f"{scenario.name}: {args.recipients} recipients")
+    print(f"{scenario.name}: {len(scenario.recipient_node)} recipients")
     summary = measure(
         scenario,
         target=args.target,
