@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from roster.errors import InputError
-from roster.model import Instance
+from roster.model import Carer, Instance
 from roster.pools import Pool
 
 logger = logging.getLogger(__name__)
@@ -138,7 +138,7 @@ def consortium(
         columns = [recipient_column[r] for r in recipients]
         return cost_s[np.ix_(rows, columns)].mean(axis=1)
 
-    skill_of = {c.id: c.skills for c in instance.carers}
+    by_id = {c.id: c for c in instance.carers}
     pools: list[Pool] = []
     pooled_carers: list[str] = []
     for pool in framework_model.pools:
@@ -149,12 +149,12 @@ def consortium(
         keep = 0 if not left else max(1, round(len(pool.carer_ids) * left_hours / max(total, 1e-9)))
         order = np.argsort(closeness(pool.carer_ids, left), kind="stable") if left else []
         ranked = [pool.carer_ids[i] for i in order]
-        # First the closest carers with the skills the remaining visits need, then the closest.
+        # First the closest carers who can serve each kind of remaining visit, then the closest.
         chosen: list[str] = []
-        for wanted, count in sorted(_skill_needs(instance, left).items(), key=_by_skills):
-            holders = [c for c in ranked if wanted <= skill_of[c]]
-            have = sum(wanted <= skill_of[c] for c in chosen)
-            chosen += [c for c in holders if c not in chosen][: max(0, count - have)]
+        for need, count in _needs(instance, left).items():
+            able = [c for c in ranked if need.met_by(by_id[c])]
+            have = sum(need.met_by(by_id[c]) for c in chosen)
+            chosen += [c for c in able if c not in chosen][: max(0, count - have)]
         chosen += [c for c in ranked if c not in chosen][: max(0, keep - len(chosen))]
         kept = tuple(chosen)
         pooled_carers += [c for c in pool.carer_ids if c not in kept]
@@ -176,7 +176,7 @@ def consortium(
             if c not in placed and len(staff[i]) < quota[i]:
                 staff[i].append(pooled_carers[c])
                 placed.add(c)
-        _cover_skills(instance, staff, [members[n] for n in labels], cost, pooled_carers)
+        _cover_needs(instance, staff, [members[n] for n in labels], cost, pooled_carers)
     pools = [
         Pool(f"consortium/{n}", tuple(members[n]), tuple(sorted(staff[i])))
         for i, n in enumerate(labels)
@@ -197,72 +197,108 @@ def consortium(
         "Carer numbers are held equal: each provider kept the carers living closest to its "
         "remaining packages (in proportion to their weekly hours), and every other carer joined "
         "the nearest consortium with room, quotas being proportional to weekly care hours; "
-        "then carers were swapped between consortia where one lacked a skill its visits need.",
+        "then carers were swapped between consortia where one had no carer able to serve some "
+        "kind of its visits (skills, gender preference, a shift covering the window).",
     )
 
 
-def _skill_needs(instance: Instance, recipients: list[str]) -> dict[frozenset[str], int]:
-    """Skill sets the recipients' visits ask for, and how many holders each needs (1 or 2)."""
+@dataclass(frozen=True)
+class _Need:
+    """What a visit asks of a carer: skills, gender, and a shift that day covering its window."""
+
+    skills: frozenset[str]
+    gender: str | None
+    day: int
+    latest_start_s: int
+    earliest_end_s: int
+
+    def met_by(self, carer: Carer) -> bool:
+        """Whether this carer could serve it (ignoring travel)."""
+        return (
+            self.skills <= carer.skills
+            and self.gender in (None, carer.gender)
+            and any(
+                s.day == self.day
+                and s.start_s <= self.latest_start_s
+                and self.earliest_end_s <= s.end_s
+                for s in carer.shifts
+            )
+        )
+
+
+def _needs(instance: Instance, recipients: list[str] | tuple[str, ...]) -> dict[_Need, int]:
+    """Each distinct need of the recipients' visits, and how many carers it takes (1 or 2)."""
     inside = set(recipients)
-    need: dict[frozenset[str], int] = {}
-    for visit in instance.visits:
-        if visit.skills and visit.recipient_id in inside:
-            need[visit.skills] = max(need.get(visit.skills, 0), visit.carers_required)
-    return need
+    needs: dict[_Need, int] = {}
+    for v in instance.visits:
+        if v.recipient_id in inside:
+            need = _Need(
+                v.skills,
+                v.gender_preference,
+                v.day,
+                v.latest_start_s,
+                v.earliest_start_s + v.duration_s,
+            )
+            needs[need] = max(needs.get(need, 0), v.carers_required)
+    return needs
 
 
-def _by_skills(item: tuple[frozenset[str], int]) -> list[str]:
-    return sorted(item[0])
-
-
-def _cover_skills(
+def _cover_needs(
     instance: Instance,
     staff: dict[int, list[str]],
     members: list[list[str]],
     cost: np.ndarray,
     carers: list[str],
 ) -> None:
-    """Swap carers between consortia until each has the skills its visits need, if it can.
+    """Swap carers between consortia until each can serve every kind of visit it has, if it can.
 
-    A consortium needs, for each set of skills one of its visits asks for, one carer holding
-    them all (two if such a visit is double-handed). A missing holder comes from the nearest
-    consortium that can spare one, in exchange for a carer the receiver does not need.
+    A consortium needs, for each distinct need of its visits (skills, gender, a shift that day
+    covering the window), one carer who meets it (two for a double-handed visit). A missing
+    carer comes from the nearest consortium that can spare one, in exchange for a carer the
+    receiver can spare.
     """
-    skills = {c.id: c.skills for c in instance.carers}
+    by_id = {c.id: c for c in instance.carers}
     row = {carer: k for k, carer in enumerate(carers)}
-    needs = [_skill_needs(instance, group) for group in members]
+    per_group = [_needs(instance, group) for group in members]
+    kinds = list(dict.fromkeys(need for needs in per_group for need in needs))
+    column = {need: k for k, need in enumerate(kinds)}
+    meets = np.array([[need.met_by(by_id[c]) for need in kinds] for c in carers], dtype=bool)
+    meets = meets.reshape(len(carers), len(kinds))
+    wanted = np.zeros((len(members), len(kinds)), dtype=int)
+    for i, needs in enumerate(per_group):
+        for need, count in needs.items():
+            wanted[i, column[need]] = count
 
-    def holders(i: int, wanted: frozenset[str]) -> int:
-        return sum(wanted <= skills[c] for c in staff[i])
+    def held(i: int) -> np.ndarray:
+        return meets[[row[c] for c in staff[i]]].sum(axis=0)
 
-    def spare(i: int, carer: str) -> bool:
-        """Whether consortium i loses no needed skill holder it cannot spare without this carer."""
-        return all(
-            holders(i, wanted) - 1 >= count
-            for wanted, count in needs[i].items()
-            if wanted <= skills[carer]
-        )
+    def spare(i: int, carer: str, have: np.ndarray) -> bool:
+        """Whether consortium i still has every carer it needs without this one."""
+        mine = meets[row[carer]]
+        return bool(np.all(have[mine] - 1 >= wanted[i, mine]))
 
-    for i, need in enumerate(needs):
-        for wanted, count in sorted(need.items(), key=_by_skills):
-            while holders(i, wanted) < count:
-                offers = [
-                    (cost[row[c], i], j, c)
-                    for j in range(len(needs))
-                    if j != i
-                    for c in staff[j]
-                    if wanted <= skills[c] and spare(j, c)
-                ]
+    for i in range(len(members)):
+        for k in np.flatnonzero(wanted[i]):
+            while held(i)[k] < wanted[i, k]:
+                offers = []
+                for j in range(len(members)):
+                    if j != i:
+                        have_j = held(j)
+                        offers += [
+                            (cost[row[c], i], j, c)
+                            for c in staff[j]
+                            if meets[row[c], k] and spare(j, c, have_j)
+                        ]
                 if not offers:
-                    logger.warning(
-                        "no consortium can spare a carer with %s for %d", sorted(wanted), i
-                    )
+                    logger.warning("no consortium can spare a carer for %s", kinds[k])
                     break
                 _, j, incoming = min(offers)
                 staff[j].remove(incoming)
                 staff[i].append(incoming)
-                returning = [(cost[row[c], j], c) for c in staff[i] if spare(i, c)]
-                returning = [item for item in returning if item[1] != incoming]
+                have_i = held(i)
+                returning = [
+                    (cost[row[c], j], c) for c in staff[i] if c != incoming and spare(i, c, have_i)
+                ]
                 if returning:
                     outgoing = min(returning)[1]
                     staff[i].remove(outgoing)
