@@ -31,7 +31,7 @@ ROUNDS_COLUMNS = (
     "pool",
     "day",
     "carer",
-    "period_start",
+    "period",
     "order",
     "visit",
     "recipient",
@@ -39,9 +39,8 @@ ROUNDS_COLUMNS = (
     "arrival",
     "start",
     "end",
-    "waiting_min",
     "travel_before_min",
-    "distance_before_m",
+    "length_before_m",
 )
 
 
@@ -110,33 +109,15 @@ def _write_rounds_csv(path: Path, run: SeedRun) -> Path:
     rows = []
     for item in sorted(run.solved, key=lambda s: (s.model, s.pool, s.day)):
         problem = item.problem
-        index = {visit: i for i, visit in enumerate(problem.visit_id)}
-        for route in sorted(item.rounds.routes, key=lambda r: (r.carer_id, r.leave_s)):
-            for order, step in enumerate(route.steps, start=1):
-                i = index[step.visit_id]
-                rows.append(
-                    {
-                        "model": item.model,
-                        "pool": item.pool,
-                        "day": DAYS[item.day],
-                        "carer": route.carer_id,
-                        "period_start": clock(int(problem.period_start_s[route.period])),
-                        "order": order,
-                        "visit": step.visit_id,
-                        "recipient": recipient_of[step.visit_id],
-                        "window": f"{clock(int(problem.earliest_start_s[i]))}-"
-                        f"{clock(int(problem.latest_start_s[i]))}",
-                        "arrival": clock(step.arrival_s),
-                        "start": clock(step.start_s),
-                        "end": clock(step.end_s),
-                        "waiting_min": round(step.waiting_s / 60, 1),
-                        "travel_before_min": round(step.travel_time_s / 60, 1),
-                        "distance_before_m": step.length_m,
-                    }
-                )
+        for row in item.rounds.to_csv_rows(problem, DAYS[item.day]):
+            row["recipient"] = recipient_of[str(row["visit"])]
+            period = int(row["period"])  # shown as the working period's hours
+            start, end = problem.period_start_s[period], problem.period_end_s[period]
+            row["period"] = f"{clock(int(start))}-{clock(int(end))}"
+            rows.append({"model": item.model, "pool": item.pool, **row})
     with atomic_path(path) as temporary:
         with temporary.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=ROUNDS_COLUMNS)
+            writer = csv.DictWriter(handle, fieldnames=ROUNDS_COLUMNS, extrasaction="ignore")
             writer.writeheader()
             writer.writerows(rows)
     return path
