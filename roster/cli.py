@@ -142,6 +142,7 @@ def _compare_command(args: argparse.Namespace) -> None:
             ("time_budget_s", args.time_budget),
             ("workers", args.workers),
             ("boundaries", args.boundaries),
+            ("carers_needed", args.carers_needed or None),
         )
         if value is not None
     }
@@ -223,6 +224,11 @@ def build_parser() -> argparse.ArgumentParser:
         )
         command.add_argument("--workers", type=int, help="parallel searches (default 2)")
         command.add_argument("--boundaries", help="a commissioner's neighbourhood polygons")
+        command.add_argument(
+            "--carers-needed",
+            action="store_true",
+            help="minimise carers used in each search, to compare how many each model needs",
+        )
         command.add_argument("--cache-dir", help="network cache (default ~/.cache/roster)")
 
     demo = commands.add_parser(

@@ -93,9 +93,17 @@ def load_networks(
     return {mode: load_network(area, mode, cache_dir=cache_dir) for mode in ("drive", "walk")}
 
 
+#: In "carers needed" mode, each working period used costs as much as this much travel (s):
+#: two hours, so a carer is added only when that saves more than two hours of driving.
+CARERS_NEEDED_COST = 7200
+
+
 def rounds_params(scenario: Scenario) -> RoundsParams:
     """Solver settings: the comparison defaults overridden by the scenario's [rounds] table."""
-    return RoundsParams.from_dict({**COMPARISON_ROUNDS, **dict(scenario.rounds)})
+    defaults = dict(COMPARISON_ROUNDS)
+    if scenario.comparison.carers_needed:
+        defaults["carer_fixed_cost"] = CARERS_NEEDED_COST
+    return RoundsParams.from_dict({**defaults, **dict(scenario.rounds)})
 
 
 def run_seed(
@@ -270,6 +278,14 @@ def assumptions(scenario: Scenario) -> dict[str, dict[str, object]]:
             "value": f"OR-Tools {params.first_solution} + {params.metaheuristic}, "
             f"time budget {c.time_budget_s:g} s per seed",
             "source": "the same search for both models; same budget per visit",
+        },
+        "carers": {
+            "value": "carers needed (each search minimises carers used)"
+            if c.carers_needed
+            else "held equal between the models",
+            "source": f"a working period used costs {CARERS_NEEDED_COST} s of travel"
+            if c.carers_needed
+            else "the same carers, reassigned by where they live",
         },
         "sessions": {
             "value": "each day is rostered as a morning and an evening session",

@@ -442,6 +442,10 @@ class ComparisonConfig:
         per km for an average car).
     travel_paid
         Whether travel between visits is paid (about 75% of workers are not [C2]).
+    carers_needed
+        "Carers needed" mode: instead of holding carers equal and using them freely, each search
+        also minimises the carers it uses (a fixed cost per working period used, see
+        ``CARERS_NEEDED_COST``), so ``carers_used`` is how many each model needs.
     """
 
     instance: str = ""
@@ -457,6 +461,7 @@ class ComparisonConfig:
     pence_per_mile: float = 45.0
     co2_kg_per_km: float = 0.17
     travel_paid: bool = False
+    carers_needed: bool = False
 
     def __post_init__(self) -> None:
         _check_share(self.consortium_share, "comparison.consortium_share")

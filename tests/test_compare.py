@@ -94,3 +94,14 @@ def test_outputs_written(run, summary, tmp_path):
     assert layers == {"recipients", "neighbourhoods", "rounds"}
     assert (tmp_path / "instance" / "visits.csv").is_file()
     assert "<html" in (tmp_path / "report.html").read_text()[:200].lower()
+
+
+def test_carers_needed_mode_sets_a_cost_per_carer():
+    """In carers-needed mode each period used costs two hours of travel, unless [rounds] says."""
+    from roster.compare import CARERS_NEEDED_COST, rounds_params
+
+    needed = {**SMALL, "comparison": {**SMALL["comparison"], "carers_needed": True}}
+    assert rounds_params(scenario_from_dict(SMALL)).carer_fixed_cost == 0
+    assert rounds_params(scenario_from_dict(needed)).carer_fixed_cost == CARERS_NEEDED_COST
+    own = {**needed, "rounds": {**SMALL["rounds"], "carer_fixed_cost": 60}}
+    assert rounds_params(scenario_from_dict(own)).carer_fixed_cost == 60
