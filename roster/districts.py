@@ -70,6 +70,7 @@ def plan_neighbourhoods(
     boundaries: str | os.PathLike[str] | None = None,
     balance_hours: bool = True,
     snapped: SnappedPoints | None = None,
+    travel_time_s: np.ndarray | None = None,
 ) -> NeighbourhoodPlan:
     """Generate neighbourhoods of about ``target`` recipients, or evaluate drawn boundaries.
 
@@ -90,6 +91,8 @@ def plan_neighbourhoods(
         Also balance weekly care hours, not only recipients.
     snapped
         The recipients already snapped to ``network`` (in instance order), if at hand.
+    travel_time_s
+        The drive matrix between those snapped recipients, if at hand (else computed).
     """
     recipients = instance.recipients
     ids = [r.id for r in recipients]
@@ -97,11 +100,14 @@ def plan_neighbourhoods(
     lat = np.array([r.lat for r in recipients])
     if snapped is None:
         snapped = snap_points(network, lon, lat, ids=ids)
-    travel = travel_matrix(network, snapped).travel_time_s
+    travel = (
+        travel_matrix(network, snapped).travel_time_s if travel_time_s is None else travel_time_s
+    )
     road = road_graph_s(network)
     node = nearest_nodes(network, snapped)
     adjacency = recipient_adjacency(road, node)
-    hours = np.array([weekly_hours(instance)[i] for i in ids])
+    weekly = weekly_hours(instance)
+    hours = np.array([weekly[i] for i in ids])
 
     if boundaries is not None:
         drawn = read_boundaries(boundaries)
