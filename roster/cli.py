@@ -39,7 +39,7 @@ def _network_command(args: argparse.Namespace) -> None:
         started = time.perf_counter()
         network = load_network(area, mode, cache_dir=args.cache_dir)
         print(f"{network.describe()} ({time.perf_counter() - started:.1f} s)")
-        if area != RUTLAND_PBF and args.area is not None:
+        if args.area is not None:
             names = [f"node {i}" for i in range(5)]
             picks = np.linspace(0, network.n_nodes - 1, 5).astype(int)
             lon, lat = network.node_lon[picks], network.node_lat[picks]

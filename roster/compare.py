@@ -75,7 +75,11 @@ class SeedRun:
 
     def recipient_of(self) -> dict[str, str]:
         """Recipient of each visit id."""
-        return {v.id: v.recipient_id for v in self.instance.visits}
+        return _recipient_of(self.instance)
+
+
+def _recipient_of(instance: Instance) -> dict[str, str]:
+    return {v.id: v.recipient_id for v in instance.visits}
 
 
 @contextmanager
@@ -137,6 +141,7 @@ def run_seed(
             instance = generate_area(scenario, area, seed).instance
     with _stage("travel matrices", seconds):
         locations = locate(instance, networks, scenario.area.max_snap_m)
+    n_recipients = len(instance.recipients)
     with _stage("neighbourhoods", seconds):
         plan = plan_neighbourhoods(
             instance,
@@ -146,9 +151,9 @@ def run_seed(
             seed=seed,
             boundaries=config.boundaries or None,
             balance_hours=config.balance_hours,
-            snapped=locations.snapped["drive"].take(np.arange(len(instance.recipients))),
+            snapped=locations.snapped["drive"].take(np.arange(n_recipients)),
+            travel_time_s=locations.travel_time_s["drive"][:n_recipients, :n_recipients],
         )
-    n_recipients = len(instance.recipients)
     carer_cost = locations.travel_time_s["drive"][n_recipients:, :n_recipients]
     models = (
         framework(instance),
@@ -169,7 +174,7 @@ def run_seed(
             max_daily_working_s=round(config.max_daily_working_h * 3600),
         )
     costs = CostSettings(config.pence_per_mile, config.co2_kg_per_km, config.travel_paid)
-    recipient_of = {v.id: v.recipient_id for v in instance.visits}
+    recipient_of = _recipient_of(instance)
     metrics = {
         model.name: model_metrics([s for s in solved if s.model == model.name], recipient_of, costs)
         for model in models
