@@ -1,23 +1,27 @@
 """Split units into balanced, contiguous neighbourhoods that are compact in travel time.
 
-The method, repeated from ``n_starts`` different seeds:
+The method, repeated from ``n_starts`` different seeds (side by side with ``workers``):
 
 1. Spread k seed units with k-means++ sampling on symmetric travel time, weighted by
    recipients.
 2. Assign: a min-cost flow sends every recipient to a region, least total cost, each region
    taking between the lower and upper size bound. The cost of a unit in a region is its
-   mean travel time to the region's members in the previous round (the kernel k-means
-   assignment step, with capacities). Pieces cut off from their anchor's piece then join
-   the region whose anchor piece they touch most, which makes every region contiguous.
+   kernel k-means distance to the region's members in the previous round: mean travel to
+   them less half their mean travel to each other (the kernel k-means assignment step, with
+   capacities). Pieces cut off from their anchor's piece then join the region whose anchor
+   piece they touch most, which makes every region contiguous.
 3. Repair balance: move boundary units that reduce the total size violation, cheapest first;
    when no single move helps, shift one unit at a time along the shortest chain of regions
    from an oversized region to one with room (or from one with surplus to an undersized one).
 4. Local search: move boundary units to the neighbouring region that most lowers the
    objective, keeping every region contiguous and within its bounds, until no move helps.
 5. Repeat steps 2-4, anchoring each region at its medoid and pricing the assignment by
-   the last round's regions, while the objective falls by more than 0.01% or the bounds
-   are not yet met (at most ``max_rounds`` times). The first round is priced by a rough
-   draft: step 2 alone, by travel time to the seeds.
+   the last round's regions, until three rounds in a row fail to lower the objective by
+   0.01% once the bounds are met (at most ``max_rounds`` times). The first round is priced
+   by a rough draft: step 2 alone, by travel time to the seeds.
+6. Iterated local search, ``iterations`` times: move one region's anchor to a unit far from
+   the other anchors (k-means++ sampling), price that region by travel to it, run steps
+   2-5 from there, and keep the result if it is better.
 
 The objective is the mean, over recipients, of each recipient's mean symmetric travel time
 (t + t.T) / 2 to the other members of its neighbourhood: the travel-time analogue of the
@@ -29,7 +33,9 @@ Every move keeps regions contiguous, so the result is contiguous by construction
 from __future__ import annotations
 
 import logging
+import multiprocessing
 from collections import deque
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -44,6 +50,9 @@ log = logging.getLogger(__name__)
 
 _EPS = 1e-9
 _GAIN = 1e-3  # seconds: smaller gains are float noise
+_PATIENCE = 3  # rounds without a gain before rounds stop: one round's outcome is noisy
+_REPAIR_PASSES = 50  # more means a fragmented first round, which the next round replaces
+_ABANDON = 0.01  # a relocation this much worse than the incumbent after 3 rounds is dropped
 
 
 @dataclass(frozen=True)
@@ -102,8 +111,10 @@ def partition(
     tolerance: float = 0.15,
     k: int | None = None,
     seed: int = 0,
-    n_starts: int = 8,
-    max_rounds: int = 8,
+    n_starts: int = 2,
+    max_rounds: int = 20,
+    iterations: int = 15,
+    workers: int = 1,
 ) -> Partition:
     """Split units into k balanced, contiguous neighbourhoods compact in travel time.
 
@@ -128,12 +139,18 @@ def partition(
     k
         Number of neighbourhoods; defaults to round(total recipients / target).
     seed
-        Seed for the random choice of starting seeds.
+        Seed for the random choices; the result depends on it but not on ``workers``.
     n_starts
         Independent starts; the best balanced result is kept.
     max_rounds
-        Most assignment rounds per start; a start stops early once its bounds are met and
-        a round no longer lowers the objective by 0.01%.
+        Most assignment rounds per start or relocation; they stop early once the bounds are
+        met and three rounds in a row fail to lower the objective by 0.01%.
+    iterations
+        Relocations tried after each start (iterated local search): one region's anchor
+        moves to a new place, the rounds run again, and the result is kept if better.
+    workers
+        Processes running the starts side by side. Above 1 they are spawned, so a calling
+        script needs an ``if __name__ == "__main__":`` guard.
 
     Returns
     -------
@@ -141,10 +158,13 @@ def partition(
         The labels, totals, bounds and objective of the best start.
     """
     distance, graph, weights = _validated(travel_time_s, adjacency, weights)
-    if target <= 0 or not 0 <= tolerance < 1 or min(n_starts, max_rounds) < 1:
+    if target <= 0 or not 0 <= tolerance < 1 or min(n_starts, max_rounds, workers) < 1:
         raise ValueError(
-            "target must be positive, tolerance in [0, 1), n_starts and max_rounds at least 1."
+            "target must be positive, tolerance in [0, 1), "
+            "n_starts, max_rounds and workers at least 1."
         )
+    if iterations < 0:
+        raise ValueError("iterations must not be negative.")
     recipients = weights[:, 0]
     k = max(1, round(recipients.sum() / target)) if k is None else int(k)
     if not 1 <= k <= np.count_nonzero(recipients):
@@ -153,10 +173,17 @@ def partition(
         )
     mean = weights.sum(axis=0) / k
     problem = _Problem(distance, graph, weights, k, mean * (1 - tolerance), mean * (1 + tolerance))
-    rng = np.random.default_rng(seed)
-    best = _start(problem, rng, max_rounds)
-    for _ in range(n_starts - 1):
-        state = _start(problem, rng, max_rounds)
+    seeds = np.random.SeedSequence(seed).spawn(n_starts)
+    jobs = ([problem] * n_starts, seeds, [max_rounds] * n_starts, [iterations] * n_starts)
+    if workers > 1:
+        spawn = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(min(workers, n_starts), mp_context=spawn) as pool:
+            found = list(pool.map(_search, *jobs))
+    else:
+        found = list(map(_search, *jobs))
+    best = _State(problem, found[0])
+    for labels in found[1:]:
+        state = _State(problem, labels)
         if _better(state, best):
             best = state
     if best.violation() > _EPS:
@@ -204,30 +231,94 @@ class _Problem:
         return np.where(self.upper > 0, (self.lower + self.upper) / 2, 1.0)
 
 
+def _search(
+    problem: _Problem, seed: np.random.SeedSequence, max_rounds: int, iterations: int
+) -> np.ndarray:
+    """Run one start and its relocations; return the labels of the best state found."""
+    rng = np.random.default_rng(seed)
+    best = _relocate(problem, _start(problem, rng, max_rounds), rng, iterations, max_rounds)
+    return best.labels
+
+
 def _start(problem: _Problem, rng: np.random.Generator, max_rounds: int) -> _State:
     """Run one start: seeds, a rough draft, then assignment rounds; return its best round."""
     seeds = _spread_seeds(problem.distance, problem.recipients, problem.k, rng)
     # The draft (travel to the seeds, no repair) only prices the first full round.
-    state = best = _round(
-        problem, _State(problem, _assign(problem, problem.distance[:, seeds], seeds))
-    )
-    for _ in range(max_rounds - 1):
-        state = _round(problem, state)
-        if _better(state, best):
-            best = state
-        elif best.violation() <= _EPS:
-            break
+    draft = _State(problem, _assign(problem, problem.distance[:, seeds], seeds))
+    best = _converge(problem, _round(problem, draft), max_rounds - 1)
     log.debug("start: violation %.4f, mean internal %.1f s", best.violation(), best.mean())
     return best
 
 
+def _relocate(
+    problem: _Problem, state: _State, rng: np.random.Generator, iterations: int, max_rounds: int
+) -> _State:
+    """Move one region's anchor elsewhere, rerun the rounds, keep gains (iterated local search).
+
+    The new anchor is drawn like a k-means++ seed, far from the other anchors, and the moved
+    region is first priced by travel to it; the other regions keep their pricing. A trial
+    still 1% worse than the incumbent after three rounds is dropped early.
+    """
+    best = state
+    for _ in range(iterations if problem.k > 1 else 0):
+        anchors = best.medoids()
+        moved = int(rng.integers(problem.k))
+        nearest = problem.distance[anchors[:moved] + anchors[moved + 1 :]].min(axis=0)
+        score = problem.recipients * nearest.astype(np.float64) ** 2
+        if score.sum() <= 0:
+            break
+        anchors[moved] = int(rng.choice(score.size, p=score / score.sum()))
+        travel = _pricing(best)
+        travel[:, moved] = problem.distance[:, anchors[moved]]
+        trial = _State(problem, _assign(problem, travel, anchors))
+        _repair(trial)
+        _improve(trial)
+        trial = _converge(problem, trial, max_rounds, give_up=best.mean() * (1 + _ABANDON))
+        if _better(trial, best):
+            best = trial
+        log.debug("relocation: %.2f s, best %.2f s", trial.mean(), best.mean())
+    return best
+
+
+def _converge(problem: _Problem, state: _State, max_rounds: int, give_up: float = np.inf) -> _State:
+    """Run assignment rounds from a state until they stop improving; return the best state.
+
+    Rounds stop after ``_PATIENCE`` rounds without a gain once the bounds are met, or after
+    three rounds if the best objective is still above ``give_up``.
+    """
+    best = state
+    stale = 0
+    for done in range(max_rounds):
+        if done >= 3 and best.mean() > give_up:
+            break
+        state = _round(problem, state)
+        if _better(state, best):
+            best, stale = state, 0
+        elif best.violation() <= _EPS:
+            stale += 1
+            if stale >= _PATIENCE:
+                break
+    return best
+
+
 def _round(problem: _Problem, previous: _State) -> _State:
-    """Assign by mean travel to the previous regions' members, then repair and improve."""
-    travel = (previous.pull / _others(previous.totals[:, :1])).T
-    state = _State(problem, _assign(problem, travel, previous.medoids()))
+    """Assign by kernel distance to the previous regions, then repair and improve."""
+    state = _State(problem, _assign(problem, _pricing(previous), previous.medoids()))
     _repair(state)
     _improve(state)
     return state
+
+
+def _pricing(state: _State) -> np.ndarray:
+    """Cost (n, k) of each unit in each region: its kernel k-means distance to the region.
+
+    That is the mean travel to the members less half the mean travel between members, so
+    a spread-out region is not priced as if each newcomer were as far as its members are
+    from each other.
+    """
+    size = state.totals[:, 0]
+    spread = state.inner / (np.maximum(size, 1) * _others(size))
+    return (state.pull / _others(size)[:, None] - spread[:, None] / 2).T
 
 
 def _validated(
@@ -451,24 +542,52 @@ class _State:
         return any(self.label_list[other] == region for other in self.neighbours[unit])
 
     def can_leave(self, unit: int) -> bool:
-        """Whether the unit's region stays contiguous and non-empty without it."""
+        """Whether the unit's region stays contiguous and non-empty without it.
+
+        One search starts from each neighbour in the region and they advance in turn, merging
+        where they meet: a piece cut off by the unit is usually small, so a refusal costs the
+        size of that piece rather than of the whole region.
+        """
         label = self.label_list  # list lookups: this loop is the search's hot spot
+        neighbours = self.neighbours
         region = label[unit]
-        same = [other for other in self.neighbours[unit] if label[other] == region]
+        same = [other for other in neighbours[unit] if label[other] == region]
         if len(same) <= 1:
             return len(same) == 1
-        wanted = set(same[1:])
-        seen = {unit, same[0]}
-        queue = deque([same[0]])
-        while queue:
-            for other in self.neighbours[queue.popleft()]:
-                if other not in seen and label[other] == region:
-                    seen.add(other)
-                    wanted.discard(other)
-                    if not wanted:
-                        return True
-                    queue.append(other)
-        return False
+        owner = {start: search for search, start in enumerate(same)}
+        owner[unit] = -1
+        group = list(range(len(same)))  # union-find over the searches
+        queues = [deque([start]) for start in same]
+        groups = len(same)
+        while True:
+            for search, queue in enumerate(queues):
+                if not queue:
+                    continue
+                for other in neighbours[queue.popleft()]:
+                    if label[other] != region:
+                        continue
+                    found = owner.get(other)
+                    if found is None:
+                        owner[other] = search
+                        queue.append(other)
+                    elif found != search and found >= 0:
+                        a, b = _root(group, found), _root(group, search)
+                        if a != b:
+                            group[a] = b
+                            groups -= 1
+                            if groups == 1:
+                                return True
+            # A group whose searches have all run dry is a piece the unit cuts off.
+            if len({_root(group, s) for s, queue in enumerate(queues) if queue}) < groups:
+                return False
+
+
+def _root(parent: list[int], item: int) -> int:
+    """Find the representative of an item in a union-find forest, halving the path."""
+    while parent[item] != item:
+        parent[item] = parent[parent[item]]
+        item = parent[item]
+    return item
 
 
 def _others(size: np.ndarray | float) -> np.ndarray | float:
@@ -484,8 +603,13 @@ def _better(state: _State, other: _State) -> bool:
 
 
 def _repair(state: _State) -> None:
-    """Move units until every region is within its bounds, or no progress is possible."""
-    while (before := state.violation()) > _EPS:
+    """Move units until every region is within its bounds or no progress is possible.
+
+    Gives up after ``_REPAIR_PASSES`` passes.
+    """
+    for _ in range(_REPAIR_PASSES):
+        if (before := state.violation()) <= _EPS:
+            return
         units, regions = state.boundary_moves()
         change = state.balance_change(units, regions)
         helpful = np.flatnonzero(change < -_EPS)

@@ -65,9 +65,30 @@ def test_objective_matches_the_labels(town):
 def test_same_seed_same_labels(town):
     """Two runs with one seed give identical labels."""
     travel, adjacency, weights = town
-    first = partition(travel, adjacency, weights, target=50, seed=4, n_starts=2)
-    second = partition(travel, adjacency, weights, target=50, seed=4, n_starts=2)
+    first = partition(travel, adjacency, weights, target=50, seed=4, n_starts=2, iterations=3)
+    second = partition(travel, adjacency, weights, target=50, seed=4, n_starts=2, iterations=3)
     assert_array_equal(first.labels, second.labels)
+
+
+def test_relocations_never_worsen_the_start(town):
+    """Relocations after a start keep it balanced and contiguous and lower the objective.
+
+    With this seed the start alone gives 113.9 s and six relocations 109.5 s.
+    """
+    travel, adjacency, weights = town
+    plain = partition(travel, adjacency, weights, target=50, seed=3, n_starts=1, iterations=0)
+    searched = partition(travel, adjacency, weights, target=50, seed=3, n_starts=1, iterations=6)
+    report = evaluate(travel, searched.labels, adjacency)
+    assert searched.balanced and report.contiguous
+    assert searched.mean_internal_s < plain.mean_internal_s - 1
+
+
+def test_workers_do_not_change_the_result(river_grid):
+    """Starts run in two spawned processes give the same labels as starts run in turn."""
+    travel, adjacency = river_grid
+    alone = partition(travel, adjacency, k=3, seed=6, n_starts=2, iterations=2)
+    pooled = partition(travel, adjacency, k=3, seed=6, n_starts=2, iterations=2, workers=2)
+    assert_array_equal(alone.labels, pooled.labels)
 
 
 def test_explicit_k_overrides_target(river_grid):
