@@ -27,13 +27,15 @@ from roster.checker import check_rounds  # noqa: E402
 from roster.rounds import RoundsParams, solve_rounds  # noqa: E402
 
 
-def benchmark_params(time_limit_s: float) -> RoundsParams:
-    """Every service mandatory; tardiness costs as much as distance (one unit per unit)."""
+def benchmark_params(time_limit_s: float, improve_s: float = 0.0) -> RoundsParams:
+    """Every service mandatory; total and worst tardiness cost as much as distance."""
     return RoundsParams(
         time_limit_s=time_limit_s,
+        improve_s=improve_s,
         unassigned_penalty=None,
         allow_lateness=True,
         lateness_cost_per_s=1,
+        worst_lateness_cost_per_s=1,
         max_lateness_s=None,
         break_after_s=None,
     )
@@ -64,10 +66,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="+", type=Path, help="Udine-format JSON instance files")
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per solve")
+    parser.add_argument(
+        "--improve",
+        type=float,
+        default=0.0,
+        help="seconds of the limit given to the ruin-and-recreate improvement",
+    )
     args = parser.parse_args()
     best = best_known(BENCHMARKS / "hhc" / "mankowska" / "bks.csv")
     for path in args.files:
-        print(json.dumps(run(path, benchmark_params(args.time_limit), best)), flush=True)
+        print(
+            json.dumps(run(path, benchmark_params(args.time_limit, args.improve), best)), flush=True
+        )
 
 
 if __name__ == "__main__":

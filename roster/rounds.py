@@ -28,6 +28,7 @@ import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from roster.problem import ANY_GENDER, RoundsProblem
+from roster.rounds_lns import improve_routes, lns_can_model
 from roster.rounds_output import (
     NO_CAPACITY,
     NO_GENDER,
@@ -74,6 +75,10 @@ class RoundsParams:
         Cost per second of lateness.
     max_lateness_s
         Largest lateness allowed, or None for unbounded.
+    worst_lateness_cost_per_s
+        Cost per second of the largest lateness in the pool, so that no one visit is very
+        late. Counted by the improvement search only (``improve_s``): OR-Tools' model has no
+        such term.
     carer_fixed_cost
         Cost of each working period used (0: carers used are not minimised).
     double_handed_tolerance_s
@@ -90,7 +95,14 @@ class RoundsParams:
         time-window pools: see :func:`roster.rounds_warm.pyvrp_can_model`); 0 never does.
         Taken out of ``time_limit_s``.
     seed
-        Seed of the warm start's search (OR-Tools' own search has no seed).
+        Seed of the warm start's and the improvement's searches (OR-Tools' own has none).
+    improve_s
+        Seconds of ruin-and-recreate improvement after OR-Tools, which moves both halves of a
+        double-handed visit together (:mod:`roster.rounds_lns`), on pools where no break is
+        due; 0 never does. Taken out of ``time_limit_s``.
+    improve_iterations
+        Stop the improvement after this many iterations (deterministic; use in tests), or
+        None. Either limit, when given, turns the improvement on.
     """
 
     time_limit_s: float | None = 30.0
@@ -103,6 +115,7 @@ class RoundsParams:
     allow_lateness: bool = False
     lateness_cost_per_s: int = 10
     max_lateness_s: int | None = 1_800
+    worst_lateness_cost_per_s: int = 0
     carer_fixed_cost: int = 0
     double_handed_tolerance_s: int = 0
     break_after_s: int | None = 6 * 3600
@@ -110,6 +123,8 @@ class RoundsParams:
     log_search: bool = False
     warm_start_s: float = 0.0
     seed: int = 0
+    improve_s: float = 0.0
+    improve_iterations: int | None = None
 
     def __post_init__(self) -> None:
         if self.first_solution not in _FIRST.Value.keys():
@@ -119,9 +134,12 @@ class RoundsParams:
         stops = self.metaheuristic in ("GREEDY_DESCENT", "AUTOMATIC")
         if not stops and self.time_limit_s is None and self.solution_limit is None:
             raise ValueError("A metaheuristic needs a time limit or a solution limit to stop.")
-        for name in ("gender_penalty", "lateness_cost_per_s", "carer_fixed_cost"):
+        costs = ("gender_penalty", "lateness_cost_per_s", "worst_lateness_cost_per_s")
+        for name in (*costs, "carer_fixed_cost"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} cannot be negative.")
+        if self.improve_s < 0 or (self.improve_iterations or 0) < 0:
+            raise ValueError("Improvement limits cannot be negative.")
         if self.double_handed_tolerance_s < 0 or self.break_duration_s < 0:
             raise ValueError("Tolerances and break durations cannot be negative.")
 
@@ -187,20 +205,54 @@ def solve_rounds(
         if params.time_limit_s is not None:
             rest = max(params.time_limit_s - params.warm_start_s, 0.1)
             params = replace(params, time_limit_s=rest)
-    model = _Model(problem, params, tasks)
-    solution = model.solve(params, initial_routes)
+    improving = bool(params.improve_s or params.improve_iterations)
+    improving = improving and lns_can_model(problem, params)
+    search = params
+    if improving and params.time_limit_s is not None:
+        search = replace(params, time_limit_s=max(params.time_limit_s - params.improve_s, 0.1))
+    model = _Model(problem, search, tasks)
+    solution = model.solve(search, initial_routes)
     status = _STATUS.Value.Name(model.routing.status())
     logger.info("Rounds search ended with %s.", status)
-    if solution is None:
+    if improving:
+        routes, objective = _improve(problem, params, tasks, model, solution)
+    elif solution is None:
         for v in routed:
             reasons[v] = NO_CAPACITY
         return Rounds((), _unassigned(problem, reasons), status, 0)
-    routes = model.read_routes(solution)
+    else:
+        routes, objective = model.read_routes(solution), solution.ObjectiveValue()
     served = {step.visit_id for route in routes for step in route.steps}
     for v in routed:
         if problem.visit_id[v] not in served:
             reasons[v] = NO_CAPACITY
-    return Rounds(routes, _unassigned(problem, reasons), status, solution.ObjectiveValue())
+    return Rounds(routes, _unassigned(problem, reasons), status, objective)
+
+
+def _improve(
+    problem: RoundsProblem, params: RoundsParams, tasks: _Tasks, model: _Model, solution: Any
+) -> tuple[tuple[Route, ...], int]:
+    """Run the ruin-and-recreate search from OR-Tools' rounds; keep whichever costs less."""
+    paths = model.paths(solution) if solution is not None else [[]] * problem.num_periods
+    node_routes, start_s, objective = improve_routes(
+        problem,
+        params,
+        tasks,
+        [[n for n, _ in order] for order in paths],
+        seconds=params.improve_s or None,
+        iterations=params.improve_iterations,
+        seed=params.seed,
+    )
+    routes = _routes_from_starts(problem, tasks, node_routes, start_s)
+    if solution is None:
+        return routes, objective
+    # The search starts from empty rounds when OR-Tools' schedule is not one it keeps.
+    plain = model.read_routes(solution)
+    index = {v: i for i, v in enumerate(problem.visit_id)}
+    late_s = [s.start_s - problem.latest_start_s[index[s.visit_id]] for r in plain for s in r.steps]
+    worst = params.worst_lateness_cost_per_s * max(0, *late_s) if params.allow_lateness else 0
+    plain_objective = solution.ObjectiveValue() + int(worst)
+    return (plain, plain_objective) if plain_objective < objective else (routes, objective)
 
 
 def routes_of(problem: RoundsProblem, rounds: Rounds) -> list[list[tuple[int, int]]]:
@@ -507,103 +559,126 @@ class _Model:
             routes.append(nodes)
         return routes
 
-    def read_routes(self, solution: Any) -> tuple[Route, ...]:
-        """Turn an OR-Tools assignment into :class:`Route` objects, recomputing each leg."""
-        p, routing, manager, time = self.problem, self.routing, self.manager, self.time
+    def paths(self, solution: Any) -> list[list[tuple[int, int]]]:
+        """Each period's ``(node, start)`` sequence in a solution, without lone halves.
+
+        A half of a double-handed visit served without the other is taken out (the search
+        may leave one, as equal activity is a penalty rather than a constraint); with
+        shortest-path travel times the rest of its round stays feasible.
+        """
+        routing, manager, time = self.routing, self.manager, self.time
         paths = []
-        for v in range(p.num_periods):
+        for v in range(self.problem.num_periods):
             index, order = routing.Start(v), []
             while not routing.IsEnd(index := solution.Value(routing.NextVar(index))):
                 order.append((manager.IndexToNode(index), solution.Value(time.CumulVar(index))))
-            paths.append((order, solution.Value(time.CumulVar(routing.Start(v))), index))
-        # A half of a double-handed visit served without the other is taken out (the search
-        # may leave one, as equal activity is a penalty rather than a constraint); with
-        # shortest-path travel times the rest of its round stays feasible.
-        halves = Counter(int(self.tasks.visit[n]) for order, _, _ in paths for n, _ in order)
-        lone = {v for v, count in halves.items() if count < p.carers_required[v]}
+            paths.append(order)
+        halves = Counter(int(self.tasks.visit[n]) for order in paths for n, _ in order)
+        lone = {v for v, count in halves.items() if count < self.problem.carers_required[v]}
+        return [
+            [(n, t) for n, t in order if int(self.tasks.visit[n]) not in lone] for order in paths
+        ]
+
+    def read_routes(self, solution: Any) -> tuple[Route, ...]:
+        """Turn an OR-Tools assignment into :class:`Route` objects, recomputing each leg."""
+        p, routing, time = self.problem, self.routing, self.time
         routes = []
-        for v, (order, leave, end) in enumerate(paths):
-            order = [(n, start) for n, start in order if int(self.tasks.visit[n]) not in lone]
+        for v, order in enumerate(self.paths(solution)):
             if not order:
                 continue
-            back = solution.Value(time.CumulVar(end))
+            leave = solution.Value(time.CumulVar(routing.Start(v)))
+            back = solution.Value(time.CumulVar(routing.End(v)))
             breaks = [
                 (solution.StartValue(b), solution.EndValue(b))
                 for b in self.breaks.get(v, ())
                 if solution.PerformedValue(b)
             ]
-            leave, back = self._tighten(v, leave, back, order, breaks)
-            kept = tuple((a, b) for a, b in breaks if leave <= a and b <= back)
-            routes.append(self._route(v, leave, back, order, kept))
+            routes.append(_route(p, self.tasks, v, leave, back, order, breaks))
         return tuple(routes)
 
-    def _tighten(
-        self,
-        period: int,
-        leave: int,
-        back: int,
-        order: list[tuple[int, int]],
-        breaks: list[tuple[int, int]],
-    ) -> tuple[int, int]:
-        """Leave home as late as the first visit allows and return as early as possible.
 
-        OR-Tools' finalizer cannot do this reliably (synchronised visits make it set times with
-        a global optimiser), so the working period is tightened here, keeping breaks already
-        placed between home and the first (or after the last) visit inside it.
-        """
-        travel = self.problem.travel_time_s[self.period_mode[period]]
-        home = self.node_location[len(self.tasks.visit) + period]
-        (first, first_start), (last, last_start) = order[0], order[-1]
-        last_end = last_start + int(self.tasks.duration_s[last])
-        before = [(a, b) for a, b in breaks if leave <= a and b <= first_start]
-        after = [(a, b) for a, b in breaks if last_end <= a and b <= back]
-        latest = first_start - int(travel[home, self.tasks.location[first]])
-        latest -= sum(b - a for a, b in before)
-        earliest = last_end + int(travel[self.tasks.location[last], home])
-        earliest += sum(b - a for a, b in after)
-        latest = min([latest, *(a for a, _ in before)])
-        earliest = max([earliest, *(b for _, b in after)])
-        return max(leave, latest), min(back, earliest)
+def _routes_from_starts(
+    problem: RoundsProblem, tasks: _Tasks, node_routes: list[list[int]], start_s: np.ndarray
+) -> tuple[Route, ...]:
+    """Turn node sequences and start times (rounds without breaks) into :class:`Route` objects."""
+    p = problem
+    return tuple(
+        _route(p, tasks, v, int(p.period_start_s[v]), int(p.period_end_s[v]), order, [])
+        for v, order in enumerate([(n, int(start_s[n])) for n in nodes] for nodes in node_routes)
+        if order
+    )
 
-    def _route(
-        self,
-        period: int,
-        leave: int,
-        back: int,
-        order: list[tuple[int, int]],
-        breaks: tuple[tuple[int, int], ...],
-    ) -> Route:
-        p, tasks = self.problem, self.tasks
-        carer = int(p.period_carer[period])
-        mode, home = int(p.carer_mode[carer]), int(p.carer_home[carer])
-        steps = []
-        place, free = home, leave
-        for node, start in order:
-            loc = int(tasks.location[node])
-            travel = int(p.travel_time_s[mode, place, loc])
-            rest = sum(b - a for a, b in breaks if free <= a and b <= start)
-            end = start + int(tasks.duration_s[node])
-            steps.append(
-                Step(
-                    visit_id=p.visit_id[tasks.visit[node]],
-                    half=int(tasks.half[node]),
-                    location=loc,
-                    arrival_s=free + travel,
-                    start_s=start,
-                    end_s=end,
-                    waiting_s=start - free - travel - rest,
-                    travel_time_s=travel,
-                    length_m=int(p.length_m[mode, place, loc]),
-                )
+
+def _route(
+    problem: RoundsProblem,
+    tasks: _Tasks,
+    period: int,
+    leave: int,
+    back: int,
+    order: list[tuple[int, int]],
+    breaks: list[tuple[int, int]],
+) -> Route:
+    """Build a period's route from its ``(node, start)`` sequence, recomputing each leg.
+
+    The carer leaves home as late as the first visit allows and returns as early as
+    possible, within ``leave`` and ``back``: OR-Tools' finalizer cannot do this reliably
+    (synchronised visits make it set times with a global optimiser). Breaks already placed
+    between home and the first (or after the last) visit stay inside the working period.
+    """
+    leave, back = _tighten(problem, tasks, period, leave, back, order, breaks)
+    kept = tuple((a, b) for a, b in breaks if leave <= a and b <= back)
+    return _steps(problem, tasks, period, leave, back, order, kept)
+
+
+def _tighten(problem, tasks, period, leave, back, order, breaks) -> tuple[int, int]:
+    carer = problem.period_carer[period]
+    travel = problem.travel_time_s[problem.carer_mode[carer]]
+    home = problem.carer_home[carer]
+    (first, first_start), (last, last_start) = order[0], order[-1]
+    last_end = last_start + int(tasks.duration_s[last])
+    before = [(a, b) for a, b in breaks if leave <= a and b <= first_start]
+    after = [(a, b) for a, b in breaks if last_end <= a and b <= back]
+    latest = first_start - int(travel[home, tasks.location[first]])
+    latest -= sum(b - a for a, b in before)
+    earliest = last_end + int(travel[tasks.location[last], home])
+    earliest += sum(b - a for a, b in after)
+    latest = min([latest, *(a for a, _ in before)])
+    earliest = max([earliest, *(b for _, b in after)])
+    return max(leave, latest), min(back, earliest)
+
+
+def _steps(problem, tasks, period, leave, back, order, breaks) -> Route:
+    p = problem
+    carer = int(p.period_carer[period])
+    mode, home = int(p.carer_mode[carer]), int(p.carer_home[carer])
+    steps = []
+    place, free = home, leave
+    for node, start in order:
+        loc = int(tasks.location[node])
+        travel = int(p.travel_time_s[mode, place, loc])
+        rest = sum(b - a for a, b in breaks if free <= a and b <= start)
+        end = start + int(tasks.duration_s[node])
+        steps.append(
+            Step(
+                visit_id=p.visit_id[tasks.visit[node]],
+                half=int(tasks.half[node]),
+                location=loc,
+                arrival_s=free + travel,
+                start_s=start,
+                end_s=end,
+                waiting_s=start - free - travel - rest,
+                travel_time_s=travel,
+                length_m=int(p.length_m[mode, place, loc]),
             )
-            place, free = loc, end
-        return Route(
-            carer_id=p.carer_id[carer],
-            period=period,
-            leave_s=leave,
-            return_s=back,
-            steps=tuple(steps),
-            home_travel_time_s=int(p.travel_time_s[mode, place, home]),
-            home_length_m=int(p.length_m[mode, place, home]),
-            breaks=breaks,
         )
+        place, free = loc, end
+    return Route(
+        carer_id=p.carer_id[carer],
+        period=period,
+        leave_s=leave,
+        return_s=back,
+        steps=tuple(steps),
+        home_travel_time_s=int(p.travel_time_s[mode, place, home]),
+        home_length_m=int(p.length_m[mode, place, home]),
+        breaks=breaks,
+    )
