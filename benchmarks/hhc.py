@@ -1,6 +1,6 @@
 """Solve Mankowska et al. (2014) home-care instances with the rounds solver; one JSON line each.
 
-Usage: python benchmarks/hhc.py --time-limit 60 FILE...   (Udine JSON files, hhc/mankowska/json)
+Usage: python benchmarks/hhc.py --time-limit 60 --improve 55 FILE...  (hhc/mankowska/json)
 """
 
 from __future__ import annotations
