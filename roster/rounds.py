@@ -625,38 +625,28 @@ def _route(
     (synchronised visits make it set times with a global optimiser). Breaks already placed
     between home and the first (or after the last) visit stay inside the working period.
     """
-    leave, back = _tighten(problem, tasks, period, leave, back, order, breaks)
-    kept = tuple((a, b) for a, b in breaks if leave <= a and b <= back)
-    return _steps(problem, tasks, period, leave, back, order, kept)
-
-
-def _tighten(problem, tasks, period, leave, back, order, breaks) -> tuple[int, int]:
-    carer = problem.period_carer[period]
-    travel = problem.travel_time_s[problem.carer_mode[carer]]
-    home = problem.carer_home[carer]
+    p = problem
+    carer = int(p.period_carer[period])
+    mode, home = int(p.carer_mode[carer]), int(p.carer_home[carer])
+    times = p.travel_time_s[mode]
     (first, first_start), (last, last_start) = order[0], order[-1]
     last_end = last_start + int(tasks.duration_s[last])
     before = [(a, b) for a, b in breaks if leave <= a and b <= first_start]
     after = [(a, b) for a, b in breaks if last_end <= a and b <= back]
-    latest = first_start - int(travel[home, tasks.location[first]])
+    latest = first_start - int(times[home, tasks.location[first]])
     latest -= sum(b - a for a, b in before)
-    earliest = last_end + int(travel[tasks.location[last], home])
+    earliest = last_end + int(times[tasks.location[last], home])
     earliest += sum(b - a for a, b in after)
     latest = min([latest, *(a for a, _ in before)])
     earliest = max([earliest, *(b for _, b in after)])
-    return max(leave, latest), min(back, earliest)
-
-
-def _steps(problem, tasks, period, leave, back, order, breaks) -> Route:
-    p = problem
-    carer = int(p.period_carer[period])
-    mode, home = int(p.carer_mode[carer]), int(p.carer_home[carer])
+    leave, back = max(leave, latest), min(back, earliest)
+    kept = tuple((a, b) for a, b in breaks if leave <= a and b <= back)
     steps = []
     place, free = home, leave
     for node, start in order:
         loc = int(tasks.location[node])
         travel = int(p.travel_time_s[mode, place, loc])
-        rest = sum(b - a for a, b in breaks if free <= a and b <= start)
+        rest = sum(b - a for a, b in kept if free <= a and b <= start)
         end = start + int(tasks.duration_s[node])
         steps.append(
             Step(
@@ -680,5 +670,5 @@ def _steps(problem, tasks, period, leave, back, order, breaks) -> Route:
         steps=tuple(steps),
         home_travel_time_s=int(p.travel_time_s[mode, place, home]),
         home_length_m=int(p.length_m[mode, place, home]),
-        breaks=breaks,
+        breaks=kept,
     )

@@ -143,6 +143,7 @@ def improve_routes(
     routed = max(int((state.where >= 0).sum()), 1)
     scale = max((cost - _penalties(state, data)) / routed, 1.0)
     t_start, t_end = _T_START * scale, _T_END * scale
+    _search(state, saved, best, data, scratch, 0, t_start, cost, best_cost)  # compile first
     began, done = time.perf_counter(), 0
     logger.info("Improvement starts at cost %d.", cost)
     while True:
