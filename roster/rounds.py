@@ -28,7 +28,7 @@ import numpy as np
 from ortools.constraint_solver import pywrapcp, routing_enums_pb2
 
 from roster.problem import ANY_GENDER, RoundsProblem
-from roster.rounds_lns import improve_routes, lns_can_model
+from roster.rounds_lns import improve_routes
 from roster.rounds_output import (
     NO_CAPACITY,
     NO_GENDER,
@@ -98,8 +98,8 @@ class RoundsParams:
         Seed of the warm start's and the improvement's searches (OR-Tools' own has none).
     improve_s
         Seconds of ruin-and-recreate improvement after OR-Tools, which moves both halves of a
-        double-handed visit together (:mod:`roster.rounds_lns`), on pools where no break is
-        due; 0 never does. Taken out of ``time_limit_s``.
+        double-handed visit together (:mod:`roster.rounds_lns`); 0 never does. Taken out of
+        ``time_limit_s``.
     improve_iterations
         Stop the improvement after this many iterations (deterministic; use in tests), or
         None. Either limit, when given, turns the improvement on.
@@ -206,7 +206,6 @@ def solve_rounds(
             rest = max(params.time_limit_s - params.warm_start_s, 0.1)
             params = replace(params, time_limit_s=rest)
     improving = bool(params.improve_s or params.improve_iterations)
-    improving = improving and lns_can_model(problem, params)
     search = params
     if improving and params.time_limit_s is not None:
         search = replace(params, time_limit_s=max(params.time_limit_s - params.improve_s, 0.1))
@@ -234,7 +233,7 @@ def _improve(
 ) -> tuple[tuple[Route, ...], int]:
     """Run the ruin-and-recreate search from OR-Tools' rounds; keep whichever costs less."""
     paths = model.paths(solution) if solution is not None else [[]] * problem.num_periods
-    node_routes, start_s, objective = improve_routes(
+    node_routes, start_s, breaks, objective = improve_routes(
         problem,
         params,
         tasks,
@@ -243,7 +242,7 @@ def _improve(
         iterations=params.improve_iterations,
         seed=params.seed,
     )
-    routes = _routes_from_starts(problem, tasks, node_routes, start_s)
+    routes = _routes_from_starts(problem, tasks, node_routes, start_s, breaks)
     if solution is None:
         return routes, objective
     # The search starts from empty rounds when OR-Tools' schedule is not one it keeps.
@@ -598,12 +597,16 @@ class _Model:
 
 
 def _routes_from_starts(
-    problem: RoundsProblem, tasks: _Tasks, node_routes: list[list[int]], start_s: np.ndarray
+    problem: RoundsProblem,
+    tasks: _Tasks,
+    node_routes: list[list[int]],
+    start_s: np.ndarray,
+    breaks: list[list[tuple[int, int]]],
 ) -> tuple[Route, ...]:
-    """Turn node sequences and start times (rounds without breaks) into :class:`Route` objects."""
+    """Turn node sequences, start times and breaks per period into :class:`Route` objects."""
     p = problem
     return tuple(
-        _route(p, tasks, v, int(p.period_start_s[v]), int(p.period_end_s[v]), order, [])
+        _route(p, tasks, v, int(p.period_start_s[v]), int(p.period_end_s[v]), order, breaks[v])
         for v, order in enumerate([(n, int(start_s[n])) for n in nodes] for nodes in node_routes)
         if order
     )

@@ -10,8 +10,9 @@ Schedules are earliest-start: every visit starts as soon as its round, its windo
 partner allow. Inserting a visit can only delay others (travel times obey the triangle
 inequality), so an insertion is priced by pushing the delays forward along rounds and across
 synchronised pairs, touching only the visits that move. Every rule of
-:func:`roster.rounds.solve_rounds` is modelled except rest breaks, so the search runs only on
-pools where no break is due (:func:`lns_can_model`). The kernels are compiled with Numba: a
+:func:`roster.rounds.solve_rounds` is modelled. Rest breaks go where a round waits anyway, as
+late as the rule allows; a round whose waiting cannot hold them is refused, which is stricter
+than OR-Tools (it may delay visits for a break). The kernels are compiled with Numba: a
 search step is a few thousand array operations, too fine-grained for NumPy.
 """
 
@@ -53,17 +54,7 @@ _State = namedtuple("_State", "route rlen where pos start load worst")
 _Scratch = namedtuple("_Scratch", "stack inq raised log_node log_old")
 _NEVER = np.int64(2**62)  # a budget no change reaches
 # Indices into _Data.weights.
-_LATE, _UNASSIGNED, _FIXED, _WORST = 0, 1, 2, 3
-
-
-def lns_can_model(problem: RoundsProblem, params: RoundsParams) -> bool:
-    """Whether the search models the pool exactly: no period is long enough to need a break."""
-    lengths = problem.period_end_s - problem.period_start_s
-    return bool(
-        problem.num_visits
-        and problem.num_periods
-        and (params.break_after_s is None or (lengths <= params.break_after_s).all())
-    )
+_LATE, _UNASSIGNED, _FIXED, _WORST, _BREAK_AFTER, _BREAK = 0, 1, 2, 3, 4, 5
 
 
 def improve_routes(
@@ -74,13 +65,13 @@ def improve_routes(
     seconds: float | None,
     iterations: int | None,
     seed: int,
-) -> tuple[list[list[int]], np.ndarray, int]:
+) -> tuple[list[list[int]], np.ndarray, list[list[tuple[int, int]]], int]:
     """Improve rounds of routing nodes by ruin and recreate.
 
     Parameters
     ----------
     problem
-        The pool (see :func:`lns_can_model`).
+        The pool.
     params
         The rules and weights the rounds are solved under.
     tasks
@@ -102,6 +93,8 @@ def improve_routes(
         The best rounds found, as node sequences per period.
     start_s
         Start of service of every node (unrouted nodes: -1).
+    breaks
+        Per period, its rest breaks as ``(start_s, end_s)``.
     cost
         Their objective value, weighted as in :mod:`roster.rounds`.
     """
@@ -160,7 +153,12 @@ def improve_routes(
         done += steps
     logger.info("Improvement ran %d iterations; cost %d.", done, best_cost)
     out = [[int(x) for x in best.route[p, : best.rlen[p]]] for p in range(r)]
-    return out, _delayed_starts(best, data), int(best_cost)
+    breaks = []
+    for p in range(r):
+        begins = np.empty(len(out[p]), np.int64)
+        count = _breaks(best, data, p, begins)
+        breaks.append([(int(b), int(b) + params.break_duration_s) for b in begins[:count]])
+    return out, _delayed_starts(best, data), breaks, int(best_cost)
 
 
 def _data(problem: RoundsProblem, params: RoundsParams, tasks: _Tasks) -> _Data:
@@ -206,6 +204,8 @@ def _data(problem: RoundsProblem, params: RoundsParams, tasks: _Tasks) -> _Data:
     )
     cost = params.lateness_cost_per_s if params.allow_lateness else 0
     worst_cost = params.worst_lateness_cost_per_s if params.allow_lateness else 0
+    no_break = params.break_after_s is None
+    breaks = (-1, 0) if no_break else (params.break_after_s, params.break_duration_s)
     as_int = lambda a: np.ascontiguousarray(a, dtype=np.int64)  # noqa: E731
     return _Data(
         travel=as_int(p.travel_time_s),
@@ -228,7 +228,7 @@ def _data(problem: RoundsProblem, params: RoundsParams, tasks: _Tasks) -> _Data:
         c_periods=c_periods,
         max_work=as_int(p.max_working_s),
         near=as_int(near),
-        weights=as_int([cost, big, params.carer_fixed_cost, worst_cost]),
+        weights=as_int([cost, big, params.carer_fixed_cost, worst_cost, *breaks]),
     )
 
 
@@ -289,7 +289,7 @@ def _bound(s, d, n):
 
 @njit(cache=True)
 def _lateness(d, n, start):
-    return d.weights[0] * max(0, start - d.late[n])
+    return d.weights[_LATE] * max(0, start - d.late[n])
 
 
 @njit(cache=True)
@@ -299,7 +299,7 @@ def _worst_delta(s, d, x, nlog):
     for k in range(nlog):
         n = x.log_node[k]
         worst = max(worst, s.start[n] - d.late[n])
-    return d.weights[3] * (worst - s.worst[0])
+    return d.weights[_WORST] * (worst - s.worst[0])
 
 
 @njit(cache=True)
@@ -370,33 +370,8 @@ def _undo(s, x, logged, nlog):
 
 
 @njit(cache=True)
-def _delay(s, d, r):
-    """How long period r's first visit can be put off without harm, and its waiting so far.
-
-    Putting it off by t delays each later visit by t less the waiting before it, so the
-    delay is worth at most the round's total waiting; it may make no visit late and must not
-    reach a synchronised visit (whose partner would move).
-    """
-    length = s.rlen[r]
-    mode = d.p_mode[r]
-    waited, slack = 0, _NEVER
-    for i in range(length):
-        n = s.route[r, i]
-        if i > 0:
-            m = s.route[r, i - 1]
-            waited += s.start[n] - s.start[m] - d.dur[m] - d.travel[mode, d.loc[m], d.loc[n]]
-        if d.partner[n] >= 0:
-            return min(slack, waited)
-        slack = min(slack, waited + max(0, d.late[n] - s.start[n]))
-    return min(slack, waited)
-
-
-@njit(cache=True)
-def _span(s, d, r):
-    """Working time of period r: leave as late as the first visit allows, return at once.
-
-    The first visit is put off as far as :func:`_delay` allows, to cut waiting.
-    """
+def _raw_span(s, d, r):
+    """Working time of period r at its earliest starts: leave for the first visit, then home."""
     length = s.rlen[r]
     if length == 0:
         return 0
@@ -404,7 +379,80 @@ def _span(s, d, r):
     first, last = s.route[r, 0], s.route[r, length - 1]
     leave = s.start[first] - d.travel[mode, home, d.loc[first]]
     back = s.start[last] + d.dur[last] + d.travel[mode, d.loc[last], home]
-    return back - leave - _delay(s, d, r)
+    return back - leave
+
+
+@njit(cache=True)
+def _waiting(s, d, r, i):
+    """Idle time before the i-th visit of period r, beyond the travel to it."""
+    n = s.route[r, i]
+    if i == 0:
+        return 0
+    m = s.route[r, i - 1]
+    return s.start[n] - s.start[m] - d.dur[m] - d.travel[d.p_mode[r], d.loc[m], d.loc[n]]
+
+
+@njit(cache=True)
+def _delay(s, d, r):
+    """How long period r's first visit can be put off without harm.
+
+    Putting it off by t delays each later visit by t less the waiting before it, so the
+    delay is worth at most the round's total waiting; it may make no visit late and must not
+    reach a synchronised visit (whose partner would move). A round that needs a break even
+    so is not put off: its breaks go where it waits.
+    """
+    waited, slack = 0, _NEVER
+    for i in range(s.rlen[r]):
+        n = s.route[r, i]
+        waited += _waiting(s, d, r, i)
+        if d.partner[n] >= 0:
+            break
+        slack = min(slack, waited + max(0, d.late[n] - s.start[n]))
+    delay = min(slack, waited)
+    if d.weights[_BREAK_AFTER] >= 0 and _raw_span(s, d, r) - delay > d.weights[_BREAK_AFTER]:
+        return 0
+    return delay
+
+
+@njit(cache=True)
+def _span(s, d, r):
+    """Working time of period r, its first visit put off by :func:`_delay` to cut waiting."""
+    return _raw_span(s, d, r) - _delay(s, d, r) if s.rlen[r] else 0
+
+
+@njit(cache=True)
+def _breaks(s, d, r, out):
+    """Place period r's breaks in its waiting, each as late as the rule allows.
+
+    Writes the break starts to ``out`` and returns how many, or -1 if the waiting cannot
+    hold them. Latest-first is optimal here: a later break leaves the least work after it.
+    """
+    after, duration = d.weights[_BREAK_AFTER], d.weights[_BREAK]
+    length = s.rlen[r]
+    if after < 0 or length == 0 or _span(s, d, r) <= after:
+        return 0
+    mode, home = d.p_mode[r], d.p_home[r]
+    first, last = s.route[r, 0], s.route[r, length - 1]
+    leave = s.start[first] - d.travel[mode, home, d.loc[first]]
+    back = s.start[last] + d.dur[last] + d.travel[mode, d.loc[last], home]
+    stretch, count, i = leave, 0, 1
+    while back - stretch > after:
+        best, best_i = -1, -1
+        for j in range(i, length):
+            m = s.route[r, j - 1]
+            free = s.start[m] + d.dur[m]
+            if free > stretch + after:
+                break
+            if _waiting(s, d, r, j) >= duration:
+                begin = min(s.start[s.route[r, j]] - duration, stretch + after)
+                if begin >= max(free, stretch):
+                    best, best_i = begin, j
+        if best_i < 0:
+            return -1
+        out[count] = best
+        count += 1
+        stretch, i = best + duration, best_i + 1
+    return count
 
 
 @njit(cache=True)
@@ -412,30 +460,26 @@ def _delayed_starts(s, d):
     """Return the output schedule: starts with each round's first visit put off by its delay."""
     start = s.start.copy()
     for r in range(len(d.p_home)):
-        if s.rlen[r] == 0:
-            continue
-        delay = _delay(s, d, r)
-        mode, waited = d.p_mode[r], 0
+        delay, waited = _delay(s, d, r), 0
         for i in range(s.rlen[r]):
-            n = s.route[r, i]
-            if i > 0:
-                m = s.route[r, i - 1]
-                waited += s.start[n] - s.start[m] - d.dur[m] - d.travel[mode, d.loc[m], d.loc[n]]
+            waited += _waiting(s, d, r, i)
             if waited >= delay:
                 break
-            start[n] += delay - waited
+            start[s.route[r, i]] += delay - waited
     return start
 
 
 @njit(cache=True)
 def _route_ok(s, d, r):
-    """Whether period r gets home in time, and its carer keeps to the maximum working time."""
+    """Whether period r gets home in time, fits its breaks, and its carer keeps to the cap."""
     length = s.rlen[r]
     if length == 0:
         return True
     last = s.route[r, length - 1]
     back = s.start[last] + d.dur[last] + d.travel[d.p_mode[r], d.loc[last], d.p_home[r]]
     if back > d.p_end[r]:
+        return False
+    if _breaks(s, d, r, np.empty(length, np.int64)) < 0:
         return False
     c = d.p_carer[r]
     total = 0
@@ -484,9 +528,9 @@ def _quick_bound(s, d, n, r, i):
         free, before = s.start[m] + d.dur[m], d.loc[m]
     after = home if i == s.rlen[r] else d.loc[s.route[r, i]]
     bound = t[before, d.loc[n]] + t[d.loc[n], after] - t[before, after] + d.pen[n, r]
-    bound -= d.weights[1]
+    bound -= d.weights[_UNASSIGNED]
     if s.rlen[r] == 0:
-        bound += d.weights[2]
+        bound += d.weights[_FIXED]
     start = max(d.earliest[n], free + t[before, d.loc[n]])
     bound += _lateness(d, n, start)
     if i < s.rlen[r]:
@@ -504,9 +548,9 @@ def _try(s, d, x, n, r, i, logged, budget):
     Infeasible too if the change reaches ``budget``. The node stays in place: the caller
     undoes it with :func:`_untry` or keeps it.
     """
-    delta = _arc_delta(s, d, n, r, i) + d.pen[n, r] - d.weights[1]
+    delta = _arc_delta(s, d, n, r, i) + d.pen[n, r] - d.weights[_UNASSIGNED]
     if s.rlen[r] == 0:
-        delta += d.weights[2]
+        delta += d.weights[_FIXED]
     _place(s, d, n, r, i)
     x.stack[0] = n
     x.inq[n] = True
@@ -660,7 +704,7 @@ def _cost(s, d):
         length = s.rlen[r]
         if length == 0:
             continue
-        total += d.weights[2]
+        total += d.weights[_FIXED]
         t = d.travel[d.p_mode[r]]
         place = d.p_home[r]
         for i in range(length):
@@ -668,7 +712,7 @@ def _cost(s, d):
             total += t[place, d.loc[n]] + d.pen[n, r] + _lateness(d, n, s.start[n])
             place = d.loc[n]
         total += t[place, d.p_home[r]]
-    return total + _penalties(s, d) + d.weights[3] * s.worst[0]
+    return total + _penalties(s, d) + d.weights[_WORST] * s.worst[0]
 
 
 @njit(cache=True)
@@ -677,7 +721,7 @@ def _penalties(s, d):
     for n in range(len(d.loc)):
         if s.where[n] < 0:
             missing += 1
-    return missing * d.weights[1]
+    return missing * d.weights[_UNASSIGNED]
 
 
 @njit(cache=True)

@@ -10,7 +10,6 @@ from tiny_pools import HOUR, exact_params, line_pool
 
 from roster.checker import check_rounds
 from roster.rounds import solve_rounds
-from roster.rounds_lns import lns_can_model
 
 
 def improve_params(**changes):
@@ -42,7 +41,7 @@ def test_a_pair_left_out_is_put_back():
         start_gap_min_s=[5 * HOUR],
         start_gap_max_s=[6 * HOUR],
     )
-    rounds = solve_checked(problem, improve_params(break_after_s=None))
+    rounds = solve_checked(problem, improve_params())
     served = sorted((r.carer_id, s.half, s.start_s) for r in rounds.routes for s in r.steps)
     assert [(carer, half) for carer, half, _ in served] == [("ann", 1), ("bob", 0)]
     assert (served[0][2], served[1][2]) == (13 * HOUR + 600, 8 * HOUR)
@@ -79,14 +78,42 @@ def test_same_seed_and_iterations_give_the_same_rounds():
     assert solve_checked(problem, improve_params(seed=5)).to_json() == first
 
 
-def test_pools_that_need_a_break_are_left_to_or_tools():
-    """A 7-hour period needs a break under the 6-hour rule, which the search does not model."""
-    short = line_pool([{"id": "v", "at": 1}], [{"id": "ann", "periods": [(7, 12)]}])
-    long = line_pool([{"id": "v", "at": 1}], [{"id": "ann", "periods": [(7, 14)]}])
-    params = improve_params()
-    assert lns_can_model(short, params)
-    assert not lns_can_model(long, params)
-    assert lns_can_model(long, improve_params(break_after_s=None))
+def test_a_long_round_takes_its_break_where_it_waits():
+    """A 6 h 20 min round (7:50-14:10) breaks for 20 minutes at 10:40, in its wait for b.
+
+    a runs 8:00-10:00 and b 11:00-14:00 next door; the break goes as late as the 6-hour rule
+    allows within the wait, leaving 3 h 10 min of work after it.
+    """
+    problem = line_pool(
+        [
+            {"id": "a", "at": 1, "window": (8, 8), "minutes": 120},
+            {"id": "b", "at": 1, "window": (11, 11), "minutes": 180},
+        ],
+        [{"id": "ann", "periods": [(7, 15)]}],
+    )
+    (route,) = solve_checked(problem, improve_params()).routes
+    assert (route.leave_s, route.return_s) == (7 * HOUR + 3000, 14 * HOUR + 600)
+    assert route.breaks == ((10 * HOUR + 2400, 11 * HOUR),)
+
+
+def test_a_round_with_no_wait_for_a_break_is_refused():
+    """Without a wait of 20 minutes, a and b back to back cannot be one carer's 6 h 20 min.
+
+    OR-Tools cannot serve both either (b's start is fixed); the search leaves b out.
+    """
+    problem = line_pool(
+        [
+            {"id": "a", "at": 1, "window": (8, 8), "minutes": 120},
+            {"id": "b", "at": 1, "window": (10, 10), "minutes": 260},
+        ],
+        [{"id": "ann", "periods": [(7, 15)]}],
+    )
+    rounds = solve_checked(problem, improve_params())
+    assert [u.visit_id for u in rounds.unassigned] == ["b"]
+
+
+#: A split shift, a 6-hour one and an 8-hour one that needs a break.
+SHIFTS = ([(7, 10.5), (11, 13)], [(7, 13)], [(7, 15)])
 
 
 def random_pool(rng: np.random.Generator, visits: int, carers: int, **extra):
@@ -112,7 +139,9 @@ def random_pool(rng: np.random.Generator, visits: int, carers: int, **extra):
             "mode": int(rng.integers(2)),
             "skills": [int(s) for s in rng.choice(2, rng.integers(1, 3), replace=False)],
             "gender": int(rng.integers(2)),
-            "periods": [(7, 10.5), (11, 13)] if rng.random() < 0.3 else [(7, 13)],
+            "periods": [[(7, 10.5), (11, 13)], [(7, 13)], [(7, 15)]][
+                rng.choice(3, p=[0.3, 0.4, 0.3])
+            ],
             "max_hours": float(rng.choice([4, 10])),
         }
         for k in range(carers)
