@@ -31,7 +31,7 @@ def benchmark_params(time_limit_s: float, improve_s: float = 0.0) -> RoundsParam
     """Every service mandatory; total and worst tardiness cost as much as distance."""
     return RoundsParams(
         time_limit_s=time_limit_s,
-        improve_s=improve_s,
+        improve_share=improve_s / time_limit_s,
         unassigned_penalty=None,
         allow_lateness=True,
         lateness_cost_per_s=1,

@@ -77,7 +77,7 @@ class RoundsParams:
         Largest lateness allowed, or None for unbounded.
     worst_lateness_cost_per_s
         Cost per second of the largest lateness in the pool, so that no one visit is very
-        late. Counted by the improvement search only (``improve_s``): OR-Tools' model has no
+        late. Counted by the improvement search only (``improve_share``): OR-Tools' model has no
         such term.
     carer_fixed_cost
         Cost of each working period used (0: carers used are not minimised).
@@ -96,13 +96,13 @@ class RoundsParams:
         Taken out of ``time_limit_s``.
     seed
         Seed of the warm start's and the improvement's searches (OR-Tools' own has none).
-    improve_s
-        Seconds of ruin-and-recreate improvement after OR-Tools, which moves both halves of a
-        double-handed visit together (:mod:`roster.rounds_lns`); 0 never does. Taken out of
-        ``time_limit_s``.
+    improve_share
+        Share of ``time_limit_s`` given to a ruin-and-recreate improvement after OR-Tools,
+        which moves both halves of a double-handed visit together (:mod:`roster.rounds_lns`);
+        0 never does. A share, so that it holds when a budget sets each pool's time limit.
     improve_iterations
         Stop the improvement after this many iterations (deterministic; use in tests), or
-        None. Either limit, when given, turns the improvement on.
+        None. Either this or a share turns the improvement on.
     """
 
     time_limit_s: float | None = 30.0
@@ -123,7 +123,7 @@ class RoundsParams:
     log_search: bool = False
     warm_start_s: float = 0.0
     seed: int = 0
-    improve_s: float = 0.0
+    improve_share: float = 0.0
     improve_iterations: int | None = None
 
     def __post_init__(self) -> None:
@@ -138,8 +138,10 @@ class RoundsParams:
         for name in (*costs, "carer_fixed_cost"):
             if getattr(self, name) < 0:
                 raise ValueError(f"{name} cannot be negative.")
-        if self.improve_s < 0 or (self.improve_iterations or 0) < 0:
-            raise ValueError("Improvement limits cannot be negative.")
+        if not 0 <= self.improve_share < 1 or (self.improve_iterations or 0) < 0:
+            raise ValueError("The improvement share must lie in [0, 1), its iterations >= 0.")
+        if self.improve_share and self.time_limit_s is None and self.improve_iterations is None:
+            raise ValueError("An improvement share needs a time limit.")
         if self.double_handed_tolerance_s < 0 or self.break_duration_s < 0:
             raise ValueError("Tolerances and break durations cannot be negative.")
 
@@ -205,10 +207,10 @@ def solve_rounds(
         if params.time_limit_s is not None:
             rest = max(params.time_limit_s - params.warm_start_s, 0.1)
             params = replace(params, time_limit_s=rest)
-    improving = bool(params.improve_s or params.improve_iterations)
+    improving = bool(params.improve_share or params.improve_iterations)
     search = params
     if improving and params.time_limit_s is not None:
-        search = replace(params, time_limit_s=max(params.time_limit_s - params.improve_s, 0.1))
+        search = replace(params, time_limit_s=params.time_limit_s * (1 - params.improve_share))
     model = _Model(problem, search, tasks)
     solution = model.solve(search, initial_routes)
     status = _STATUS.Value.Name(model.routing.status())
@@ -238,7 +240,7 @@ def _improve(
         params,
         tasks,
         [[n for n, _ in order] for order in paths],
-        seconds=params.improve_s or None,
+        seconds=(params.time_limit_s or 0) * params.improve_share or None,
         iterations=params.improve_iterations,
         seed=params.seed,
     )

@@ -49,7 +49,9 @@ def solve_in_two_phases(problem: RoundsProblem, params: RoundsParams) -> Rounds:
     if params.time_limit_s is None:
         return solve_rounds(problem, params)
     started = time.perf_counter()
-    first_only = dataclasses.replace(params, time_limit_s=None, solution_limit=1)
+    first_only = dataclasses.replace(
+        params, time_limit_s=None, solution_limit=1, improve_share=0.0, improve_iterations=None
+    )
     first = solve_rounds(problem, first_only)
     left = params.time_limit_s - (time.perf_counter() - started)
     if left < 0.1 or not first.routes:

@@ -298,9 +298,11 @@ def test_params_from_dict_and_toml(tmp_path):
         {"first_solution": "CHEAPEST_GUESS"},
         {"metaheuristic": "LUCKY"},
         {"lateness_cost_per_s": -1},
+        {"improve_share": 1.0},
+        {"improve_share": 0.5, "time_limit_s": None, "solution_limit": 5},
     ],
 )
 def test_bad_params_are_rejected(changes):
-    """A search that never stops, unknown strategies and negative costs are errors."""
+    """Never-ending searches, unknown strategies, negative costs, bad improvement shares fail."""
     with pytest.raises(ValueError):
         RoundsParams(**changes)
