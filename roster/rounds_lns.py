@@ -34,7 +34,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 #: Iterations run between two looks at the clock.
-_CHUNK = 20
+_CHUNK = 5
 #: Candidate positions of a pair's first half tried with its second half.
 _PAIR_CANDIDATES = 4
 #: Chance of skipping a position during insertion (SISR's "blinks"), for diversity.
@@ -111,9 +111,6 @@ def improve_routes(
         load=np.zeros(r, np.int64),
         worst=np.zeros(1, np.int64),
     )
-    for period, nodes in enumerate(routes):
-        for node in nodes:
-            _place(state, data, node, period, state.rlen[period])
     scratch = _Scratch(
         np.zeros(n + 1, np.int64),
         np.zeros(n, np.bool_),
@@ -121,23 +118,19 @@ def improve_routes(
         np.zeros(64 * n + 64, np.int64),
         np.zeros(64 * n + 64, np.int64),
     )
-    if not _reschedule(state, data, scratch):
-        # OR-Tools may start a visit later than need be to shorten a round; this search keeps
-        # starts early, so it builds its own start instead.
-        logger.info("The starting rounds break a rule of the search's schedules; starting empty.")
-        for node in np.flatnonzero(state.where >= 0):
-            _take(state, data, node)
+    best = _State(*(a.copy() for a in state))
+    saved = _State(*(a.copy() for a in state))
+    _search(state, saved, best, data, scratch, 0, 1.0, 0, 0)  # compile (or load) before the clock
+    began, done = time.perf_counter(), 0
+    _start_from(state, data, scratch, routes)
     _seed(seed)
     if (state.where < 0).any():
         _recreate(state, data, scratch)  # construct: put in what the start left out
-    best = _State(*(a.copy() for a in state))
-    saved = _State(*(a.copy() for a in state))
+    _copy(state, best)
     cost = best_cost = _cost(state, data)
     routed = max(int((state.where >= 0).sum()), 1)
     scale = max((cost - _penalties(state, data)) / routed, 1.0)
     t_start, t_end = _T_START * scale, _T_END * scale
-    _search(state, saved, best, data, scratch, 0, t_start, cost, best_cost)  # compile first
-    began, done = time.perf_counter(), 0
     logger.info("Improvement starts at cost %d.", cost)
     while True:
         fraction = 0.0 if iterations is None else done / max(iterations, 1)
@@ -159,6 +152,40 @@ def improve_routes(
         count = _breaks(best, data, p, begins)
         breaks.append([(int(b), int(b) + params.break_duration_s) for b in begins[:count]])
     return out, _delayed_starts(best, data), breaks, int(best_cost)
+
+
+def _start_from(state: _State, data: _Data, scratch: _Scratch, routes: list[list[int]]) -> None:
+    """Take in the starting rounds, leaving out any whose schedule breaks a rule here.
+
+    OR-Tools may delay a visit, for a break or to shorten a round; this search keeps starts
+    early and breaks in waiting, so such a round is left out (with the partners of its
+    double-handed visits) for the search to rebuild.
+    """
+    for period, nodes in enumerate(routes):
+        for node in nodes:
+            _place(state, data, node, period, state.rlen[period])
+    if _reschedule(state, data, scratch):
+        return
+    dropped = 0
+    for node in np.flatnonzero(state.where >= 0):
+        _take(state, data, node)
+    for period, nodes in enumerate(routes):
+        for node in nodes:
+            _place(state, data, node, period, state.rlen[period])
+        if not _reschedule(state, data, scratch):
+            dropped += 1
+            for node in nodes:
+                partner = data.partner[node]
+                for n in (node, partner):
+                    if n >= 0 and state.where[n] >= 0:
+                        _take(state, data, n)
+    for node in np.flatnonzero((state.where >= 0) & (data.partner >= 0)):
+        if state.where[data.partner[node]] < 0:
+            _take(state, data, node)  # a half whose partner's round was left out
+    if not _reschedule(state, data, scratch):  # only without the triangle inequality
+        for node in np.flatnonzero(state.where >= 0):
+            _take(state, data, node)
+    logger.info("%d starting round(s) break a rule of this search; it rebuilds them.", dropped)
 
 
 def _data(problem: RoundsProblem, params: RoundsParams, tasks: _Tasks) -> _Data:
