@@ -247,11 +247,11 @@ def _improve(
     routes = _routes_from_starts(problem, tasks, node_routes, start_s, breaks)
     if solution is None:
         return routes, objective
-    # The search starts from empty rounds when OR-Tools' schedule is not one it keeps.
+    # The search rebuilds OR-Tools' rounds that do not fit its schedules, so it can end worse.
     plain = model.read_routes(solution)
     index = {v: i for i, v in enumerate(problem.visit_id)}
     late_s = [s.start_s - problem.latest_start_s[index[s.visit_id]] for r in plain for s in r.steps]
-    worst = params.worst_lateness_cost_per_s * max(0, *late_s) if params.allow_lateness else 0
+    worst = params.worst_lateness_cost_per_s * max([0, *late_s]) if params.allow_lateness else 0
     plain_objective = solution.ObjectiveValue() + int(worst)
     return (plain, plain_objective) if plain_objective < objective else (routes, objective)
 

@@ -71,6 +71,18 @@ def test_worst_lateness_breaks_a_tie_in_total_lateness():
     assert [s.start_s for s in route.steps] == [9 * HOUR, 10 * HOUR, 11 * HOUR]
 
 
+def test_rounds_with_nothing_worth_serving_come_back_empty():
+    """With no penalty for leaving visits out and lateness allowed, nothing is served."""
+    problem = line_pool([{"id": "a", "at": 1}, {"id": "b", "at": 2}], [{"id": "ann"}])
+    params = improve_params(unassigned_penalty=0, allow_lateness=True)
+    rounds = solve_checked(problem, params)
+    assert rounds.routes == ()
+    assert [(u.visit_id, u.reason) for u in rounds.unassigned] == [
+        ("a", "no capacity"),
+        ("b", "no capacity"),
+    ]
+
+
 def test_same_seed_and_iterations_give_the_same_rounds():
     """Two runs with one seed and iteration count return identical rounds."""
     problem = random_pool(np.random.default_rng(3), visits=12, carers=3)
