@@ -74,10 +74,9 @@ def main() -> None:
     )
     args = parser.parse_args()
     best = best_known(BENCHMARKS / "hhc" / "mankowska" / "bks.csv")
+    params = benchmark_params(args.time_limit, args.improve)
     for path in args.files:
-        print(
-            json.dumps(run(path, benchmark_params(args.time_limit, args.improve), best)), flush=True
-        )
+        print(json.dumps(run(path, params, best)), flush=True)
 
 
 if __name__ == "__main__":

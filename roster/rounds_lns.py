@@ -343,9 +343,8 @@ def _propagate(s, d, x, stacked, logged, budget):
     The first ``stacked`` entries of the stack are the nodes to look at; every change is
     logged after position ``logged`` so that :func:`_undo` can restore it. It gives up
     (infeasible) once the lateness cost passes ``budget``: the caller needs no worse move.
-    Starts only rise,
-    so an infeasible rise (past a hard window, the period end, or round a cycle of
-    synchronised pairs, which raises the same starts again and again) ends it.
+    Starts only rise, so an infeasible rise (past a hard window, the period end, or round a
+    cycle of synchronised pairs, which raises the same starts again and again) ends it.
     """
     top, nlog, delta = stacked, logged, 0
     feasible = True
@@ -397,15 +396,21 @@ def _undo(s, x, logged, nlog):
 
 
 @njit(cache=True)
-def _raw_span(s, d, r):
-    """Working time of period r at its earliest starts: leave for the first visit, then home."""
-    length = s.rlen[r]
-    if length == 0:
-        return 0
+def _leave_back(s, d, r):
+    """When a non-empty period r leaves home for its first visit and gets back from its last."""
     mode, home = d.p_mode[r], d.p_home[r]
-    first, last = s.route[r, 0], s.route[r, length - 1]
+    first, last = s.route[r, 0], s.route[r, s.rlen[r] - 1]
     leave = s.start[first] - d.travel[mode, home, d.loc[first]]
     back = s.start[last] + d.dur[last] + d.travel[mode, d.loc[last], home]
+    return leave, back
+
+
+@njit(cache=True)
+def _raw_span(s, d, r):
+    """Working time of period r at its earliest starts: leave for the first visit, then home."""
+    if s.rlen[r] == 0:
+        return 0
+    leave, back = _leave_back(s, d, r)
     return back - leave
 
 
@@ -458,10 +463,7 @@ def _breaks(s, d, r, out):
     length = s.rlen[r]
     if after < 0 or length == 0 or _span(s, d, r) <= after:
         return 0
-    mode, home = d.p_mode[r], d.p_home[r]
-    first, last = s.route[r, 0], s.route[r, length - 1]
-    leave = s.start[first] - d.travel[mode, home, d.loc[first]]
-    back = s.start[last] + d.dur[last] + d.travel[mode, d.loc[last], home]
+    leave, back = _leave_back(s, d, r)
     stretch, count, i = leave, 0, 1
     while back - stretch > after:
         best, best_i = -1, -1
@@ -502,9 +504,7 @@ def _route_ok(s, d, r):
     length = s.rlen[r]
     if length == 0:
         return True
-    last = s.route[r, length - 1]
-    back = s.start[last] + d.dur[last] + d.travel[d.p_mode[r], d.loc[last], d.p_home[r]]
-    if back > d.p_end[r]:
+    if _leave_back(s, d, r)[1] > d.p_end[r]:
         return False
     if _breaks(s, d, r, np.empty(length, np.int64)) < 0:
         return False
@@ -530,39 +530,37 @@ def _changed_routes_ok(s, d, x, r, logged, nlog):
 
 
 @njit(cache=True)
-def _arc_delta(s, d, n, r, i):
-    """Change in travel cost of putting node n at position i of period r."""
-    mode, home = d.p_mode[r], d.p_home[r]
-    before = home if i == 0 else d.loc[s.route[r, i - 1]]
-    after = home if i == s.rlen[r] else d.loc[s.route[r, i]]
-    t = d.travel[mode]
-    return t[before, d.loc[n]] + t[d.loc[n], after] - t[before, after]
+def _insertion_cost(s, d, n, r, i):
+    """Cost change of putting node n at position i of period r, before any lateness.
+
+    Travel and gender costs, the unassigned penalty saved, and the fixed cost of a new round.
+    """
+    t = d.travel[d.p_mode[r]]
+    before = d.p_home[r] if i == 0 else d.loc[s.route[r, i - 1]]
+    after = d.p_home[r] if i == s.rlen[r] else d.loc[s.route[r, i]]
+    cost = t[before, d.loc[n]] + t[d.loc[n], after] - t[before, after] + d.pen[n, r]
+    cost -= d.weights[_UNASSIGNED]
+    return cost + d.weights[_FIXED] if s.rlen[r] == 0 else cost
 
 
 @njit(cache=True)
 def _quick_bound(s, d, n, r, i):
     """Bound from below, in O(1), the cost change of putting node n at (r, i).
 
-    Travel, gender and fixed costs, the unassigned penalty saved, the node's own lateness
-    given its predecessor's current end, and the successor's lateness from being pushed.
+    :func:`_insertion_cost`, plus the node's own lateness given its predecessor's current
+    end, and the successor's lateness from being pushed.
     """
-    mode, home = d.p_mode[r], d.p_home[r]
-    t = d.travel[mode]
+    t = d.travel[d.p_mode[r]]
     if i == 0:
-        free, before = d.p_start[r], home
+        free, before = d.p_start[r], d.p_home[r]
     else:
         m = s.route[r, i - 1]
         free, before = s.start[m] + d.dur[m], d.loc[m]
-    after = home if i == s.rlen[r] else d.loc[s.route[r, i]]
-    bound = t[before, d.loc[n]] + t[d.loc[n], after] - t[before, after] + d.pen[n, r]
-    bound -= d.weights[_UNASSIGNED]
-    if s.rlen[r] == 0:
-        bound += d.weights[_FIXED]
     start = max(d.earliest[n], free + t[before, d.loc[n]])
-    bound += _lateness(d, n, start)
+    bound = _insertion_cost(s, d, n, r, i) + _lateness(d, n, start)
     if i < s.rlen[r]:
         m = s.route[r, i]
-        pushed = start + d.dur[n] + t[d.loc[n], after]
+        pushed = start + d.dur[n] + t[d.loc[n], d.loc[m]]
         if pushed > s.start[m]:
             bound += _lateness(d, m, pushed) - _lateness(d, m, s.start[m])
     return bound
@@ -575,9 +573,7 @@ def _try(s, d, x, n, r, i, logged, budget):
     Infeasible too if the change reaches ``budget``. The node stays in place: the caller
     undoes it with :func:`_untry` or keeps it.
     """
-    delta = _arc_delta(s, d, n, r, i) + d.pen[n, r] - d.weights[_UNASSIGNED]
-    if s.rlen[r] == 0:
-        delta += d.weights[_FIXED]
+    delta = _insertion_cost(s, d, n, r, i)
     _place(s, d, n, r, i)
     x.stack[0] = n
     x.inq[n] = True
