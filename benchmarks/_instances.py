@@ -10,8 +10,8 @@ from pathlib import Path
 
 import numpy as np
 
-from roster.problem import RoundsProblem
-from roster.rounds_output import Rounds
+from roster.rounds.problem import RoundsProblem
+from roster.rounds.solution import Rounds
 
 BENCHMARKS = Path("/work/shared/benchmarks")
 #: Benchmark times and distances are doubles; the solver works on integers scaled by this.

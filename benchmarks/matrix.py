@@ -14,10 +14,10 @@ import time
 
 import numpy as np
 
-from roster.datasets import RUTLAND_PBF
-from roster.matrix import travel_matrix
-from roster.network import load_network, sample_street_points
-from roster.snapping import snap_points
+from roster.data import RUTLAND_PBF
+from roster.geo.matrix import travel_matrix
+from roster.geo.network import load_network, sample_street_points
+from roster.geo.snapping import snap_points
 
 
 def measure(network, n: int, baseline_rows: int, seed: int) -> dict:

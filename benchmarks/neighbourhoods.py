@@ -91,10 +91,10 @@ def synthetic(n: int, seed: int) -> Scenario:
 
 def on_rutland(name: str, lon: np.ndarray, lat: np.ndarray, care_hours: np.ndarray) -> Scenario:
     """Recipients at (lon, lat) on Rutland's drive network, with the project's drive matrices."""
-    from roster.datasets import RUTLAND_PBF
-    from roster.matrix import road_graph_s, travel_matrix
-    from roster.network import load_network
-    from roster.snapping import nearest_nodes, snap_points
+    from roster.data import RUTLAND_PBF
+    from roster.geo.matrix import road_graph_s, travel_matrix
+    from roster.geo.network import load_network
+    from roster.geo.snapping import nearest_nodes, snap_points
 
     network = load_network(RUTLAND_PBF)
     points = snap_points(network, lon, lat)
@@ -115,8 +115,8 @@ def on_rutland(name: str, lon: np.ndarray, lat: np.ndarray, care_hours: np.ndarr
 
 def rutland(n: int, seed: int) -> Scenario:
     """Place recipients on Rutland's residential streets, with drawn care hours."""
-    from roster.datasets import RUTLAND_PBF
-    from roster.network import load_network, sample_street_points
+    from roster.data import RUTLAND_PBF
+    from roster.geo.network import load_network, sample_street_points
 
     lon, lat = sample_street_points(load_network(RUTLAND_PBF), n, seed)
     rng = np.random.default_rng(seed + 1)
@@ -130,9 +130,9 @@ def generated(n: int, seed: int) -> Scenario:
     Homes, and weekly care hours from the generated visits, come from the demand generator;
     the scenario fixes the number of recipients (about 5,000), so ``n`` is not used.
     """
-    from roster.commissioning import weekly_hours
-    from roster.datasets import RUTLAND_PBF
-    from roster.generate import generate_area
+    from roster.commissioning.models import weekly_hours
+    from roster.data import RUTLAND_PBF
+    from roster.demand.generate import generate_area
     from roster.scenario import load_scenario
 
     instance = generate_area(load_scenario(DENSE_SCENARIO), RUTLAND_PBF, seed).instance

@@ -25,8 +25,8 @@ from _instances import (  # noqa: E402
     solomon_routes,
 )
 
-from roster.checker import check_rounds  # noqa: E402
-from roster.rounds import RoundsParams, solve_rounds  # noqa: E402
+from roster.rounds.checker import check_rounds  # noqa: E402
+from roster.rounds.solve import RoundsParams, solve_rounds  # noqa: E402
 
 
 def benchmark_params(

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from roster.errors import InputError, NetworkError, SolverError
+from roster.geo.matrix import TravelMatrix, travel_matrix
+from roster.geo.network import RoadNetwork, SpeedModel, load_network
+from roster.geo.snapping import SnappedPoints, snap_points
 from roster.io import read_instance, write_instance
-from roster.matrix import TravelMatrix, travel_matrix
 from roster.model import Carer, Instance, Provider, Recipient, Shift, Visit
-from roster.network import RoadNetwork, SpeedModel, load_network
-from roster.snapping import SnappedPoints, snap_points
 
 __version__ = "0.1.0"
 

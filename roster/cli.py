@@ -12,13 +12,13 @@ from pathlib import Path
 import numpy as np
 
 from neighbourhoods import BoundaryError
-from roster.datasets import RUTLAND_PBF
+from roster.data import RUTLAND_PBF
+from roster.demand.generate import generate_area, write_area
 from roster.errors import InputError
-from roster.generate import generate_area, write_area
-from roster.matrix import travel_matrix
-from roster.network import TRAVEL_MODES, load_network
+from roster.geo.matrix import travel_matrix
+from roster.geo.network import TRAVEL_MODES, load_network
+from roster.geo.snapping import snap_points
 from roster.scenario import load_scenario
-from roster.snapping import snap_points
 
 logger = logging.getLogger("roster")
 
@@ -74,7 +74,7 @@ def _generate_command(args: argparse.Namespace) -> None:
 def _neighbourhoods_command(args: argparse.Namespace) -> None:
     """Generate neighbourhoods (or evaluate drawn ones) and write polygons and a quality table."""
     from neighbourhoods.boundaries import write_geojson, write_geopackage
-    from roster.districts import plan_neighbourhoods, write_quality_table
+    from roster.commissioning.neighbourhood_plan import plan_neighbourhoods, write_quality_table
     from roster.io import read_recipients
 
     area = args.area or RUTLAND_PBF
@@ -131,8 +131,8 @@ def _progress_bars(description: str, total: int):
 
 def _compare_command(args: argparse.Namespace) -> None:
     """Run the framework vs consortium comparison and write its outputs."""
-    from roster.compare import load_networks, replace_comparison, run_seed, summarise
-    from roster.outputs import write_outputs
+    from roster.comparison.run import load_networks, replace_comparison, run_seed, summarise
+    from roster.report.files import write_outputs
 
     scenario = load_scenario(args.scenario)
     changes = {

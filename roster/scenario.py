@@ -17,7 +17,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from roster.datasets import DATA_DIR
+from roster.data import DATA_DIR
 from roster.errors import InputError
 
 #: Names of the four daily calls, in time order.
@@ -491,7 +491,7 @@ class Scenario:
         The parameter groups (TOML tables of the same names).
     rounds
         Solver settings (the ``[rounds]`` table: any field of
-        :class:`roster.rounds.RoundsParams`), checked when the scenario is loaded.
+        :class:`roster.rounds.solve.RoundsParams`), checked when the scenario is loaded.
     """
 
     name: str = "rutland"
@@ -553,7 +553,7 @@ def _group(kind: type, values: dict[str, Any], base: Path | None) -> Any:
 
 def _rounds_table(values: Any) -> dict[str, Any]:
     """Check a ``[rounds]`` table by building the solver settings from it."""
-    from roster.rounds import RoundsParams  # the solver is only needed when rounds are set
+    from roster.rounds.solve import RoundsParams  # the solver is only needed when rounds are set
 
     if not isinstance(values, dict):
         _fail("Expected a table.", "rounds")

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from helpers import ITS_EXAMPLE, line_graph
 
-from roster.datasets import RUTLAND_PBF
-from roster.network import RoadNetwork, SpeedModel, load_network, network_from_graph
+from roster.data import RUTLAND_PBF
+from roster.geo.network import RoadNetwork, SpeedModel, load_network, network_from_graph
 
 
 @pytest.fixture(scope="session")
@@ -38,7 +38,7 @@ def rutland_networks(network_cache) -> dict[str, RoadNetwork]:
 @pytest.fixture(scope="session")
 def rutland_instance(rutland_networks, network_cache):
     """Return the default generated Rutland instance for seed 1 (525 recipients, 356 carers)."""
-    from roster.generate import generate_area
+    from roster.demand.generate import generate_area
     from roster.scenario import load_scenario
 
     return generate_area(load_scenario(), RUTLAND_PBF, 1, cache_dir=network_cache).instance

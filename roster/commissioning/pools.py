@@ -1,0 +1,199 @@
+"""Turn one day's pool of an instance (its visits and carers) into an array rounds problem."""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from roster.geo.locations import Locations
+from roster.model import DAYS, Carer, Instance, Shift, Visit
+from roster.rounds.problem import ANY_GENDER, DRIVE, FEMALE, MALE, WALK, RoundsProblem
+
+logger = logging.getLogger(__name__)
+
+_GENDER_CODE = {None: ANY_GENDER, "female": FEMALE, "male": MALE}
+_MODE_CODE = {"drive": DRIVE, "walk": WALK}
+
+#: Default cap on a carer's working time in one day (leaving home to returning), an assumption:
+#: a long split-shift day in homecare (domain anchors: 7am-10pm days with unpaid gaps).
+MAX_DAILY_WORKING_S = 10 * 3600
+
+
+@dataclass(frozen=True)
+class Pool:
+    """Visits and carers rostered together: one provider's, or one neighbourhood consortium's.
+
+    Parameters
+    ----------
+    name
+        A label such as ``"framework/P03"`` or ``"consortium/N2"``.
+    recipient_ids
+        Whose visits belong to the pool.
+    carer_ids
+        Who works in it.
+    """
+
+    name: str
+    recipient_ids: tuple[str, ...]
+    carer_ids: tuple[str, ...]
+
+
+def pool_problems(
+    instance: Instance,
+    pool: Pool,
+    day: int,
+    locations: Locations,
+    max_daily_working_s: int = MAX_DAILY_WORKING_S,
+) -> list[RoundsProblem]:
+    """Build the rounds problems for one day of a pool: one per session of the day.
+
+    A session is a set of working periods that overlap in time (with early 07:00-14:00 and
+    late 16:00-22:00 shifts: the morning and the evening), with the visits those periods can
+    serve. Sessions are solved apart, which keeps each search small; a visit that fits periods
+    of two sessions joins them into one. A carer's daily cap on working time is shared between
+    their sessions in proportion to the length of their periods in each (an approximation: the
+    cap binds only on long split-shift days). A visit no period can serve goes to the session
+    closest in time, where the solver reports it unassigned.
+
+    Locations of each problem are the pool's recipients with visits in it, then its carers'
+    homes; matrices come from each mode's network. A walker needs the walk network in
+    ``locations``.
+
+    Parameters
+    ----------
+    instance
+        The whole instance.
+    pool
+        Whose visits and which carers.
+    day
+        0 (Monday) to 6.
+    locations
+        Snapped homes (from :func:`locate`).
+    max_daily_working_s
+        Cap on a carer's working time that day (never more than their periods allow).
+    """
+    members = set(pool.recipient_ids)
+    visits = [v for v in instance.visits if v.day == day and v.recipient_id in members]
+    periods = [
+        (carer, shift)
+        for carer in (instance.carer_by_id[c] for c in pool.carer_ids)
+        for shift in carer.shifts
+        if shift.day == day
+    ]
+    if not visits:
+        return []
+    if not periods:
+        return [_problem(visits, [], {}, locations, pool.name)]
+    session_of_period, session_of_visit = _sessions(visits, periods)
+    on_shift: dict[str, int] = defaultdict(int)
+    for carer, shift in periods:
+        on_shift[carer.id] += shift.end_s - shift.start_s
+    problems = []
+    for session in sorted(set(session_of_visit)):
+        chosen = [p for p, g in zip(periods, session_of_period, strict=True) if g == session]
+        cap: dict[str, int] = defaultdict(int)
+        for carer, shift in chosen:
+            length = shift.end_s - shift.start_s
+            share = max_daily_working_s * length // on_shift[carer.id]
+            cap[carer.id] += min(length, share)
+        mine = [v for v, g in zip(visits, session_of_visit, strict=True) if g == session]
+        problems.append(_problem(mine, chosen, cap, locations, pool.name))
+    logger.debug("%s %s: %d session(s)", pool.name, DAYS[day], len(problems))
+    return problems
+
+
+def _sessions(visits: list[Visit], periods: list[tuple[Carer, Shift]]) -> tuple[list, list]:
+    """Group periods overlapping in time, join groups sharing a visit; label both."""
+    order = sorted(range(len(periods)), key=lambda i: periods[i][1].start_s)
+    group = [0] * len(periods)
+    current, end = -1, -1
+    for i in order:
+        shift = periods[i][1]
+        if shift.start_s >= end:
+            current += 1
+        end = max(end, shift.end_s) if shift.start_s < end else shift.end_s
+        group[i] = current
+    parent = list(range(current + 1))
+
+    def root(g: int) -> int:
+        while parent[g] != g:
+            g = parent[g]
+        return g
+
+    visit_group = []
+    for visit in visits:
+        fits = {
+            group[i]
+            for i, (_, s) in enumerate(periods)
+            if s.start_s <= visit.latest_start_s
+            and visit.earliest_start_s + visit.duration_s <= s.end_s
+        }
+        if not fits:
+            gap = [
+                max(s.start_s - visit.latest_start_s, visit.earliest_start_s - s.end_s, 0)
+                for _, s in periods
+            ]
+            fits = {group[int(np.argmin(gap))]}
+        first, *rest = sorted(fits)
+        for other in rest:
+            parent[root(other)] = root(first)
+        visit_group.append(first)
+    return [root(g) for g in group], [root(g) for g in visit_group]
+
+
+def _problem(
+    visits: list[Visit],
+    periods: list[tuple[Carer, Shift]],
+    cap: dict[str, int],
+    locations: Locations,
+    name: str,
+) -> RoundsProblem:
+    """Build the array problem for these visits and working periods."""
+    carers = list({carer.id: carer for carer, _ in periods}.values())
+    recipients = list(dict.fromkeys(v.recipient_id for v in visits))
+    place_ids = recipients + [c.id for c in carers]
+    rows = locations.index(place_ids)
+    modes = ["drive", "walk"] if "walk" in locations.networks else ["drive"]
+    if any(c.travel_mode == "walk" for c in carers) and "walk" not in locations.networks:
+        raise ValueError(f"pool {name} has walkers but no walk network was given.")
+    block = np.ix_(rows, rows)
+    time_s = [locations.travel_time_s[mode][block] for mode in modes]
+    length_m = [locations.length_m[mode][block] for mode in modes]
+
+    skills = sorted(set().union(*(v.skills for v in visits), *(c.skills for c in carers)))
+    place = {name: i for i, name in enumerate(place_ids)}
+    carer_index = {c.id: k for k, c in enumerate(carers)}
+    return RoundsProblem(
+        travel_time_s=np.stack(time_s),
+        length_m=np.stack(length_m),
+        visit_id=tuple(v.id for v in visits),
+        visit_location=[place[v.recipient_id] for v in visits],
+        earliest_start_s=[v.earliest_start_s for v in visits],
+        latest_start_s=[v.latest_start_s for v in visits],
+        duration_s=[v.duration_s for v in visits],
+        carers_required=[v.carers_required for v in visits],
+        visit_skills=_skill_matrix([v.skills for v in visits], skills),
+        gender_preference=[_GENDER_CODE[v.gender_preference] for v in visits],
+        carer_id=tuple(c.id for c in carers),
+        carer_home=[place[c.id] for c in carers],
+        carer_mode=[_MODE_CODE[c.travel_mode] for c in carers],
+        carer_skills=_skill_matrix([c.skills for c in carers], skills),
+        carer_gender=[_GENDER_CODE[c.gender] for c in carers],
+        max_working_s=[cap[c.id] for c in carers],
+        period_carer=[carer_index[c.id] for c, _ in periods],
+        period_start_s=[s.start_s for _, s in periods],
+        period_end_s=[s.end_s for _, s in periods],
+    )
+
+
+def _skill_matrix(sets: Sequence[frozenset[str]], skills: Sequence[str]) -> np.ndarray:
+    """Boolean ``(rows, skills)`` matrix: row i has skill j."""
+    matrix = np.zeros((len(sets), len(skills)), dtype=bool)
+    column = {skill: j for j, skill in enumerate(skills)}
+    for i, owned in enumerate(sets):
+        matrix[i, [column[s] for s in owned]] = True
+    return matrix

@@ -1,0 +1,72 @@
+"""Every recipient's and carer's home snapped to each network, with all travel between them."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from roster.geo.matrix import travel_matrix
+from roster.geo.network import RoadNetwork
+from roster.geo.snapping import SnappedPoints, snap_points
+from roster.model import Instance
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, eq=False)
+class Locations:
+    """Every recipient's and carer's home, snapped to each network, with all travel between them.
+
+    Row ``i`` is ``ids[i]``: recipients first (instance order), then carers. Matrices are
+    computed once for everyone, so a pool's problem only takes its rows.
+
+    Parameters
+    ----------
+    ids
+        Recipient ids, then carer ids.
+    lon, lat
+        Their home coordinates.
+    networks
+        Road network per travel mode.
+    snapped
+        The points snapped to each mode's network.
+    travel_time_s, length_m
+        Door-to-door matrices per mode (int32 to halve the memory of large areas).
+    """
+
+    ids: tuple[str, ...]
+    lon: np.ndarray
+    lat: np.ndarray
+    networks: Mapping[str, RoadNetwork]
+    snapped: Mapping[str, SnappedPoints]
+    travel_time_s: Mapping[str, np.ndarray]
+    length_m: Mapping[str, np.ndarray]
+
+    def index(self, ids: Sequence[str]) -> np.ndarray:
+        """Rows of these ids."""
+        row = {name: i for i, name in enumerate(self.ids)}
+        return np.array([row[name] for name in ids], dtype=np.int64)
+
+
+def locate(
+    instance: Instance, networks: Mapping[str, RoadNetwork], max_snap_m: float = 500.0
+) -> Locations:
+    """Snap every recipient's and carer's home to each network and compute all travel.
+
+    Errors name the person whose home is too far from a road.
+    """
+    people = [*instance.recipients, *instance.carers]
+    ids = tuple(p.id for p in people)
+    lon = np.array([p.lon for p in people])
+    lat = np.array([p.lat for p in people])
+    snapped, time_s, length_m = {}, {}, {}
+    for mode, network in networks.items():
+        snapped[mode] = snap_points(network, lon, lat, max_distance_m=max_snap_m, ids=ids)
+        matrix = travel_matrix(network, snapped[mode])
+        time_s[mode] = matrix.travel_time_s.astype(np.int32)
+        length_m[mode] = matrix.length_m.astype(np.int32)
+        logger.info("%s matrix for %d homes", mode, len(ids))
+    return Locations(ids, lon, lat, dict(networks), snapped, time_s, length_m)

@@ -1,0 +1,484 @@
+"""Write the framework-versus-consortium comparison as one self-contained HTML page."""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+import math
+import os
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+
+from roster.io import atomic_path
+from roster.report.charts import travel_per_visit_svg, travel_share_svg
+from roster.report.maps import MapHtml, leaflet_assets, recipients_map, require_columns, rounds_map
+
+LOGGER = logging.getLogger(__name__)
+
+MODELS = ("framework", "consortium")
+_DAYS_IN_WEEK = 7
+
+
+@dataclass(frozen=True)
+class Metric:
+    """How the report shows one figure of a model.
+
+    Attributes
+    ----------
+    key
+        The figure's key in a model's summary.
+    label
+        Row label, with the unit shown.
+    scale
+        Multiplier from the summary's unit to the shown unit.
+    decimals
+        Decimal places shown.
+    points
+        True for shares, whose difference is in percentage points rather than a ratio.
+    """
+
+    key: str
+    label: str
+    scale: float = 1.0
+    decimals: int = 0
+    points: bool = False
+
+
+METRICS = (
+    Metric("visits", "Visits"),
+    Metric("visits_assigned", "Visits assigned"),
+    Metric("visits_unassigned", "Visits unassigned"),
+    Metric("carer_visits", "Carer visits (a double-handed visit counts twice)"),
+    Metric("travel_time_s", "Travel time (hours)", 1 / 3600, 1),
+    Metric("travel_between_visits_s", "Travel between visits (hours)", 1 / 3600, 1),
+    Metric("contact_time_s", "Contact time (hours)", 1 / 3600, 1),
+    Metric("waiting_time_s", "Waiting time (hours)", 1 / 3600, 1),
+    Metric("working_time_s", "Working time (hours)", 1 / 3600, 1),
+    Metric("travel_share", "Travel share of working time (%)", 100, 1, points=True),
+    Metric("travel_share_between_visits", "Travel share, between visits only (%)", 100, 1, True),
+    Metric("travel_per_visit_s", "Travel per carer visit (minutes)", 1 / 60, 1),
+    Metric("distance_m", "Distance travelled (km)", 1 / 1000, 0),
+    Metric("driven_distance_m", "Distance driven (km)", 1 / 1000, 0),
+    Metric("mileage_cost_gbp", "Mileage cost (£)", 1, 0),
+    Metric("co2_kg", "CO2 (kg)", 1, 0),
+    Metric("carers_used", "Carers used"),
+    Metric("paid_hours", "Paid hours", 1, 0),
+    Metric("unpaid_travel_hours", "Unpaid travel (hours)", 1, 1),
+    Metric("continuity_mean_carers", "Distinct carers per recipient per week", 1, 2),
+    Metric("checker_violations", "Rule breaches found by the independent checker"),
+)
+_POOL_METRICS = tuple(
+    m
+    for m in METRICS
+    if m.key
+    in {
+        "visits",
+        "visits_unassigned",
+        "travel_time_s",
+        "travel_share",
+        "travel_per_visit_s",
+        "distance_m",
+        "carers_used",
+        "continuity_mean_carers",
+    }
+)
+_NEIGHBOURHOOD_COLUMNS = (
+    ("recipients", "Recipients", 1, 0),
+    ("weekly_hours", "Hours a week", 1, 1),
+    ("area_km2", "Area (km²)", 1, 1),
+    ("mean_internal_drive_s", "Mean drive inside (min)", 1 / 60, 1),
+    ("p95_internal_drive_s", "95th percentile drive inside (min)", 1 / 60, 1),
+)
+_ATTRIBUTION = (
+    "Roads and places: © OpenStreetMap contributors (ODbL). There is no background map: "
+    "the report is read offline, so it draws boundaries, recipients and rounds on a blank canvas."
+)
+
+
+def write_report(
+    path: str | os.PathLike[str],
+    summary: Mapping[str, Any],
+    recipients: gpd.GeoDataFrame,
+    neighbourhoods: gpd.GeoDataFrame,
+    rounds: gpd.GeoDataFrame,
+    travel_per_visit_s: Mapping[str, np.ndarray],
+) -> Path:
+    """Write the comparison report, a page that reads offline, atomically to `path`.
+
+    Differences are consortium minus framework, so a negative travel difference is a saving;
+    the uncertainty's ``difference_ci95`` is read with the same sign.
+
+    Parameters
+    ----------
+    path
+        The HTML file to write; its directory must exist.
+    summary
+        The run's summary (the content of summary.json): area, seed, seeds, days, models,
+        uncertainty and assumptions.
+    recipients
+        Points with columns recipient_id, provider_id, neighbourhood and weekly_hours.
+    neighbourhoods
+        Polygons with columns neighbourhood, recipients, weekly_hours, area_km2,
+        mean_internal_drive_s and p95_internal_drive_s.
+    rounds
+        A few carers' rounds as LineStrings along the roads, with columns model, pool, carer_id,
+        day, period, visits, travel_time_s and length_m.
+    travel_per_visit_s
+        The travel leg before each assigned visit, in seconds, for each model.
+
+    Returns
+    -------
+    Path
+        The written file.
+
+    Raises
+    ------
+    InputError
+        If a table lacks a column the report needs, or there is nothing to draw.
+    """
+    page = report_html(summary, recipients, neighbourhoods, rounds, travel_per_visit_s)
+    with atomic_path(path) as temporary:
+        temporary.write_text(page, encoding="utf-8")
+    LOGGER.info("Wrote the report to %s (%.1f MB)", path, len(page.encode()) / 1e6)
+    return Path(path)
+
+
+def report_html(
+    summary: Mapping[str, Any],
+    recipients: gpd.GeoDataFrame,
+    neighbourhoods: gpd.GeoDataFrame,
+    rounds: gpd.GeoDataFrame,
+    travel_per_visit_s: Mapping[str, np.ndarray],
+) -> str:
+    """Return the comparison report as one HTML page; see :func:`write_report`.
+
+    Parameters
+    ----------
+    summary
+        The run's summary (the content of summary.json).
+    recipients
+        Recipients as points.
+    neighbourhoods
+        Neighbourhoods as polygons.
+    rounds
+        A few carers' rounds as LineStrings.
+    travel_per_visit_s
+        The travel leg before each assigned visit, in seconds, for each model.
+
+    Returns
+    -------
+    str
+        The page.
+    """
+    require_columns(neighbourhoods, ("neighbourhood",), "neighbourhoods")
+    models = {name: summary["models"][name] for name in MODELS if name in summary["models"]}
+    maps = [
+        recipients_map(
+            recipients, neighbourhoods, "provider_id", "Framework provider", key="providers"
+        ),
+        recipients_map(
+            recipients, neighbourhoods, "neighbourhood", "Neighbourhood", key="neighbourhoods"
+        ),
+        rounds_map(rounds, neighbourhoods, key="rounds"),
+    ]
+    pools = {
+        name: np.array([p.get("travel_share", math.nan) for p in m.get("pools", {}).values()])
+        for name, m in models.items()
+    }
+    share_chart = travel_share_svg({n: m["travel_share"] for n, m in models.items()}, pools)
+    travel_chart = travel_per_visit_svg(travel_per_visit_s)
+    area = html.escape(str(summary.get("area", "")))
+    body = "\n".join(
+        [
+            f"<h1>Framework or neighbourhood commissioning: {area}</h1>",
+            _run_line(summary),
+            _headline(summary, models),
+            "<h2>Who serves whom</h2>",
+            _mixing_paragraph(recipients),
+            f'<div class="pair"><figure>{maps[0].body}</figure>'
+            f"<figure>{maps[1].body}</figure></div>",
+            _neighbourhood_table(neighbourhoods, recipients),
+            "<h2>A few carers' rounds</h2>",
+            "<p>Each line is one carer's run, drawn along the roads; use the control at the top "
+            "right to show either model's rounds or both. Hover for the carer's day.</p>",
+            f"<figure>{maps[2].body}</figure>",
+            "<h2>Travel</h2>",
+            f'<div class="pair"><figure class="chart">{share_chart}</figure>'
+            f'<figure class="chart">{travel_chart}</figure></div>',
+            "<h2>Metrics</h2>",
+            _metrics_table(models, summary.get("uncertainty", {})),
+            _unassigned_list(models),
+            *(_pool_table(name, model) for name, model in models.items()),
+            "<h2>Assumptions</h2>",
+            _assumptions_table(summary.get("assumptions", {})),
+            f'<p class="note">{html.escape(_ATTRIBUTION)}</p>',
+        ]
+    )
+    return _page(f"Commissioning comparison: {area}", maps, body)
+
+
+def _page(title: str, maps: Sequence[MapHtml], body: str) -> str:
+    """Wrap the body with Leaflet, the maps' styles and scripts, and the page's own style."""
+    head = "\n".join(dict.fromkeys(m.head for m in maps))
+    scripts = "\n".join(m.script for m in maps)
+    return f"""<!DOCTYPE html>
+<html lang="en-GB">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+{leaflet_assets()}
+{head}
+<style>{_STYLE}</style>
+</head>
+<body>
+<main>
+{body}
+</main>
+<script>
+{scripts}
+</script>
+</body>
+</html>
+"""
+
+
+def _run_line(summary: Mapping[str, Any]) -> str:
+    """Say what was run: days, seeds."""
+    seeds = summary.get("seeds") or [summary.get("seed")]
+    days = summary.get("days", _DAYS_IN_WEEK)
+    seed_text = f"seed {seeds[0]}" if len(seeds) == 1 else f"{len(seeds)} seeds ({_join(seeds)})"
+    return (
+        f'<p class="note">Rosters for {_plural(days, "day")}, {seed_text}. '
+        "The same visits, carers and rules go into both models; only who serves whom "
+        "changes. Differences are neighbourhood (consortium) minus framework.</p>"
+    )
+
+
+def _headline(summary: Mapping[str, Any], models: Mapping[str, Mapping[str, Any]]) -> str:
+    """State the travel saved, absolute and relative, with its 95% interval over seeds."""
+    if set(MODELS) - set(models):
+        return '<p class="headline">Only one model was run, so there is nothing to compare.</p>'
+    framework, consortium = (models[m]["travel_time_s"] for m in MODELS)
+    uncertainty = summary.get("uncertainty", {}).get("travel_time_s")
+    difference = uncertainty["difference_mean"] if uncertainty else consortium - framework
+    base = uncertainty["framework_mean"] if uncertainty else framework
+    days = summary.get("days", _DAYS_IN_WEEK)
+    period = "a week" if days == _DAYS_IN_WEEK else f"over the {days} days modelled"
+    verb = "saves" if difference <= 0 else "adds"
+    relative = f" ({abs(difference) / base:.0%} of framework travel)" if base else ""
+    text = (
+        f"Neighbourhood commissioning {verb} <b>{abs(difference) / 3600:,.1f} hours</b> of "
+        f"care workers' travel {period}{relative}"
+    )
+    if uncertainty:
+        low, high = sorted(-x / 3600 for x in uncertainty["difference_ci95"])
+        seeds = len(summary.get("seeds", []))
+        text += f"; saving, mean of {seeds} seeds, 95% interval {low:,.1f} to {high:,.1f} hours"
+    shares = " → ".join(f"{100 * models[m]['travel_share']:.1f}%" for m in MODELS)
+    return (
+        f'<p class="headline">{text}.</p>'
+        f'<p class="note">Travel share of working time, framework → consortium: {shares}.</p>'
+    )
+
+
+def _mixing_paragraph(recipients: gpd.GeoDataFrame) -> str:
+    """Say how many framework providers serve each neighbourhood."""
+    providers = recipients.groupby("neighbourhood")["provider_id"].nunique()
+    if providers.empty:
+        return ""
+    worst = providers.idxmax()
+    return (
+        f"<p>Under the framework, {recipients['provider_id'].nunique()} providers serve "
+        f"{len(recipients)} recipients; a neighbourhood is served by {providers.mean():.1f} "
+        f"providers on average, and {html.escape(str(worst))} by {providers.max()}. Zoom in on "
+        "the left map to see several providers' clients on one street; on the right, each "
+        "neighbourhood's clients go to one consortium.</p>"
+    )
+
+
+def _neighbourhood_table(neighbourhoods: gpd.GeoDataFrame, recipients: gpd.GeoDataFrame) -> str:
+    """Tabulate each neighbourhood's size, compactness and framework providers."""
+    providers = recipients.groupby("neighbourhood")["provider_id"].nunique()
+    columns = [c for c in _NEIGHBOURHOOD_COLUMNS if c[0] in neighbourhoods.columns]
+    header = "".join(f"<th>{html.escape(label)}</th>" for _, label, _, _ in columns)
+    rows = []
+    for _, row in neighbourhoods.sort_values("neighbourhood").iterrows():
+        label = row["neighbourhood"]
+        cells = "".join(
+            f"<td>{_number(row[key] * scale, decimals)}</td>" for key, _, scale, decimals in columns
+        )
+        rows.append(
+            f"<tr><th>{html.escape(str(label))}</th>{cells}<td>{providers.get(label, 0)}</td></tr>"
+        )
+    return (
+        "<table><thead><tr><th>Neighbourhood</th>"
+        f"{header}<th>Framework providers</th></tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _metrics_table(
+    models: Mapping[str, Mapping[str, Any]], uncertainty: Mapping[str, Mapping[str, Any]]
+) -> str:
+    """Tabulate every metric per model, with the difference absolute and relative."""
+    both = not set(MODELS) - set(models)
+    header = "".join(f"<th>{m.capitalize()}</th>" for m in models)
+    if both:
+        header += "<th>Difference</th><th>Relative</th>"
+    if uncertainty:
+        header += "<th>95% interval of the difference</th>"
+    rows = []
+    for metric in METRICS:
+        values = [models[m].get(metric.key) for m in models]
+        if all(v is None for v in values):
+            continue
+        cells = "".join(f"<td>{_shown(metric, v)}</td>" for v in values)
+        if both:
+            cells += _difference_cells(metric, *(models[m].get(metric.key) for m in MODELS))
+        if uncertainty:
+            interval = uncertainty.get(metric.key, {}).get("difference_ci95")
+            cells += f"<td>{_interval(metric, interval)}</td>"
+        rows.append(f"<tr><th>{html.escape(metric.label)}</th>{cells}</tr>")
+    return (
+        f"<table><thead><tr><th>Metric</th>{header}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
+
+
+def _difference_cells(metric: Metric, framework: Any, consortium: Any) -> str:
+    """Return the absolute and relative difference cells (consortium minus framework)."""
+    if framework is None or consortium is None:
+        return "<td>–</td><td>–</td>"
+    difference = (consortium - framework) * metric.scale
+    absolute = _number(difference, metric.decimals, signed=True)
+    if metric.points:
+        return f"<td>{absolute} points</td><td>–</td>"
+    relative = (
+        f"{_number(100 * (consortium - framework) / framework, 1, signed=True)}%"
+        if framework
+        else "–"
+    )
+    return f"<td>{absolute}</td><td>{relative}</td>"
+
+
+def _unassigned_list(models: Mapping[str, Mapping[str, Any]]) -> str:
+    """List why visits went unassigned, per model, if any did."""
+    items = [
+        f"<li>{name.capitalize()}: "
+        + ", ".join(
+            f"{html.escape(str(reason))}: {count}"
+            for reason, count in model.get("unassigned_reasons", {}).items()
+        )
+        + "</li>"
+        for name, model in models.items()
+        if model.get("unassigned_reasons")
+    ]
+    return f"<p>Unassigned visits by reason:</p><ul>{''.join(items)}</ul>" if items else ""
+
+
+def _pool_table(name: str, model: Mapping[str, Any]) -> str:
+    """Tabulate a model's pools (providers or neighbourhoods) in a collapsible section."""
+    pools = model.get("pools", {})
+    if not pools:
+        return ""
+    header = "".join(f"<th>{html.escape(m.label)}</th>" for m in _POOL_METRICS)
+    rows = "".join(
+        f"<tr><th>{html.escape(str(pool))}</th>"
+        + "".join(f"<td>{_shown(m, figures.get(m.key))}</td>" for m in _POOL_METRICS)
+        + "</tr>"
+        for pool, figures in sorted(pools.items())
+    )
+    return (
+        f"<details><summary>{name.capitalize()}: {_plural(len(pools), 'pool')}</summary>"
+        f"<table><thead><tr><th>Pool</th>{header}</tr></thead><tbody>{rows}</tbody></table>"
+        "</details>"
+    )
+
+
+def _assumptions_table(assumptions: Mapping[str, Mapping[str, Any]]) -> str:
+    """Tabulate each assumption's value and source."""
+    rows = "".join(
+        f"<tr><th>{html.escape(str(name))}</th>"
+        f"<td>{html.escape(_value(entry.get('value')))}</td>"
+        f"<td>{html.escape(str(entry.get('source', '')))}</td></tr>"
+        for name, entry in assumptions.items()
+    )
+    return (
+        '<table class="text"><thead><tr><th>Assumption</th><th>Value</th><th>Source</th></tr>'
+        "</thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )
+
+
+def _shown(metric: Metric, value: Any) -> str:
+    """Format a metric's value in its shown unit, or a dash if it is missing."""
+    return "–" if value is None else _number(value * metric.scale, metric.decimals)
+
+
+def _interval(metric: Metric, interval: Sequence[float] | None) -> str:
+    """Format a 95% interval in the metric's shown unit."""
+    if not interval:
+        return "–"
+    low, high = (_number(x * metric.scale, metric.decimals, signed=True) for x in interval)
+    return f"{low} to {high}"
+
+
+def _number(value: float, decimals: int, signed: bool = False) -> str:
+    """Format a number with thousands separators, or a dash if it is not a number."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if round(value, decimals) == 0:
+        value, signed = 0.0, False  # "0", not "+0" or "−0"
+    return f"{value:{'+' if signed else ''},.{decimals}f}".replace("-", "−")
+
+
+def _value(value: Any) -> str:
+    """Format an assumption's value: strings as they are, anything else as JSON."""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+def _plural(count: int, noun: str) -> str:
+    """Return "1 pool", "2 pools"."""
+    return f"{count} {noun}{'' if count == 1 else 's'}"
+
+
+def _join(items: Sequence[Any]) -> str:
+    """Join a short list with commas."""
+    return ", ".join(str(item) for item in items)
+
+
+_STYLE = """
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; color: #222; margin: 0;
+       background: #fafafa; line-height: 1.45; }
+main { max-width: 1200px; margin: 0 auto; padding: 1rem 1.5rem 3rem; }
+h1 { font-size: 1.6rem; margin-bottom: 0.2rem; }
+h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 1px solid #ddd; }
+.headline { font-size: 1.3rem; background: #eef6f2; border-left: 6px solid #1b9e77;
+            padding: 0.8rem 1rem; }
+.note { color: #555; font-size: 0.9rem; }
+.pair { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 1rem; }
+figure { margin: 0; }
+figure.chart svg { width: 100%; height: auto; }
+.folium-map { border: 1px solid #ccc; background: #f2f0eb; }
+.legend { font-size: 0.85rem; margin-top: 0.3rem; }
+.legend span { display: inline-block; margin-right: 0.8rem; white-space: nowrap; }
+.legend i { display: inline-block; width: 0.8rem; height: 0.8rem; border-radius: 50%;
+            margin-right: 0.25rem; vertical-align: -0.1rem; border: 1px solid #222; }
+.map-label { transform: translate(-50%, -50%); font-weight: bold; font-size: 0.85rem;
+             background: rgba(255, 255, 255, 0.8); padding: 0 0.2rem; width: max-content; }
+table { border-collapse: collapse; margin: 0.8rem 0; font-size: 0.9rem; background: white; }
+th, td { border: 1px solid #ddd; padding: 0.25rem 0.6rem; }
+td { text-align: right; font-variant-numeric: tabular-nums; }
+thead th { background: #f0f0f0; }
+tbody th { text-align: left; font-weight: normal; }
+table.text td { text-align: left; }
+details { margin: 0.6rem 0; }
+summary { cursor: pointer; font-weight: bold; }
+"""

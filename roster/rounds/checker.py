@@ -1,0 +1,205 @@
+"""Check solved rounds against every rule, recomputing each leg from the travel matrices.
+
+Independent of the solver: it reads only the problem, the parameters and the result, so a
+bug in how the model is built shows up here as a broken rule.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from roster.rounds.params import RoundsParams
+from roster.rounds.problem import ANY_GENDER, RoundsProblem
+from roster.rounds.solution import REASONS, Rounds, Route
+
+
+def check_rounds(problem: RoundsProblem, rounds: Rounds, params: RoundsParams) -> list[str]:
+    """List every rule the rounds break; an empty list means the rounds are valid.
+
+    Parameters
+    ----------
+    problem
+        The pool that was solved.
+    rounds
+        The solver's answer.
+    params
+        The rules it was solved under (lateness, tolerance, gender, breaks).
+
+    Returns
+    -------
+    list[str]
+        One sentence per broken rule.
+    """
+    errors: list[str] = []
+    visit_index = {v: i for i, v in enumerate(problem.visit_id)}
+    served: dict[int, list[tuple[int, int, int]]] = {}
+    working = Counter[int]()
+    periods = Counter(r.period for r in rounds.routes)
+    errors += [f"Period {p} has {n} routes." for p, n in periods.items() if n > 1]
+    for route in rounds.routes:
+        if not 0 <= route.period < problem.num_periods:
+            errors.append(f"Route of {route.carer_id} names unknown period {route.period}.")
+            continue
+        carer = int(problem.period_carer[route.period])
+        if problem.carer_id[carer] != route.carer_id:
+            errors.append(f"Period {route.period} belongs to {problem.carer_id[carer]}.")
+            continue
+        working[carer] += route.return_s - route.leave_s
+        errors += _check_route(problem, params, route, carer, visit_index, served)
+    for carer, total in working.items():
+        if total > problem.max_working_s[carer]:
+            errors.append(
+                f"{problem.carer_id[carer]} works {total} s, over {problem.max_working_s[carer]} s."
+            )
+    errors += _check_visits(problem, rounds, params, served)
+    return errors
+
+
+def _check_route(
+    problem: RoundsProblem,
+    params: RoundsParams,
+    route: Route,
+    carer: int,
+    visit_index: dict[str, int],
+    served: dict[int, list[tuple[int, int, int]]],
+) -> list[str]:
+    """Check one route's timing, legs, skills, gender, load and breaks."""
+    p, name = problem, f"{route.carer_id} period {route.period}"
+    errors = []
+    mode, home = int(p.carer_mode[carer]), int(p.carer_home[carer])
+    start_s, end_s = int(p.period_start_s[route.period]), int(p.period_end_s[route.period])
+    if not start_s <= route.leave_s <= route.return_s <= end_s:
+        errors.append(f"{name} runs {route.leave_s}-{route.return_s}, outside {start_s}-{end_s}.")
+    late_s = params.max_lateness_s if params.allow_lateness else 0
+    gaps = []  # (from, to, travel) idle stretches where breaks may fall
+    place, free, load = home, route.leave_s, 0
+    for step in route.steps:
+        v = visit_index.get(step.visit_id)
+        if v is None:
+            errors.append(f"{name} serves unknown visit {step.visit_id}.")
+            continue
+        where = f"{name}, visit {step.visit_id}"
+        if step.location != p.visit_location[v]:
+            errors.append(f"{where}: location {step.location} is not the visit's.")
+        if step.half not in range(p.carers_required[v]):
+            errors.append(f"{where}: half {step.half} does not exist.")
+            continue
+        served.setdefault(v, []).append((carer, step.half, step.start_s))
+        travel = int(p.travel_time_s[mode, place, step.location])
+        length = int(p.length_m[mode, place, step.location])
+        if (step.travel_time_s, step.length_m) != (travel, length):
+            errors.append(
+                f"{where}: leg is {step.travel_time_s} s/{step.length_m} m, not {travel}/{length}."
+            )
+        if step.arrival_s != free + travel:
+            errors.append(f"{where}: arrival {step.arrival_s} is not {free} + {travel}.")
+        if step.start_s < p.earliest_start_s[v]:
+            errors.append(f"{where}: starts {step.start_s}, before {p.earliest_start_s[v]}.")
+        if late_s is not None and step.start_s > p.latest_start_s[v] + late_s:
+            errors.append(
+                f"{where}: starts {step.start_s}, after {p.latest_start_s[v]} + {late_s}."
+            )
+        duration = p.duration_s[v] if step.half == 0 else p.second_duration_s[v]
+        if step.end_s != step.start_s + duration:
+            errors.append(f"{where}: ends {step.end_s}, not {step.start_s} + {duration}.")
+        skills = p.visit_skills[v] if step.half == 0 else p.second_skills[v]
+        if (skills & ~p.carer_skills[carer]).any():
+            errors.append(f"{where}: the carer lacks a required skill.")
+        preference = p.gender_preference[v]
+        if params.gender_hard and preference != ANY_GENDER and p.carer_gender[carer] != preference:
+            errors.append(f"{where}: the carer is not of the preferred gender.")
+        if p.visit_demand is not None:
+            load += int(p.visit_demand[v])
+        gaps.append((free, step.start_s, travel, step))
+        place, free = step.location, step.end_s
+    travel = int(p.travel_time_s[mode, place, home])
+    if (route.home_travel_time_s, route.home_length_m) != (
+        travel,
+        int(p.length_m[mode, place, home]),
+    ):
+        errors.append(f"{name}: the leg home is not the matrix's.")
+    gaps.append((free, route.return_s, travel, None))
+    if p.carer_capacity is not None and load > p.carer_capacity[carer]:
+        errors.append(f"{name}: load {load} exceeds capacity {p.carer_capacity[carer]}.")
+    errors += _check_gaps(name, route, gaps)
+    errors += _check_breaks(name, route, params)
+    return errors
+
+
+def _check_gaps(name: str, route: Route, gaps: list) -> list[str]:
+    """Each gap between visits must hold the travel and any breaks taken in it."""
+    errors = []
+    placed = 0
+    for begin, finish, travel, step in gaps:
+        rest = sum(b - a for a, b in route.breaks if begin <= a and b <= finish)
+        placed += sum(1 for a, b in route.breaks if begin <= a and b <= finish)
+        if finish - begin < travel + rest:
+            errors.append(
+                f"{name}: {finish - begin} s between {begin} and {finish} cannot hold "
+                f"{travel} s of travel and {rest} s of break."
+            )
+        if step is not None and step.waiting_s != finish - begin - travel - rest:
+            errors.append(f"{name}, visit {step.visit_id}: waiting {step.waiting_s} s is wrong.")
+    if placed != len(route.breaks):
+        errors.append(f"{name}: a break overlaps a visit or lies outside the round.")
+    return errors
+
+
+def _check_breaks(name: str, route: Route, params: RoundsParams) -> list[str]:
+    """No stretch of work longer than ``break_after_s`` without a long enough break."""
+    if params.break_after_s is None:
+        return []
+    errors = []
+    edges = [route.leave_s]
+    for a, b in sorted(route.breaks):
+        if b - a < params.break_duration_s:
+            errors.append(f"{name}: break {a}-{b} is shorter than {params.break_duration_s} s.")
+        edges += [a, b]
+    edges.append(route.return_s)
+    for begin, finish in zip(edges[::2], edges[1::2], strict=True):
+        if finish - begin > params.break_after_s:
+            errors.append(f"{name}: works {begin}-{finish} with no break.")
+    return errors
+
+
+def _check_visits(
+    problem: RoundsProblem,
+    rounds: Rounds,
+    params: RoundsParams,
+    served: dict[int, list[tuple[int, int, int]]],
+) -> list[str]:
+    """Every visit is served by the right number of different carers, or unassigned once."""
+    p, errors = problem, []
+    dropped = Counter(u.visit_id for u in rounds.unassigned)
+    for u in rounds.unassigned:
+        if u.reason not in REASONS:
+            errors.append(f"Visit {u.visit_id} is unassigned for an unknown reason.")
+    for visit_id, count in dropped.items():
+        if visit_id not in p.visit_id:
+            errors.append(f"Unknown visit {visit_id} is listed as unassigned.")
+        if count > 1:
+            errors.append(f"Visit {visit_id} is listed as unassigned {count} times.")
+    for v, visit_id in enumerate(p.visit_id):
+        visits = served.get(v, [])
+        if visit_id in dropped:
+            if visits:
+                errors.append(f"Visit {visit_id} is both served and unassigned.")
+            continue
+        halves = sorted(h for _, h, _ in visits)
+        if halves != list(range(p.carers_required[v])):
+            errors.append(
+                f"Visit {visit_id} is served by halves {halves}, needs {p.carers_required[v]}."
+            )
+            continue
+        if len({c for c, _, _ in visits}) != len(visits):
+            errors.append(f"Visit {visit_id} is served twice by one carer.")
+        if len(visits) == 2:
+            start = {h: s for _, h, s in visits}
+            gap = start[1] - start[0]
+            tolerance = params.double_handed_tolerance_s
+            low, high = p.start_gap_min_s[v] - tolerance, p.start_gap_max_s[v] + tolerance
+            if not low <= gap <= high:
+                errors.append(
+                    f"Visit {visit_id}: carers start {gap} s apart, not in {low}..{high}."
+                )
+    return errors

@@ -1,0 +1,853 @@
+"""Improve rounds by ruin and recreate, moving both carers of a double-handed visit together.
+
+OR-Tools moves one routing node at a time: it cannot move a synchronised pair as one, nor
+put back a pair its first solution left out, and with lateness costed each of its moves
+re-solves the schedule, which makes it slow. This search removes a handful of carer-visits
+(both halves of a pair together), puts them back one at a time where they cost least, and
+accepts a worse result now and then (simulated annealing), keeping the best.
+
+Schedules are earliest-start: every visit starts as soon as its round, its window and its
+partner allow. Inserting a visit can only delay others (travel times obey the triangle
+inequality), so an insertion is priced by pushing the delays forward along rounds and across
+synchronised pairs, touching only the visits that move. Every rule of
+:func:`roster.rounds.solve.solve_rounds` is modelled. Rest breaks go where a round waits anyway, as
+late as the rule allows; a round whose waiting cannot hold them is refused, which is stricter
+than OR-Tools (it may delay visits for a break). The kernels are compiled with Numba: a
+search step is a few thousand array operations, too fine-grained for NumPy.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections import namedtuple
+
+import numpy as np
+from numba import njit
+
+from roster.rounds.params import RoundsParams
+from roster.rounds.problem import ANY_GENDER, RoundsProblem
+from roster.rounds.tasks import Tasks
+
+logger = logging.getLogger(__name__)
+
+#: Iterations run between two looks at the clock.
+_CHUNK = 5
+#: Candidate positions of a pair's first half tried with its second half.
+_PAIR_CANDIDATES = 4
+#: Chance of skipping a position during insertion (SISR's "blinks"), for diversity.
+_BLINK = 0.01
+#: Rises of one start in one propagation after which a cycle of synchronised pairs is assumed.
+_MAX_RAISES = 16
+#: Start and end temperature of the annealing, as fractions of the mean cost per visit.
+_T_START, _T_END = 1.0, 0.003
+
+# Static data and mutable state of the search, as tuples of arrays Numba can take.
+_Data = namedtuple(
+    "_Data",
+    "travel loc dur earliest late hard partner sync_off demand allowed pen "
+    "p_home p_mode p_start p_end p_carer p_cap c_periods max_work near weights",
+)
+_State = namedtuple("_State", "route rlen where pos start load worst")
+_Scratch = namedtuple("_Scratch", "stack inq raised log_node log_old")
+_NEVER = np.int64(2**62)  # a budget no change reaches
+# Indices into _Data.weights.
+_LATE, _UNASSIGNED, _FIXED, _WORST, _BREAK_AFTER, _BREAK = 0, 1, 2, 3, 4, 5
+
+
+def improve_routes(
+    problem: RoundsProblem,
+    params: RoundsParams,
+    tasks: Tasks,
+    routes: list[list[int]],
+    seconds: float | None,
+    iterations: int | None,
+    seed: int,
+) -> tuple[list[list[int]], np.ndarray, list[list[tuple[int, int]]], int]:
+    """Improve rounds of routing nodes by ruin and recreate.
+
+    Parameters
+    ----------
+    problem
+        The pool.
+    params
+        The rules and weights the rounds are solved under.
+    tasks
+        The carer-visits (``roster.rounds.tasks.Tasks``): node ``n`` is half ``tasks.half[n]`` of
+        visit ``tasks.visit[n]``, allowed in periods ``tasks.allowed[n]``.
+    routes
+        Per period, the nodes in order: a start (it may leave nodes out, never one half of a
+        pair alone). If its schedule breaks a rule, the search starts from empty rounds.
+    seconds
+        Wall-clock budget, or None.
+    iterations
+        Iteration budget (deterministic, for tests), or None.
+    seed
+        Seed of the random choices.
+
+    Returns
+    -------
+    routes
+        The best rounds found, as node sequences per period.
+    start_s
+        Start of service of every node (unrouted nodes: -1).
+    breaks
+        Per period, its rest breaks as ``(start_s, end_s)``.
+    cost
+        Their objective value, weighted as in :mod:`roster.rounds.solve`.
+    """
+    if seconds is None and iterations is None:
+        raise ValueError("The improvement needs a time limit or an iteration limit.")
+    data = _data(problem, params, tasks)
+    n, r = len(data.loc), len(data.p_home)
+    state = _State(
+        route=np.full((r, n + 1), -1, np.int64),
+        rlen=np.zeros(r, np.int64),
+        where=np.full(n, -1, np.int64),
+        pos=np.full(n, -1, np.int64),
+        start=np.full(n, -1, np.int64),
+        load=np.zeros(r, np.int64),
+        worst=np.zeros(1, np.int64),
+    )
+    scratch = _Scratch(
+        np.zeros(n + 1, np.int64),
+        np.zeros(n, np.bool_),
+        np.zeros(n, np.int64),
+        np.zeros(64 * n + 64, np.int64),
+        np.zeros(64 * n + 64, np.int64),
+    )
+    best = _State(*(a.copy() for a in state))
+    saved = _State(*(a.copy() for a in state))
+    _search(state, saved, best, data, scratch, 0, 1.0, 0, 0)  # compile (or load) before the clock
+    began, done = time.perf_counter(), 0
+    _start_from(state, data, scratch, routes)
+    _seed(seed)
+    if (state.where < 0).any():
+        _recreate(state, data, scratch)  # construct: put in what the start left out
+    _copy(state, best)
+    cost = best_cost = _cost(state, data)
+    routed = max(int((state.where >= 0).sum()), 1)
+    scale = max((cost - _penalties(state, data)) / routed, 1.0)
+    t_start, t_end = _T_START * scale, _T_END * scale
+    logger.info("Improvement starts at cost %d.", cost)
+    while True:
+        fraction = 0.0 if iterations is None else done / max(iterations, 1)
+        if seconds is not None:
+            fraction = max(fraction, (time.perf_counter() - began) / seconds)
+        if fraction >= 1:
+            break
+        steps = _CHUNK if iterations is None else min(_CHUNK, iterations - done)
+        temperature = t_start * (t_end / t_start) ** fraction
+        cost, best_cost = _search(
+            state, saved, best, data, scratch, steps, temperature, cost, best_cost
+        )
+        done += steps
+    logger.info("Improvement ran %d iterations; cost %d.", done, best_cost)
+    out = [[int(x) for x in best.route[p, : best.rlen[p]]] for p in range(r)]
+    breaks = []
+    for p in range(r):
+        begins = np.empty(len(out[p]), np.int64)
+        count = _breaks(best, data, p, begins)
+        breaks.append([(int(b), int(b) + params.break_duration_s) for b in begins[:count]])
+    return out, _delayed_starts(best, data), breaks, int(best_cost)
+
+
+def _start_from(state: _State, data: _Data, scratch: _Scratch, routes: list[list[int]]) -> None:
+    """Take in the starting rounds, leaving out any whose schedule breaks a rule here.
+
+    OR-Tools may delay a visit, for a break or to shorten a round; this search keeps starts
+    early and breaks in waiting, so such a round is left out (with the partners of its
+    double-handed visits) for the search to rebuild.
+    """
+    for period, nodes in enumerate(routes):
+        for node in nodes:
+            _place(state, data, node, period, state.rlen[period])
+    if _reschedule(state, data, scratch):
+        return
+    dropped = 0
+    for node in np.flatnonzero(state.where >= 0):
+        _take(state, data, node)
+    for period, nodes in enumerate(routes):
+        for node in nodes:
+            _place(state, data, node, period, state.rlen[period])
+        if not _reschedule(state, data, scratch):
+            dropped += 1
+            for node in nodes:
+                partner = data.partner[node]
+                for n in (node, partner):
+                    if n >= 0 and state.where[n] >= 0:
+                        _take(state, data, n)
+    for node in np.flatnonzero((state.where >= 0) & (data.partner >= 0)):
+        if state.where[data.partner[node]] < 0:
+            _take(state, data, node)  # a half whose partner's round was left out
+    if not _reschedule(state, data, scratch):  # only without the triangle inequality
+        for node in np.flatnonzero(state.where >= 0):
+            _take(state, data, node)
+    logger.info("%d starting round(s) break a rule of this search; it rebuilds them.", dropped)
+
+
+def _data(problem: RoundsProblem, params: RoundsParams, tasks: Tasks) -> _Data:
+    """Gather the arrays the kernels read, one row per node, period or carer."""
+    p = problem
+    visit, half = tasks.visit, tasks.half
+    n, r = len(visit), p.num_periods
+    late_s = 0 if not params.allow_lateness else params.max_lateness_s
+    horizon = int(p.period_end_s.max())
+    hard = p.latest_start_s[visit] + (horizon if late_s is None else late_s)
+    partner = np.full(n, -1, np.int64)
+    first = {int(v): k for k, (v, h) in enumerate(zip(visit, half, strict=True)) if h == 0}
+    sync_off = np.zeros(n, np.int64)
+    tolerance = params.double_handed_tolerance_s
+    for k, (v, h) in enumerate(zip(visit, half, strict=True)):
+        if h == 1:
+            a = first[int(v)]
+            partner[a], partner[k] = k, a
+            # start[second] >= start[first] + min gap; start[first] >= start[second] - max gap.
+            sync_off[k] = p.start_gap_min_s[v] - tolerance
+            sync_off[a] = -(p.start_gap_max_s[v] + tolerance)
+    allowed = np.zeros((n, r), np.bool_)
+    for k, periods in enumerate(tasks.allowed):
+        allowed[k, list(periods)] = True
+    pen = np.zeros((n, r), np.int64)
+    if not params.gender_hard and params.gender_penalty:
+        preference = p.gender_preference[visit][:, None]
+        gender = p.carer_gender[p.period_carer][None, :]
+        pen = params.gender_penalty * ((preference != ANY_GENDER) & (preference != gender))
+    periods_of = [np.flatnonzero(p.period_carer == c) for c in range(p.num_carers)]
+    c_periods = np.full((p.num_carers, max(map(len, periods_of))), -1, np.int64)
+    for c, periods in enumerate(periods_of):
+        c_periods[c, : len(periods)] = periods
+    loc = p.visit_location[visit]
+    sym = p.travel_time_s[0][np.ix_(loc, loc)]
+    near = np.argsort(sym + sym.T, axis=1, kind="stable")
+    big = 1_000_000_000 if params.unassigned_penalty is None else params.unassigned_penalty
+    demand = np.zeros(n, np.int64) if p.visit_demand is None else p.visit_demand[visit]
+    capacity = (
+        np.full(r, n + 1, np.int64)
+        if p.carer_capacity is None
+        else p.carer_capacity[p.period_carer]
+    )
+    cost = params.lateness_cost_per_s if params.allow_lateness else 0
+    worst_cost = params.worst_lateness_cost_per_s if params.allow_lateness else 0
+    no_break = params.break_after_s is None
+    breaks = (-1, 0) if no_break else (params.break_after_s, params.break_duration_s)
+    as_int = lambda a: np.ascontiguousarray(a, dtype=np.int64)  # noqa: E731
+    return _Data(
+        travel=as_int(p.travel_time_s),
+        loc=as_int(loc),
+        dur=as_int(tasks.duration_s),
+        earliest=as_int(p.earliest_start_s[visit]),
+        late=as_int(p.latest_start_s[visit]),
+        hard=as_int(np.minimum(hard, horizon)),
+        partner=partner,
+        sync_off=sync_off,
+        demand=as_int(demand),
+        allowed=allowed,
+        pen=as_int(pen),
+        p_home=as_int(p.carer_home[p.period_carer]),
+        p_mode=as_int(p.carer_mode[p.period_carer]),
+        p_start=as_int(p.period_start_s),
+        p_end=as_int(p.period_end_s),
+        p_carer=as_int(p.period_carer),
+        p_cap=as_int(capacity),
+        c_periods=c_periods,
+        max_work=as_int(p.max_working_s),
+        near=as_int(near),
+        weights=as_int([cost, big, params.carer_fixed_cost, worst_cost, *breaks]),
+    )
+
+
+@njit(cache=True)
+def _seed(seed):
+    np.random.seed(seed)
+
+
+@njit(cache=True)
+def _place(s, d, n, r, i):
+    """Put node n at position i of period r (no schedule update)."""
+    length = s.rlen[r]
+    for j in range(length, i, -1):
+        m = s.route[r, j - 1]
+        s.route[r, j] = m
+        s.pos[m] = j
+    s.route[r, i] = n
+    s.pos[n] = i
+    s.where[n] = r
+    s.rlen[r] = length + 1
+    s.load[r] += d.demand[n]
+    s.start[n] = d.earliest[n]
+
+
+@njit(cache=True)
+def _take(s, d, n):
+    """Take node n out of its round (no schedule update)."""
+    r, i = s.where[n], s.pos[n]
+    length = s.rlen[r]
+    for j in range(i, length - 1):
+        m = s.route[r, j + 1]
+        s.route[r, j] = m
+        s.pos[m] = j
+    s.route[r, length - 1] = -1
+    s.rlen[r] = length - 1
+    s.load[r] -= d.demand[n]
+    s.where[n] = -1
+    s.pos[n] = -1
+    s.start[n] = -1
+
+
+@njit(cache=True)
+def _bound(s, d, n):
+    """Earliest start of node n given its predecessor, window and partner."""
+    r, i = s.where[n], s.pos[n]
+    mode = d.p_mode[r]
+    if i == 0:
+        free, place = d.p_start[r], d.p_home[r]
+    else:
+        m = s.route[r, i - 1]
+        free, place = s.start[m] + d.dur[m], d.loc[m]
+    lb = max(d.earliest[n], free + d.travel[mode, place, d.loc[n]])
+    q = d.partner[n]
+    if q >= 0 and s.where[q] >= 0:
+        lb = max(lb, s.start[q] + d.sync_off[n])
+    return lb
+
+
+@njit(cache=True)
+def _lateness(d, n, start):
+    return d.weights[_LATE] * max(0, start - d.late[n])
+
+
+@njit(cache=True)
+def _worst_delta(s, d, x, nlog):
+    """Cost of the rise in the largest lateness over the changes logged since the base state."""
+    worst = s.worst[0]
+    for k in range(nlog):
+        n = x.log_node[k]
+        worst = max(worst, s.start[n] - d.late[n])
+    return d.weights[_WORST] * (worst - s.worst[0])
+
+
+@njit(cache=True)
+def _commit_worst(s, d, x, nlog):
+    for k in range(nlog):
+        n = x.log_node[k]
+        s.worst[0] = max(s.worst[0], s.start[n] - d.late[n])
+
+
+@njit(cache=True)
+def _propagate(s, d, x, stacked, logged, budget):
+    """Raise starts until every bound holds; return (feasible, lateness change, log size).
+
+    The first ``stacked`` entries of the stack are the nodes to look at; every change is
+    logged after position ``logged`` so that :func:`_undo` can restore it. It gives up
+    (infeasible) once the lateness cost passes ``budget``: the caller needs no worse move.
+    Starts only rise, so an infeasible rise (past a hard window, the period end, or round a
+    cycle of synchronised pairs, which raises the same starts again and again) ends it.
+    """
+    top, nlog, delta = stacked, logged, 0
+    feasible = True
+    while top > 0:
+        top -= 1
+        n = x.stack[top]
+        x.inq[n] = False
+        lb = _bound(s, d, n)
+        if lb <= s.start[n]:
+            continue
+        x.log_node[nlog] = n
+        x.log_old[nlog] = s.start[n]
+        nlog += 1
+        x.raised[n] += 1
+        if x.raised[n] > _MAX_RAISES:
+            feasible = False
+            break
+        delta += _lateness(d, n, lb) - _lateness(d, n, s.start[n])
+        s.start[n] = lb
+        if delta >= budget or lb > d.hard[n] or lb > d.p_end[s.where[n]]:
+            feasible = False
+            break
+        if nlog >= len(x.log_node) - 2:
+            feasible = False
+            break
+        r, i = s.where[n], s.pos[n]
+        if i + 1 < s.rlen[r]:
+            m = s.route[r, i + 1]
+            if not x.inq[m]:
+                x.stack[top] = m
+                x.inq[m] = True
+                top += 1
+        q = d.partner[n]
+        if q >= 0 and s.where[q] >= 0 and not x.inq[q]:
+            x.stack[top] = q
+            x.inq[q] = True
+            top += 1
+    for k in range(top):
+        x.inq[x.stack[k]] = False
+    for k in range(logged, nlog):
+        x.raised[x.log_node[k]] = 0
+    return feasible, delta, nlog
+
+
+@njit(cache=True)
+def _undo(s, x, logged, nlog):
+    for k in range(nlog - 1, logged - 1, -1):
+        s.start[x.log_node[k]] = x.log_old[k]
+
+
+@njit(cache=True)
+def _leave_back(s, d, r):
+    """When a non-empty period r leaves home for its first visit and gets back from its last."""
+    mode, home = d.p_mode[r], d.p_home[r]
+    first, last = s.route[r, 0], s.route[r, s.rlen[r] - 1]
+    leave = s.start[first] - d.travel[mode, home, d.loc[first]]
+    back = s.start[last] + d.dur[last] + d.travel[mode, d.loc[last], home]
+    return leave, back
+
+
+@njit(cache=True)
+def _raw_span(s, d, r):
+    """Working time of period r at its earliest starts: leave for the first visit, then home."""
+    if s.rlen[r] == 0:
+        return 0
+    leave, back = _leave_back(s, d, r)
+    return back - leave
+
+
+@njit(cache=True)
+def _waiting(s, d, r, i):
+    """Idle time before the i-th visit of period r, beyond the travel to it."""
+    n = s.route[r, i]
+    if i == 0:
+        return 0
+    m = s.route[r, i - 1]
+    return s.start[n] - s.start[m] - d.dur[m] - d.travel[d.p_mode[r], d.loc[m], d.loc[n]]
+
+
+@njit(cache=True)
+def _delay(s, d, r):
+    """How long period r's first visit can be put off without harm.
+
+    Putting it off by t delays each later visit by t less the waiting before it, so the
+    delay is worth at most the round's total waiting; it may make no visit late and must not
+    reach a synchronised visit (whose partner would move). A round that needs a break even
+    so is not put off: its breaks go where it waits.
+    """
+    waited, slack = 0, _NEVER
+    for i in range(s.rlen[r]):
+        n = s.route[r, i]
+        waited += _waiting(s, d, r, i)
+        if d.partner[n] >= 0:
+            break
+        slack = min(slack, waited + max(0, d.late[n] - s.start[n]))
+    delay = min(slack, waited)
+    if d.weights[_BREAK_AFTER] >= 0 and _raw_span(s, d, r) - delay > d.weights[_BREAK_AFTER]:
+        return 0
+    return delay
+
+
+@njit(cache=True)
+def _span(s, d, r):
+    """Working time of period r, its first visit put off by :func:`_delay` to cut waiting."""
+    return _raw_span(s, d, r) - _delay(s, d, r) if s.rlen[r] else 0
+
+
+@njit(cache=True)
+def _breaks(s, d, r, out):
+    """Place period r's breaks in its waiting, each as late as the rule allows.
+
+    Writes the break starts to ``out`` and returns how many, or -1 if the waiting cannot
+    hold them. Latest-first is optimal here: a later break leaves the least work after it.
+    """
+    after, duration = d.weights[_BREAK_AFTER], d.weights[_BREAK]
+    length = s.rlen[r]
+    if after < 0 or length == 0 or _span(s, d, r) <= after:
+        return 0
+    leave, back = _leave_back(s, d, r)
+    stretch, count, i = leave, 0, 1
+    while back - stretch > after:
+        best, best_i = -1, -1
+        for j in range(i, length):
+            m = s.route[r, j - 1]
+            free = s.start[m] + d.dur[m]
+            if free > stretch + after:
+                break
+            if _waiting(s, d, r, j) >= duration:
+                begin = min(s.start[s.route[r, j]] - duration, stretch + after)
+                if begin >= max(free, stretch):
+                    best, best_i = begin, j
+        if best_i < 0:
+            return -1
+        out[count] = best
+        count += 1
+        stretch, i = best + duration, best_i + 1
+    return count
+
+
+@njit(cache=True)
+def _delayed_starts(s, d):
+    """Return the output schedule: starts with each round's first visit put off by its delay."""
+    start = s.start.copy()
+    for r in range(len(d.p_home)):
+        delay, waited = _delay(s, d, r), 0
+        for i in range(s.rlen[r]):
+            waited += _waiting(s, d, r, i)
+            if waited >= delay:
+                break
+            start[s.route[r, i]] += delay - waited
+    return start
+
+
+@njit(cache=True)
+def _route_ok(s, d, r):
+    """Whether period r gets home in time, fits its breaks, and its carer keeps to the cap."""
+    length = s.rlen[r]
+    if length == 0:
+        return True
+    if _leave_back(s, d, r)[1] > d.p_end[r]:
+        return False
+    if _breaks(s, d, r, np.empty(length, np.int64)) < 0:
+        return False
+    c = d.p_carer[r]
+    total = 0
+    for k in range(d.c_periods.shape[1]):
+        q = d.c_periods[c, k]
+        if q < 0:
+            break
+        total += _span(s, d, q)
+    return total <= d.max_work[c]
+
+
+@njit(cache=True)
+def _changed_routes_ok(s, d, x, r, logged, nlog):
+    if not _route_ok(s, d, r):
+        return False
+    for k in range(logged, nlog):
+        q = s.where[x.log_node[k]]
+        if q != r and not _route_ok(s, d, q):
+            return False
+    return True
+
+
+@njit(cache=True)
+def _insertion_cost(s, d, n, r, i):
+    """Cost change of putting node n at position i of period r, before any lateness.
+
+    Travel and gender costs, the unassigned penalty saved, and the fixed cost of a new round.
+    """
+    t = d.travel[d.p_mode[r]]
+    before = d.p_home[r] if i == 0 else d.loc[s.route[r, i - 1]]
+    after = d.p_home[r] if i == s.rlen[r] else d.loc[s.route[r, i]]
+    cost = t[before, d.loc[n]] + t[d.loc[n], after] - t[before, after] + d.pen[n, r]
+    cost -= d.weights[_UNASSIGNED]
+    return cost + d.weights[_FIXED] if s.rlen[r] == 0 else cost
+
+
+@njit(cache=True)
+def _quick_bound(s, d, n, r, i):
+    """Bound from below, in O(1), the cost change of putting node n at (r, i).
+
+    :func:`_insertion_cost`, plus the node's own lateness given its predecessor's current
+    end, and the successor's lateness from being pushed.
+    """
+    t = d.travel[d.p_mode[r]]
+    if i == 0:
+        free, before = d.p_start[r], d.p_home[r]
+    else:
+        m = s.route[r, i - 1]
+        free, before = s.start[m] + d.dur[m], d.loc[m]
+    start = max(d.earliest[n], free + t[before, d.loc[n]])
+    bound = _insertion_cost(s, d, n, r, i) + _lateness(d, n, start)
+    if i < s.rlen[r]:
+        m = s.route[r, i]
+        pushed = start + d.dur[n] + t[d.loc[n], d.loc[m]]
+        if pushed > s.start[m]:
+            bound += _lateness(d, m, pushed) - _lateness(d, m, s.start[m])
+    return bound
+
+
+@njit(cache=True)
+def _try(s, d, x, n, r, i, logged, budget):
+    """Insert node n at (r, i) and propagate; return (feasible, cost change, log size).
+
+    Infeasible too if the change reaches ``budget``. The node stays in place: the caller
+    undoes it with :func:`_untry` or keeps it.
+    """
+    delta = _insertion_cost(s, d, n, r, i)
+    _place(s, d, n, r, i)
+    x.stack[0] = n
+    x.inq[n] = True
+    top = 1
+    if i + 1 < s.rlen[r]:
+        m = s.route[r, i + 1]
+        x.stack[1] = m
+        x.inq[m] = True
+        top = 2
+    feasible, late, nlog = _propagate(s, d, x, top, logged, budget - delta)
+    if feasible:
+        feasible = _changed_routes_ok(s, d, x, r, logged, nlog)
+    return feasible, delta + late, nlog
+
+
+@njit(cache=True)
+def _untry(s, d, x, n, logged, nlog):
+    _undo(s, x, logged, nlog)
+    _take(s, d, n)
+
+
+@njit(cache=True)
+def _fits(s, d, n, r, other):
+    return (
+        d.allowed[n, r]
+        and s.load[r] + d.demand[n] <= d.p_cap[r]
+        and (other < 0 or d.p_carer[r] != d.p_carer[other])
+    )
+
+
+@njit(cache=True)
+def _best_single(s, d, x, n, other, logged, bound):
+    """Cheapest feasible position of node n (not with the carer of period ``other``).
+
+    Returns (cost change, period, position), period -1 when none beats ``bound``.
+    """
+    best, best_r, best_i = bound, -1, -1
+    for r in range(len(d.p_home)):
+        if not _fits(s, d, n, r, other):
+            continue
+        for i in range(s.rlen[r] + 1):
+            if _quick_bound(s, d, n, r, i) >= best:
+                continue  # insertion only delays visits: lateness cannot fall
+            if np.random.random() < _BLINK:
+                continue
+            feasible, delta, nlog = _try(s, d, x, n, r, i, logged, best)
+            if feasible:
+                delta += _worst_delta(s, d, x, nlog)
+            _untry(s, d, x, n, logged, nlog)
+            if feasible and delta < best:
+                best, best_r, best_i = delta, r, i
+    return best, best_r, best_i
+
+
+@njit(cache=True)
+def _insert_job(s, d, x, a, b):
+    """Insert node a (and its partner b, if b >= 0) where they cost least; False if nowhere."""
+    if b < 0:
+        delta, r, i = _best_single(s, d, x, a, -1, 0, 0)
+        if r < 0:
+            return False
+        feasible, delta, nlog = _try(s, d, x, a, r, i, 0, _NEVER)
+        if not feasible:  # cannot happen: the same move was feasible when priced
+            _untry(s, d, x, a, 0, nlog)
+            return False
+        _commit_worst(s, d, x, nlog)
+        return True
+    # A pair: the few cheapest places for a alone, each completed by the best place for b.
+    k = _PAIR_CANDIDATES
+    cand_cost = np.zeros(k, np.int64)
+    cand_r = np.full(k, -1, np.int64)
+    cand_i = np.full(k, -1, np.int64)
+    for r in range(len(d.p_home)):
+        if not _fits(s, d, a, r, -1):
+            continue
+        for i in range(s.rlen[r] + 1):
+            slot = -1
+            for j in range(k):
+                if cand_r[j] < 0:
+                    slot = j
+                    break
+            if slot < 0:
+                slot = np.argmax(cand_cost)
+                if _quick_bound(s, d, a, r, i) >= cand_cost[slot]:
+                    continue
+            if np.random.random() < _BLINK:
+                continue
+            limit = _NEVER if cand_r[slot] < 0 else cand_cost[slot]
+            feasible, delta, nlog = _try(s, d, x, a, r, i, 0, limit)
+            if feasible:
+                delta += _worst_delta(s, d, x, nlog)
+            _untry(s, d, x, a, 0, nlog)
+            if feasible and (cand_r[slot] < 0 or delta < cand_cost[slot]):
+                cand_cost[slot], cand_r[slot], cand_i[slot] = delta, r, i
+    best, best_ra, best_ia, best_rb, best_ib = 0, -1, -1, -1, -1
+    for j in range(k):
+        if cand_r[j] < 0:
+            continue
+        feasible, delta_a, nlog = _try(s, d, x, a, cand_r[j], cand_i[j], 0, _NEVER)
+        if feasible:
+            delta_b, rb, ib = _best_single(s, d, x, b, cand_r[j], nlog, best - delta_a)
+            if rb >= 0 and delta_a + delta_b < best:
+                best = delta_a + delta_b
+                best_ra, best_ia, best_rb, best_ib = cand_r[j], cand_i[j], rb, ib
+        _untry(s, d, x, a, 0, nlog)
+    if best_ra < 0:
+        return False
+    feasible, delta, nlog = _try(s, d, x, a, best_ra, best_ia, 0, _NEVER)
+    if feasible:
+        feasible, delta, nlog2 = _try(s, d, x, b, best_rb, best_ib, nlog, _NEVER)
+        if feasible:
+            _commit_worst(s, d, x, nlog2)
+            return True
+        _untry(s, d, x, b, nlog, nlog2)
+    _untry(s, d, x, a, 0, nlog)
+    return False
+
+
+@njit(cache=True)
+def _reschedule(s, d, x):
+    """Recompute every start from scratch (after removals); False if the rounds are infeasible."""
+    top = 0
+    for r in range(len(d.p_home)):
+        for i in range(s.rlen[r]):
+            n = s.route[r, i]
+            s.start[n] = d.earliest[n]
+    for r in range(len(d.p_home)):
+        for i in range(s.rlen[r] - 1, -1, -1):
+            n = s.route[r, i]
+            x.stack[top] = n
+            x.inq[n] = True
+            top += 1
+    feasible, _, _ = _propagate(s, d, x, top, 0, _NEVER)
+    if not feasible:
+        return False
+    s.worst[0] = 0
+    for r in range(len(d.p_home)):
+        if not _route_ok(s, d, r):
+            return False
+        for i in range(s.rlen[r]):
+            n = s.route[r, i]
+            s.worst[0] = max(s.worst[0], s.start[n] - d.late[n])
+    return True
+
+
+@njit(cache=True)
+def _cost(s, d):
+    """Compute the objective of the current rounds from scratch."""
+    total = 0
+    for r in range(len(d.p_home)):
+        length = s.rlen[r]
+        if length == 0:
+            continue
+        total += d.weights[_FIXED]
+        t = d.travel[d.p_mode[r]]
+        place = d.p_home[r]
+        for i in range(length):
+            n = s.route[r, i]
+            total += t[place, d.loc[n]] + d.pen[n, r] + _lateness(d, n, s.start[n])
+            place = d.loc[n]
+        total += t[place, d.p_home[r]]
+    return total + _penalties(s, d) + d.weights[_WORST] * s.worst[0]
+
+
+@njit(cache=True)
+def _penalties(s, d):
+    missing = 0
+    for n in range(len(d.loc)):
+        if s.where[n] < 0:
+            missing += 1
+    return missing * d.weights[_UNASSIGNED]
+
+
+@njit(cache=True)
+def _ruin(s, d):
+    """Take out a few nodes, near each other or at random, with their partners; return them."""
+    n_nodes = len(d.loc)
+    routed = 0
+    for n in range(n_nodes):
+        if s.where[n] >= 0:
+            routed += 1
+    removed = np.zeros(n_nodes, np.bool_)
+    if routed == 0:
+        return removed
+    most = max(2, min(30, routed // 6))
+    q = np.random.randint(1, most + 1)
+    pick = np.random.randint(routed)
+    seed_node = -1
+    for n in range(n_nodes):
+        if s.where[n] >= 0:
+            if pick == 0:
+                seed_node = n
+                break
+            pick -= 1
+    count = 0
+    if np.random.random() < 0.7:  # related: the seed's nearest routed neighbours
+        for k in range(n_nodes):
+            n = d.near[seed_node, k]
+            if s.where[n] >= 0 and not removed[n] and np.random.random() < 0.8:
+                removed[n] = True
+                count += 1
+                if count >= q:
+                    break
+    else:  # a stretch of the seed's round, then of its neighbours' rounds
+        for k in range(n_nodes):
+            n = d.near[seed_node, k]
+            r = s.where[n]
+            if r < 0 or removed[n]:
+                continue
+            length = np.random.randint(1, max(2, min(s.rlen[r], q - count) + 1))
+            begin = max(0, min(s.pos[n] - np.random.randint(length), s.rlen[r] - length))
+            for j in range(begin, begin + length):
+                if not removed[s.route[r, j]]:
+                    removed[s.route[r, j]] = True
+                    count += 1
+            if count >= q:
+                break
+    for n in range(n_nodes):
+        if removed[n] and d.partner[n] >= 0:
+            removed[d.partner[n]] = True
+    for n in range(n_nodes):
+        if removed[n]:
+            _take(s, d, n)
+    return removed
+
+
+@njit(cache=True)
+def _recreate(s, d, x):
+    """Put back every unrouted node, pairs as one job, in a random or time order."""
+    n_nodes = len(d.loc)
+    order = np.empty(n_nodes, np.int64)
+    count = 0
+    for n in range(n_nodes):
+        q = d.partner[n]
+        if s.where[n] < 0 and (q < 0 or n < q):
+            order[count] = n
+            count += 1
+    order = order[:count]
+    if np.random.random() < 0.5:
+        np.random.shuffle(order)
+    else:
+        keys = np.empty(len(order), np.int64)
+        for k in range(len(order)):
+            keys[k] = d.earliest[order[k]]
+        order = order[np.argsort(keys, kind="mergesort")]
+    for n in order:
+        _insert_job(s, d, x, n, d.partner[n])
+
+
+@njit(cache=True)
+def _copy(src, dst):
+    dst.route[:] = src.route
+    dst.rlen[:] = src.rlen
+    dst.where[:] = src.where
+    dst.pos[:] = src.pos
+    dst.start[:] = src.start
+    dst.load[:] = src.load
+    dst.worst[:] = src.worst
+
+
+@njit(cache=True)
+def _search(s, saved, best, d, x, steps, temperature, cost, best_cost):
+    """Run ``steps`` ruin-and-recreate iterations with annealing acceptance."""
+    for _ in range(steps):
+        _copy(s, saved)
+        _ruin(s, d)
+        if not _reschedule(s, d, x):
+            _copy(saved, s)
+            continue
+        _recreate(s, d, x)
+        new = _cost(s, d)
+        if new < cost - temperature * np.log(np.random.random()):
+            cost = new
+            if new < best_cost:
+                best_cost = new
+                _copy(s, best)
+        else:
+            _copy(saved, s)
+    return cost, best_cost

@@ -1,0 +1,127 @@
+"""Settings of the rounds solver and the configurable rules of the rounds."""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any
+
+from ortools.constraint_solver import routing_enums_pb2
+
+FIRST_SOLUTIONS = routing_enums_pb2.FirstSolutionStrategy
+METAHEURISTICS = routing_enums_pb2.LocalSearchMetaheuristic
+
+
+@dataclass(frozen=True)
+class RoundsParams:
+    """Solver settings and the rules that are configurable.
+
+    Parameters
+    ----------
+    time_limit_s
+        Wall-clock limit of the search, or None for no limit.
+    solution_limit
+        Stop after this many solutions (deterministic; use in tests), or None.
+    first_solution
+        OR-Tools first-solution strategy name. Cost-aware insertion is the default because
+        ``PATH_CHEAPEST_ARC`` often finds no feasible start on tight windows.
+    metaheuristic
+        OR-Tools local search metaheuristic name.
+    unassigned_penalty
+        Cost of leaving one carer-visit out, or None to make every visit mandatory.
+    gender_hard
+        Whether a gender preference is a hard rule; otherwise ``gender_penalty`` applies.
+    gender_penalty
+        Cost of serving a visit with a carer of the non-preferred gender, when soft.
+    allow_lateness
+        Whether a visit may start after its window closes, at ``lateness_cost_per_s``.
+    lateness_cost_per_s
+        Cost per second of lateness.
+    max_lateness_s
+        Largest lateness allowed, or None for unbounded.
+    worst_lateness_cost_per_s
+        Cost per second of the largest lateness in the pool, so that no one visit is very
+        late. Counted by the improvement search only (``improve_share``): OR-Tools' model has no
+        such term.
+    carer_fixed_cost
+        Cost of each working period used (0: carers used are not minimised).
+    double_handed_tolerance_s
+        How far apart (either way) the two carers of a double-handed visit may start.
+    break_after_s
+        Longest stretch of work without a break (UK Working Time Regulations: a 20-minute
+        break when working more than 6 h), or None for no break rule.
+    break_duration_s
+        Length of that break.
+    log_search
+        Let OR-Tools log its search.
+    warm_start_s
+        Seconds of PyVRP search to start from, on pools PyVRP can model exactly (plain
+        time-window pools: see :func:`roster.rounds.warm.pyvrp_can_model`); 0 never does.
+        Taken out of ``time_limit_s``.
+    seed
+        Seed of the warm start's and the improvement's searches (OR-Tools' own has none).
+    improve_share
+        Share of ``time_limit_s`` given to a ruin-and-recreate improvement after OR-Tools,
+        which moves both halves of a double-handed visit together (:mod:`roster.rounds.improve`);
+        0 never does. A share, so that it holds when a budget sets each pool's time limit.
+    improve_iterations
+        Stop the improvement after this many iterations (deterministic; use in tests), or
+        None. Either this or a share turns the improvement on.
+    """
+
+    time_limit_s: float | None = 30.0
+    solution_limit: int | None = None
+    first_solution: str = "LOCAL_CHEAPEST_COST_INSERTION"
+    metaheuristic: str = "GUIDED_LOCAL_SEARCH"
+    unassigned_penalty: int | None = 1_000_000
+    gender_hard: bool = True
+    gender_penalty: int = 3_600
+    allow_lateness: bool = False
+    lateness_cost_per_s: int = 10
+    max_lateness_s: int | None = 1_800
+    worst_lateness_cost_per_s: int = 0
+    carer_fixed_cost: int = 0
+    double_handed_tolerance_s: int = 0
+    break_after_s: int | None = 6 * 3600
+    break_duration_s: int = 20 * 60
+    log_search: bool = False
+    warm_start_s: float = 0.0
+    seed: int = 0
+    improve_share: float = 0.0
+    improve_iterations: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.first_solution not in FIRST_SOLUTIONS.Value.keys():
+            raise ValueError(f"Unknown first-solution strategy {self.first_solution!r}.")
+        if self.metaheuristic not in METAHEURISTICS.Value.keys():
+            raise ValueError(f"Unknown local search metaheuristic {self.metaheuristic!r}.")
+        stops = self.metaheuristic in ("GREEDY_DESCENT", "AUTOMATIC")
+        if not stops and self.time_limit_s is None and self.solution_limit is None:
+            raise ValueError("A metaheuristic needs a time limit or a solution limit to stop.")
+        costs = ("gender_penalty", "lateness_cost_per_s", "worst_lateness_cost_per_s")
+        for name in (*costs, "carer_fixed_cost"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"{name} cannot be negative.")
+        if not 0 <= self.improve_share < 1 or (self.improve_iterations or 0) < 0:
+            raise ValueError("The improvement share must lie in [0, 1), its iterations >= 0.")
+        if self.improve_share and self.time_limit_s is None and self.improve_iterations is None:
+            raise ValueError("An improvement share needs a time limit.")
+        if self.double_handed_tolerance_s < 0 or self.break_duration_s < 0:
+            raise ValueError("Tolerances and break durations cannot be negative.")
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> RoundsParams:
+        """Build from a dict; missing keys take their defaults, unknown keys are an error."""
+        known = {f.name for f in fields(cls)}
+        unknown = sorted(set(values) - known)
+        if unknown:
+            raise ValueError(f"Unknown rounds parameters: {', '.join(unknown)}.")
+        return cls(**values)
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> RoundsParams:
+        """Read the ``[rounds]`` table of a TOML file (or the whole file if it has none)."""
+        with open(path, "rb") as file:
+            data = tomllib.load(file)
+        return cls.from_dict(data.get("rounds", data))

@@ -1,0 +1,76 @@
+"""Tests for commissioning.pools: a day of the small Oakham instance becomes a rounds problem."""
+
+from __future__ import annotations
+
+import pytest
+from helpers import INSTANCE_SMALL
+
+from roster.commissioning.pools import Pool, pool_problems
+from roster.geo.locations import locate
+from roster.io import read_instance
+from roster.rounds.checker import check_rounds
+from roster.rounds.problem import FEMALE
+from roster.rounds.solve import RoundsParams, solve_rounds
+
+
+@pytest.fixture(scope="module")
+def small():
+    """Return the small Oakham instance (3 recipients, 6 visits, 3 carers)."""
+    return read_instance(INSTANCE_SMALL)
+
+
+@pytest.fixture(scope="module")
+def everyone(small):
+    """Return one pool holding every recipient and carer of the small instance."""
+    return Pool("all", tuple(r.id for r in small.recipients), tuple(c.id for c in small.carers))
+
+
+def test_monday_splits_into_morning_and_evening(small, everyone, rutland_networks):
+    """Monday's morning periods serve v1, v2, v3, v5; c3's evening period serves v4 alone."""
+    morning, evening = pool_problems(small, everyone, 0, locate(small, rutland_networks))
+    assert morning.visit_id == ("v1", "v2", "v3", "v5")
+    assert morning.carer_id == ("c1", "c2", "c3")
+    assert morning.period_start_s.tolist() == [7 * 3600] * 3
+    assert morning.carers_required.tolist() == [1, 1, 2, 1]
+    assert morning.gender_preference[3] == FEMALE
+    # one skill column, 'medication': v2 needs it and c1 has it
+    assert morning.visit_skills[:, 0].tolist() == [False, True, False, False]
+    assert morning.carer_skills[:, 0].tolist() == [True, False, False]
+    # three recipients then three carer homes; the walker (c2) walks
+    assert morning.travel_time_s.shape == (2, 6, 6)
+    assert morning.carer_mode.tolist() == [0, 1, 0]
+    # walking the same trip takes longer than driving it
+    assert (morning.travel_time_s[1] >= morning.travel_time_s[0]).all()
+    assert evening.visit_id == ("v4",) and evening.carer_id == ("c3",)
+    # c3 is on shift 3 h + 6 h; the 10 h daily cap is shared 3:6 but never exceeds a period
+    assert morning.max_working_s.tolist() == [7 * 3600, 3 * 3600, 3 * 3600]
+    assert evening.max_working_s.tolist() == [6 * 3600]
+
+
+def test_tuesday_has_only_the_evening(small, everyone, rutland_networks):
+    """On Tuesday only v6 (19:00-21:00) is due, so only the evening session is built."""
+    (problem,) = pool_problems(small, everyone, 1, locate(small, rutland_networks))
+    assert problem.visit_id == ("v6",)
+    assert problem.carer_id == ("c3",)
+
+
+def test_daily_cap_shared_between_sessions(small, everyone, rutland_networks):
+    """A 5 h daily cap is shared 3:6 between c3's sessions (1 h 40 min and 3 h 20 min)."""
+    morning, evening = pool_problems(
+        small, everyone, 0, locate(small, rutland_networks), max_daily_working_s=5 * 3600
+    )
+    assert morning.max_working_s[2] == 5 * 3600 * 3 // 9
+    assert evening.max_working_s[0] == 5 * 3600 * 6 // 9
+
+
+def test_monday_solves_and_passes_the_checker(small, everyone, rutland_networks):
+    """The Monday pool solves with a solution limit, every visit is served, the checker agrees."""
+    params = RoundsParams(time_limit_s=None, solution_limit=100, metaheuristic="GREEDY_DESCENT")
+    served = []
+    for problem in pool_problems(small, everyone, 0, locate(small, rutland_networks)):
+        rounds = solve_rounds(problem, params)
+        assert check_rounds(problem, rounds, params) == []
+        assert rounds.unassigned == ()
+        assert rounds.travel_time_s > 0
+        served += [step.visit_id for route in rounds.routes for step in route.steps]
+    assert sorted(served) == ["v1", "v2", "v3", "v3", "v4", "v5"]

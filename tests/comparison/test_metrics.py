@@ -1,0 +1,88 @@
+"""Tests for roster.comparison.metrics on hand-made rounds whose totals can be checked by hand."""
+
+from __future__ import annotations
+
+import pytest
+from tiny_pools import line_pool
+
+from roster.comparison.metrics import (
+    CostSettings,
+    SolvedPool,
+    difference,
+    legs_before_visits,
+    model_metrics,
+    pool_metrics,
+    uncertainty,
+)
+from roster.rounds.solution import NO_CAPACITY, Rounds, Route, Step, Unassigned
+
+RECIPIENT_OF = {"v1": "r1", "v2": "r2", "v3": "r1"}
+
+
+def solved_day() -> SolvedPool:
+    """One driver serving v1 then v2 (10 and 20 minutes' travel, 30-minute visits), v3 left out.
+
+    Legs: home->v1 600 s / 5 km, v1->v2 600 s / 5 km, home leg 1,200 s / 10 km.
+    """
+    problem = line_pool(
+        [{"id": "v1", "at": 1}, {"id": "v2", "at": 2}, {"id": "v3", "at": 3}],
+        [{"id": "c1", "home": 0}],
+    )
+    steps = (
+        Step("v1", 0, 1, 8 * 3600 + 600, 8 * 3600 + 600, 8 * 3600 + 2400, 0, 600, 5000),
+        Step("v2", 0, 2, 8 * 3600 + 3000, 8 * 3600 + 3000, 8 * 3600 + 4800, 0, 600, 5000),
+    )
+    route = Route("c1", 0, 8 * 3600, 8 * 3600 + 6000, steps, 1200, 10000)
+    rounds = Rounds((route,), (Unassigned("v3", NO_CAPACITY),), "ROUTING_SUCCESS", 0)
+    return SolvedPool("framework", "framework/P1", 0, problem, rounds)
+
+
+def test_pool_metrics_by_hand():
+    """Travel 2,400 s (1,200 s of it from and to home), contact 3,600 s, 20 km driven."""
+    m = pool_metrics([solved_day()], RECIPIENT_OF, CostSettings())
+    assert (m["visits"], m["visits_assigned"], m["visits_unassigned"]) == (3, 2, 1)
+    assert m["unassigned_reasons"] == {NO_CAPACITY: 1}
+    assert m["travel_time_s"] == 2400 and m["travel_between_visits_s"] == 600
+    assert m["contact_time_s"] == 3600
+    assert m["travel_share"] == pytest.approx(2400 / 6000)
+    assert m["travel_share_between_visits"] == pytest.approx(600 / 4200)
+    assert m["travel_per_visit_s"] == 1200
+    assert m["distance_m"] == 20000 and m["driven_distance_m"] == 20000
+    assert m["mileage_cost_gbp"] == pytest.approx(20000 / 1609.344 * 0.45, abs=0.01)
+    assert m["co2_kg"] == pytest.approx(3.4)
+    assert m["carers_used"] == 1
+    assert m["paid_hours"] == 1.0  # contact only: travel unpaid by default
+    assert m["unpaid_travel_hours"] == pytest.approx(0.2, abs=0.05)
+    assert m["continuity_mean_carers"] == 1.0
+
+
+def test_paid_travel_moves_hours():
+    """When travel is paid, between-visit travel counts as paid, not unpaid."""
+    m = pool_metrics([solved_day()], RECIPIENT_OF, CostSettings(travel_paid=True))
+    assert m["paid_hours"] == pytest.approx((3600 + 600) / 3600, abs=0.05)
+    assert m["unpaid_travel_hours"] == 0
+
+
+def test_model_metrics_per_pool_and_difference():
+    """Model totals equal the pool's; the difference of a model with itself is zero."""
+    m = model_metrics([solved_day()], RECIPIENT_OF, CostSettings())
+    assert m["pools"]["framework/P1"]["travel_time_s"] == m["travel_time_s"]
+    assert m["checker_violations"] == 0
+    diff = difference(m, m)
+    assert diff["travel_time_s"] == 0 and diff["travel_time_relative"] == 0
+
+
+def test_uncertainty_interval_contains_the_mean():
+    """Over three seeds the interval brackets the mean difference; one seed gives none."""
+    base = pool_metrics([solved_day()], RECIPIENT_OF, CostSettings())
+    runs = [(base, {**base, "travel_time_s": base["travel_time_s"] - d}) for d in (100, 200, 300)]
+    result = uncertainty(runs)
+    low, high = result["travel_time_s"]["difference_ci95"]
+    assert result["travel_time_s"]["difference_mean"] == -200
+    assert low < -200 < high
+    assert uncertainty(runs[:1]) == {}
+
+
+def test_legs_before_visits():
+    """One leg per carer visit."""
+    assert legs_before_visits([solved_day()]).tolist() == [600, 600]

@@ -1,0 +1,89 @@
+"""Tests for demand.generate: a whole Rutland instance, its files, round trip and determinism."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+
+from roster.cli import main
+from roster.data import RUTLAND_PBF
+from roster.demand.generate import generate_area, write_area
+from roster.io import read_instance
+from roster.scenario import Scenario
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory):
+    """Return a network cache folder shared by this module's tests."""
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(scope="module")
+def rutland(cache):
+    """Return Rutland generated at default settings with seed 1."""
+    return generate_area(Scenario(), RUTLAND_PBF, seed=1, cache_dir=cache)
+
+
+def test_rutland_has_a_realistic_week(rutland):
+    """A few hundred recipients, ~3 calls a day, ~12 contact hours a week, every id linked."""
+    summary = rutland.summary
+    assert 300 <= summary["recipients"] <= 800
+    assert summary["area"]["aged_65_plus"] == 10_385
+    assert 2.5 <= summary["calls_per_recipient_per_day"] <= 3.5
+    assert 10 <= summary["contact_hours_per_recipient_per_week"] <= 14
+    instance = rutland.instance
+    assert {r.provider_id for r in instance.recipients} <= {p.id for p in instance.providers}
+    assert all(c.provider_id is not None for c in instance.carers)
+    assert 0.05 <= summary["double_handed_visit_share"] <= 0.15
+
+
+def test_framework_scatters_providers(rutland):
+    """Share-weighted tendering puts several providers on one street (the pathology)."""
+    fragments = rutland.fragmentation
+    assert fragments.different_neighbour_share > 0.5
+    assert fragments.mean_nearest_same_provider_m > 2 * fragments.mean_nearest_m
+    assert fragments.providers_per_street > 1.5
+
+
+def test_nearest_base_tender_is_less_fragmented(rutland, cache):
+    """Giving every package to the nearest base leaves fewer providers per small area."""
+    scenario = Scenario(framework=dataclasses.replace(Scenario().framework, tender="nearest_base"))
+    nearest = generate_area(scenario, RUTLAND_PBF, seed=1, cache_dir=cache)
+    assert nearest.fragmentation.different_neighbour_share < (
+        rutland.fragmentation.different_neighbour_share
+    )
+
+
+def test_round_trip_and_same_seed_same_files(rutland, cache, tmp_path, capsys):
+    """`roster generate` with the same seed writes the same CSVs; files read back equal.
+
+    The command prints the totals and writes the four tables, a GeoPackage and a summary.
+    """
+    write_area(rutland, tmp_path / "a")
+    out = tmp_path / "b"
+    code = main(["generate", "--seed", "1", "--out", str(out), "--cache-dir", str(cache)])
+    assert code == 0
+    printed = capsys.readouterr().out
+    assert "Rutland (E06000017)" in printed and "different_neighbour_share" in printed
+    assert {p.name for p in out.iterdir()} == {
+        "recipients.csv",
+        "visits.csv",
+        "carers.csv",
+        "providers.csv",
+        "instance.gpkg",
+        "summary.json",
+    }
+    for name in ("recipients.csv", "visits.csv", "carers.csv", "providers.csv", "summary.json"):
+        assert (tmp_path / "a" / name).read_bytes() == (out / name).read_bytes()
+    assert read_instance(out) == rutland.instance
+    assert read_instance(out / "instance.gpkg") == rutland.instance
+
+
+def test_generate_command_bad_scenario(tmp_path, capsys):
+    """A share outside [0, 1] in the scenario exits with code 2 and names the key."""
+    bad = tmp_path / "bad.toml"
+    bad.write_text("[package]\ndouble_handed_share = 1.2\n")
+    code = main(["generate", "--seed", "1", "--out", str(tmp_path), "--scenario", str(bad)])
+    assert code == 2
+    assert "package.double_handed_share" in capsys.readouterr().err

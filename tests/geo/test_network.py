@@ -1,0 +1,150 @@
+"""Tests for roster.geo.network: reading OSM extracts, speeds, connectivity and the cache."""
+
+from __future__ import annotations
+
+import math
+import pickle
+
+import networkx as nx
+import numpy as np
+import pytest
+from helpers import ITS_EXAMPLE, line_graph
+
+from roster.data import RUTLAND_PBF
+from roster.errors import NetworkError
+from roster.geo.network import (
+    MPH_TO_KPH,
+    SpeedModel,
+    _parse_maxspeed_mph,
+    load_network,
+    network_from_graph,
+)
+
+
+@pytest.mark.parametrize(
+    ("maxspeed", "mph"),
+    [
+        ("30 mph", 30.0),
+        ("20mph", 20.0),
+        ("48", 48 / MPH_TO_KPH),
+        ("50 km/h", 50 / MPH_TO_KPH),
+        ("national", 60.0),
+        ("GB:nsl_dual", 70.0),
+        (["30 mph", "40 mph"], 35.0),
+        ("variable", None),
+        (None, None),
+    ],
+)
+def test_parse_maxspeed(maxspeed, mph):
+    """UK maxspeed tags read as mph: numbers are km/h unless marked mph, keywords map to limits."""
+    parsed = _parse_maxspeed_mph(maxspeed)
+    assert parsed == (None if mph is None else pytest.approx(mph))
+
+
+def test_speed_model_urban_and_rural_factors():
+    """A 30 mph road runs at the urban factor (DfT 18.4 of 30 mph), a 60 mph road at the rural."""
+    speeds = SpeedModel()
+    assert speeds.drive_kph("residential", "30 mph") == pytest.approx(30 * 0.61 * MPH_TO_KPH)
+    assert speeds.drive_kph("primary", "60 mph") == pytest.approx(60 * 0.75 * MPH_TO_KPH)
+    # no maxspeed: the class default (unclassified 30 mph) applies
+    assert speeds.drive_kph("unclassified", None) == pytest.approx(30 * 0.61 * MPH_TO_KPH)
+    assert speeds.drive_kph(["trunk", "primary"], None) == pytest.approx(60 * 0.75 * MPH_TO_KPH)
+
+
+@pytest.mark.parametrize("factor", [0.0, 1.5, -0.1])
+def test_speed_model_rejects_factor_out_of_range(factor):
+    """A congestion factor must be a share of the limit in (0, 1]."""
+    with pytest.raises(ValueError, match="urban_factor"):
+        SpeedModel(urban_factor=factor)
+
+
+def test_network_from_graph_times_and_strong_connectivity(line_network):
+    """The line graph keeps all three junctions and its times are length / 10 m/s."""
+    net = line_network
+    assert net.n_nodes == 3 and net.n_edges == 5
+    assert sorted(net.edge_time_ms.tolist()) == [50_000, 100_000, 100_000, 300_000, 300_000]
+    assert net.edge_length_dm.sum() == 10 * (1000 + 1000 + 500 + 3000 + 3000)
+    # the one-way B->C street has no twin; A<->B does
+    one_way = int(np.flatnonzero(net.edge_time_ms == 50_000)[0])
+    assert net.edge_twin[one_way] == -1
+    a_to_b = int(np.flatnonzero((net.edge_u == 0) & (net.edge_v == 1))[0])
+    assert net.edge_v[net.edge_twin[a_to_b]] == 0
+
+
+def test_network_drops_nodes_outside_largest_strongly_connected_component():
+    """A dead-end one-way spur (reachable but with no way back) is dropped."""
+    graph = line_graph()
+    graph.add_node(9, x=-0.70, y=52.67)
+    graph.add_edge(3, 9, length=100.0, highway="residential")
+    net = network_from_graph(graph, "drive")
+    assert 9 not in net.node_ids.tolist()
+    assert nx.is_strongly_connected(net.graph)
+
+
+@pytest.mark.parametrize("mode", ["drive", "walk"])
+def test_load_extract_and_cache(tmp_path, mode):
+    """A PBF extract loads for both modes, is strongly connected, and the cache gives the same."""
+    first = load_network(ITS_EXAMPLE, mode, cache_dir=tmp_path)
+    assert first.n_nodes > 10
+    assert nx.is_strongly_connected(first.graph)
+    assert len(list(tmp_path.glob(f"*-{mode}-*.pickle"))) == 1
+    second = load_network(ITS_EXAMPLE, mode, cache_dir=tmp_path)
+    assert np.array_equal(first.node_ids, second.node_ids)
+    assert np.array_equal(first.edge_time_ms, second.edge_time_ms)
+
+
+def test_walk_network_is_symmetric(tmp_path):
+    """Walkers use every way in both directions, so each walk edge has a twin of equal time."""
+    net = load_network(ITS_EXAMPLE, "walk", cache_dir=tmp_path)
+    assert (net.edge_twin >= 0).all()
+    # a road's two directions may differ by rounding (0.1 m), so by under a tenth of a second
+    assert np.abs(net.edge_time_ms[net.edge_twin] - net.edge_time_ms).max() <= 100
+    walked = net.edge_length_dm / 10 / (net.edge_time_ms / 1000)
+    assert np.allclose(walked, 4.8 / 3.6, rtol=0.01, atol=0.01)
+
+
+def test_cache_key_changes_with_settings(tmp_path):
+    """Different speed settings are cached apart, and a corrupt cache is rebuilt, not trusted."""
+    load_network(ITS_EXAMPLE, "drive", cache_dir=tmp_path)
+    slow = load_network(ITS_EXAMPLE, "drive", SpeedModel(urban_factor=0.3), cache_dir=tmp_path)
+    caches = sorted(tmp_path.glob("*.pickle"))
+    assert len(caches) == 2
+    for cache in caches:
+        cache.write_bytes(b"not a pickle")
+    again = load_network(ITS_EXAMPLE, "drive", SpeedModel(urban_factor=0.3), cache_dir=tmp_path)
+    assert np.array_equal(again.edge_time_ms, slow.edge_time_ms)
+    rebuilt = [pickle.loads(p.read_bytes()) for p in caches if p.read_bytes() != b"not a pickle"]
+    assert len(rebuilt) == 1 and isinstance(rebuilt[0], type(again))
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("missing.osm.pbf", None, "not found"),
+        ("empty.osm.pbf", b"", "empty"),
+        ("garbage.osm.pbf", b"this is not a protocol buffer" * 10, "cannot read"),
+        ("garbage.osm", b"<html>not osm</html>", "cannot read|no drive roads"),
+    ],
+)
+def test_bad_osm_files_name_the_file(tmp_path, name, content, message):
+    """A missing, empty or unreadable OSM file is a NetworkError that names the file."""
+    path = tmp_path / name
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(NetworkError, match=message) as error:
+        load_network(path, "drive", cache_dir=tmp_path / "cache")
+    assert error.value.file == str(path)
+
+
+def test_unknown_mode_is_an_error():
+    """Only drive and walk exist."""
+    with pytest.raises(NetworkError, match="unknown travel mode 'cycle'"):
+        load_network(ITS_EXAMPLE, "cycle")
+
+
+def test_rutland_extract_embedded(rutland_networks):
+    """The embedded Rutland extract builds a drive network of the size the design measured."""
+    net = rutland_networks["drive"]
+    assert net.source == str(RUTLAND_PBF)
+    assert net.n_nodes == 2661
+    assert math.isclose(net.length_km, 1266, rel_tol=0.01)

@@ -1,0 +1,236 @@
+"""Tests for report.html: the comparison page, its content, and how it renders in Chromium."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import pytest
+import report_inputs as inputs
+from matplotlib import image
+from matplotlib.colors import to_rgb
+
+from roster.errors import InputError
+from roster.report.charts import model_colour
+from roster.report.html import report_html, write_report
+
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+_CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--enable-logging=stderr",
+    "--v=0",
+    # Lets the page's scripts and layout finish before the DOM dump or screenshot.
+    "--virtual-time-budget=5000",
+)
+
+
+@pytest.fixture(scope="module")
+def summary() -> dict[str, Any]:
+    """Return :func:`report_inputs.summary`: framework 10 h travel, consortium 6 h."""
+    return inputs.summary()
+
+
+@pytest.fixture(scope="module")
+def neighbourhoods() -> gpd.GeoDataFrame:
+    """Return :func:`report_inputs.neighbourhoods`: squares N1 and N2."""
+    return inputs.neighbourhoods()
+
+
+@pytest.fixture(scope="module")
+def recipients() -> gpd.GeoDataFrame:
+    """Return :func:`report_inputs.recipients`: six recipients, three providers."""
+    return inputs.recipients()
+
+
+@pytest.fixture(scope="module")
+def rounds() -> gpd.GeoDataFrame:
+    """Return :func:`report_inputs.rounds`: one framework and one consortium round."""
+    return inputs.rounds()
+
+
+@pytest.fixture(scope="module")
+def travel() -> dict[str, np.ndarray]:
+    """Return :func:`report_inputs.travel`: travel before each visit per model."""
+    return inputs.travel()
+
+
+@pytest.fixture(scope="module")
+def page(summary, recipients, neighbourhoods, rounds, travel) -> str:
+    """Return the report for the hand-made inputs."""
+    return report_html(summary, recipients, neighbourhoods, rounds, travel)
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory, summary, recipients, neighbourhoods, rounds, travel) -> Path:
+    """Write the report to a temporary directory and return its path."""
+    path = tmp_path_factory.mktemp("report") / "report.html"
+    return write_report(path, summary, recipients, neighbourhoods, rounds, travel)
+
+
+def _text(page: str) -> str:
+    """Return the page's visible text with tags dropped and whitespace collapsed."""
+    return " ".join(re.sub(r"<[^>]+>", " ", page).split())
+
+
+def test_headline_states_the_saving_absolute_and_relative(page: str) -> None:
+    """10 h of framework travel against 6 h is a saving of 4.0 hours a week, 40%."""
+    assert "saves 4.0 hours of care workers' travel a week (40% of framework travel)" in _text(page)
+    assert "20.0% → 13.0%" in page
+
+
+def test_headline_gives_the_interval_over_seeds(
+    summary, recipients, neighbourhoods, rounds, travel
+):
+    """With several seeds the headline uses the mean difference and its 95% interval, as savings."""
+    several = dict(
+        summary,
+        seeds=[1, 2, 3],
+        uncertainty={
+            "travel_time_s": {
+                "framework_mean": 36000.0,
+                "consortium_mean": 21600.0,
+                "difference_mean": -14400.0,
+                "difference_ci95": [-18000.0, -10800.0],
+            }
+        },
+    )
+    text = _text(report_html(several, recipients, neighbourhoods, rounds, travel))
+    assert "saves 4.0 hours" in text
+    assert "mean of 3 seeds, 95% interval 3.0 to 5.0 hours" in text
+    assert "95% interval of the difference" in text
+    assert "−5.0 to −3.0" in text
+
+
+def test_headline_says_when_travel_grows(summary, recipients, neighbourhoods, rounds, travel):
+    """Swapping the models makes the consortium travel 4 h more, 67% of the framework's 6 h."""
+    models = summary["models"]
+    swapped = dict(
+        summary,
+        days=5,
+        models={"framework": models["consortium"], "consortium": models["framework"]},
+    )
+    text = _text(report_html(swapped, recipients, neighbourhoods, rounds, travel))
+    assert (
+        "adds 4.0 hours of care workers' travel over the 5 days modelled (67% of framework travel)"
+        in text
+    )
+
+
+def test_metrics_table_shows_models_and_differences(page: str) -> None:
+    """Travel time row: 10.0 and 6.0 hours, −4.0 hours, −40.0%; the share differs in points.
+
+    Contact time is equal in both, and its difference is shown unsigned.
+    """
+    text = _text(page)
+    assert "Travel time (hours) 10.0 6.0 −4.0 −40.0%" in text
+    assert "Contact time (hours) 40.0 40.0 0.0 0.0%" in text
+    assert "Travel share of working time (%) 20.0 13.0 −7.0 points" in text
+    assert "no carer free in the window: 1" in text
+
+
+def test_pools_assumptions_and_neighbourhoods_are_listed(page: str) -> None:
+    """Pools sit in collapsible sections; assumptions carry sources; N1 has three providers."""
+    text = _text(page)
+    assert "<details><summary>Framework: 1 pool</summary>" in page
+    assert "mileage_pence_per_mile 45 HMRC approved mileage rate" in text
+    assert "N1 3 12.0 2.5 4.0 8.0 3" in text
+    assert "3 providers serve 6 recipients" in text
+
+
+def test_page_is_self_contained(page: str) -> None:
+    """Nothing is loaded from elsewhere: no external scripts, stylesheets or images."""
+    assert not re.search(r"<(script|img|iframe)[^>]+src=", page)
+    assert "<link" not in page
+    assert "url(images/" not in page
+    assert "sourceMappingURL" not in page
+    assert "L.map(" in page and "<svg" in page
+
+
+def test_input_text_is_escaped(page: str) -> None:
+    """The area name goes into the page as text, not markup."""
+    assert "Oakham &lt;test&gt;" in page
+    assert "Oakham <test>" not in page
+
+
+def test_same_input_gives_the_same_page(page, summary, recipients, neighbourhoods, rounds, travel):
+    """Element ids and chart ids do not change from run to run."""
+    assert report_html(summary, recipients, neighbourhoods, rounds, travel) == page
+
+
+def test_write_report_writes_the_page(written: Path, page: str) -> None:
+    """write_report returns the path it wrote, holding the same page, with no temporary left."""
+    assert written.read_text(encoding="utf-8") == page
+    assert [p.name for p in written.parent.iterdir()] == ["report.html"]
+
+
+def test_missing_column_is_named(summary, recipients, neighbourhoods, rounds, travel) -> None:
+    """A recipients table without provider_id is refused with the column named."""
+    with pytest.raises(InputError, match="provider_id"):
+        report_html(summary, recipients.drop(columns="provider_id"), neighbourhoods, rounds, travel)
+
+
+def _chromium(page: Path, tmp_path: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """Run headless Chromium on `page` with a fresh profile."""
+    if CHROMIUM is None:
+        pytest.skip("Chromium is not installed (apt-get install chromium); cannot check the page.")
+    return subprocess.run(
+        [
+            CHROMIUM,
+            *_CHROMIUM_FLAGS,
+            f"--user-data-dir={tmp_path / 'profile'}",
+            *args,
+            page.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+
+
+def test_chromium_draws_maps_and_charts_without_console_errors(
+    written: Path, tmp_path: Path
+) -> None:
+    """Leaflet ran in all three maps (panes, SVG layers, labels, layer control) with no errors."""
+    run = _chromium(written, tmp_path, "--dump-dom")
+    dom = run.stdout
+    maps = re.findall(r'<div class="folium-map leaflet-container[^"]*"', dom)
+    assert len(maps) == 3
+    assert dom.count('class="leaflet-pane leaflet-map-pane"') == 3
+    # 2 squares in each map, 6 recipients in two maps, 2 rounds.
+    assert dom.count('class="leaflet-interactive"') == 3 * 2 + 2 * 6 + 2
+    assert "Framework rounds" in dom and "Consortium rounds" in dom
+    assert dom.count('class="map-label"') == 3 * 2
+    assert dom.count("<svg") >= 2 + 3
+    console = [line for line in run.stderr.splitlines() if "CONSOLE" in line]
+    assert console == []
+
+
+def test_chromium_screenshot_shows_maps_and_charts(written: Path, tmp_path: Path) -> None:
+    """The screenshot shows the maps, neighbourhoods Leaflet filled, and both models' bars.
+
+    Leaflet fills each neighbourhood with a 4% grey wash over the maps' canvas colour.
+    """
+    shot = tmp_path / "report.png"
+    _chromium(written, tmp_path, f"--screenshot={shot}", "--window-size=1280,2400")
+    pixels = np.round(image.imread(shot)[..., :3] * 255)
+
+    def count(rgb: np.ndarray) -> int:
+        return int((np.abs(pixels - rgb).max(axis=-1) <= 2).sum())
+
+    canvas, wash = np.array(to_rgb("#f2f0eb")) * 255, np.array(to_rgb("#999999")) * 255
+    assert count(canvas) > 100_000
+    assert count(0.96 * canvas + 0.04 * wash) > 100_000
+    for model in ("framework", "consortium"):
+        assert count(np.array(to_rgb(model_colour(model))) * 255) > 2_000
