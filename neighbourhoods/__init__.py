@@ -16,15 +16,15 @@ from neighbourhoods.boundaries import (
     read_boundaries,
     unit_adjacency,
     with_quality,
-    write_geojson,
-    write_geopackage,
 )
 from neighbourhoods.errors import BoundaryError
-from neighbourhoods.partition import Partition, partition
+from neighbourhoods.partition import SIZE_TOLERANCE, TARGET_SIZE, Partition, partition
 from neighbourhoods.quality import NeighbourhoodQuality, QualityReport, evaluate
 from neighbourhoods.units import inherit_labels, unit_travel_time, unit_weights
 
 __all__ = [
+    "SIZE_TOLERANCE",
+    "TARGET_SIZE",
     "BoundaryError",
     "NeighbourhoodQuality",
     "Partition",
@@ -45,6 +45,4 @@ __all__ = [
     "unit_travel_time",
     "unit_weights",
     "with_quality",
-    "write_geojson",
-    "write_geopackage",
 ]

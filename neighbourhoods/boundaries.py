@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import logging
 import os
-import tempfile
 from pathlib import Path
 
 import geopandas as gpd
@@ -180,46 +179,6 @@ def with_quality(
     return frame
 
 
-def write_geojson(frame: gpd.GeoDataFrame, path: str | os.PathLike[str]) -> Path:
-    """Write polygons to a GeoJSON file in EPSG:4326, replacing it atomically.
-
-    Parameters
-    ----------
-    frame
-        The polygons and their attributes.
-    path
-        Where to write.
-
-    Returns
-    -------
-    pathlib.Path
-        The path written.
-    """
-    return _write_atomically(frame.to_crs(WGS84), Path(path), driver="GeoJSON")
-
-
-def write_geopackage(
-    frame: gpd.GeoDataFrame, path: str | os.PathLike[str], *, layer: str = "neighbourhoods"
-) -> Path:
-    """Write polygons to a GeoPackage layer, replacing the file atomically.
-
-    Parameters
-    ----------
-    frame
-        The polygons and their attributes.
-    path
-        Where to write.
-    layer
-        Name of the layer.
-
-    Returns
-    -------
-    pathlib.Path
-        The path written.
-    """
-    return _write_atomically(frame, Path(path), driver="GPKG", layer=layer)
-
-
 def read_boundaries(
     path: str | os.PathLike[str], *, name_field: str | None = None, layer: str | None = None
 ) -> gpd.GeoDataFrame:
@@ -392,13 +351,3 @@ def _names(frame: gpd.GeoDataFrame, name_field: str | None, path: Path) -> np.nd
     if field is None:
         return np.array([f"polygon {row}" for row in range(1, len(frame) + 1)], dtype=object)
     return frame[field].astype(str).to_numpy(dtype=object)
-
-
-def _write_atomically(frame: gpd.GeoDataFrame, path: Path, **options: object) -> Path:
-    """Write to a temporary file beside the target, then move it into place."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(dir=path.parent, prefix=f".{path.name}.") as folder:
-        temporary = Path(folder) / path.name
-        frame.to_file(temporary, engine="pyogrio", **options)
-        os.replace(temporary, path)
-    return path

@@ -102,13 +102,19 @@ class Partition:
         )
 
 
+#: Recipients per neighbourhood in the proposal (about 200), and the allowed relative
+#: deviation of a neighbourhood's size from the mean (an assumption: 15%).
+TARGET_SIZE = 200.0
+SIZE_TOLERANCE = 0.15
+
+
 def partition(
     travel_time_s: np.ndarray,
     adjacency: sparse.sparray | np.ndarray,
     weights: np.ndarray | None = None,
     *,
-    target: float = 200,
-    tolerance: float = 0.15,
+    target: float = TARGET_SIZE,
+    tolerance: float = SIZE_TOLERANCE,
     k: int | None = None,
     seed: int = 0,
     n_starts: int = 2,

@@ -16,8 +16,9 @@ from roster.data import RUTLAND_PBF
 from roster.demand.generate import generate_area, write_area
 from roster.errors import InputError
 from roster.geo.matrix import travel_matrix
-from roster.geo.network import TRAVEL_MODES, load_network
+from roster.geo.network import load_network
 from roster.geo.snapping import snap_points
+from roster.model import TRAVEL_MODES
 from roster.scenario import load_scenario
 
 logger = logging.getLogger("roster")
@@ -73,9 +74,8 @@ def _generate_command(args: argparse.Namespace) -> None:
 
 def _neighbourhoods_command(args: argparse.Namespace) -> None:
     """Generate neighbourhoods (or evaluate drawn ones) and write polygons and a quality table."""
-    from neighbourhoods.boundaries import write_geojson, write_geopackage
     from roster.commissioning.neighbourhood_plan import plan_neighbourhoods, write_quality_table
-    from roster.io import read_recipients
+    from roster.io import read_recipients, write_geojson, write_geopackage
 
     area = args.area or RUTLAND_PBF
     if args.recipients:

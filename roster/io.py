@@ -70,6 +70,52 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         temporary.unlink(missing_ok=True)
 
 
+def write_geojson(frame: gpd.GeoDataFrame, path: str | os.PathLike[str]) -> Path:
+    """Write polygons to a GeoJSON file in EPSG:4326, replacing it atomically.
+
+    Parameters
+    ----------
+    frame
+        The polygons and their attributes.
+    path
+        Where to write.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+    """
+    return _write_frame(frame.to_crs(CRS), path, driver="GeoJSON")
+
+
+def write_geopackage(
+    frame: gpd.GeoDataFrame, path: str | os.PathLike[str], *, layer: str = "neighbourhoods"
+) -> Path:
+    """Write polygons to a GeoPackage layer, replacing the file atomically.
+
+    Parameters
+    ----------
+    frame
+        The polygons and their attributes.
+    path
+        Where to write.
+    layer
+        Name of the layer.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+    """
+    return _write_frame(frame, path, driver="GPKG", layer=layer)
+
+
+def _write_frame(frame: gpd.GeoDataFrame, path: str | os.PathLike[str], **options: Any) -> Path:
+    with atomic_path(path) as temporary:
+        frame.to_file(temporary, engine="pyogrio", **options)
+    return Path(path)
+
+
 def _parse_number(text: str) -> float:
     try:
         return float(text)

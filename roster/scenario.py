@@ -17,8 +17,10 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+from neighbourhoods import SIZE_TOLERANCE, TARGET_SIZE
 from roster.data import DATA_DIR
 from roster.errors import InputError
+from roster.geo.snapping import DEFAULT_MAX_SNAP_M
 
 #: Names of the four daily calls, in time order.
 SLOTS = ("morning", "lunch", "tea", "bed")
@@ -103,7 +105,7 @@ class AreaConfig:
     lad_names: str = str(DATA_DIR / "lad2021_names.csv")
     lsoa_ages: str = str(DATA_DIR / "census2021_lsoa_age6_rutland.csv")
     msoa_boundaries: str = str(DATA_DIR / "msoa2011_rutland.geojson")
-    max_snap_m: float = 500.0
+    max_snap_m: float = DEFAULT_MAX_SNAP_M
 
     def __post_init__(self) -> None:
         _check_positive(self.max_snap_m, "area.max_snap_m")
@@ -450,8 +452,8 @@ class ComparisonConfig:
 
     instance: str = ""
     consortium_share: float = 0.95
-    neighbourhood_size: float = 200.0
-    neighbourhood_tolerance: float = 0.15
+    neighbourhood_size: float = TARGET_SIZE
+    neighbourhood_tolerance: float = SIZE_TOLERANCE
     balance_hours: bool = True
     boundaries: str = ""
     days: int = 7

@@ -9,9 +9,17 @@ from pathlib import Path
 import geopandas as gpd
 import pyogrio
 import pytest
+import shapely
 
+from neighbourhoods import read_boundaries
 from roster.errors import InputError
-from roster.io import atomic_path, read_instance, write_instance
+from roster.io import (
+    atomic_path,
+    read_instance,
+    write_geojson,
+    write_geopackage,
+    write_instance,
+)
 from roster.model import Carer, Instance, Provider, Recipient, Shift, Visit
 
 SMALL = Path(__file__).parent / "data" / "instance_small"
@@ -289,6 +297,27 @@ def test_atomic_path_replaces_on_success_only(tmp_path: Path) -> None:
         raise RuntimeError("writer failed")
     assert target.read_text() == "new"
     assert [path.name for path in tmp_path.iterdir()] == ["report.json"]
+
+
+def test_polygons_round_trip_through_both_formats(tmp_path: Path) -> None:
+    """Two named 1 km squares in BNG write atomically and read back in EPSG:4326, same order."""
+    squares = [
+        shapely.box(500_000, 300_000, 501_000, 301_000),
+        shapely.box(501_000, 300_000, 502_000, 301_000),
+    ]
+    frame = gpd.GeoDataFrame(
+        {"neighbourhood": ["west", "east"]}, geometry=squares, crs="EPSG:27700"
+    )
+    for path in (
+        write_geojson(frame, tmp_path / "n.geojson"),
+        write_geopackage(frame, tmp_path / "n.gpkg"),
+    ):
+        back = read_boundaries(path, name_field="neighbourhood")
+        assert list(back["name"]) == ["west", "east"]
+        assert back.crs == "EPSG:4326"
+        area_km2 = back.to_crs("EPSG:27700").area / 1e6
+        assert area_km2.round(6).tolist() == [1.0, 1.0]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["n.geojson", "n.gpkg"]
 
 
 def test_write_rejects_unknown_format(small: Instance, tmp_path: Path) -> None:

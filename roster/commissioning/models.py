@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections import defaultdict
 from collections.abc import Mapping
@@ -66,7 +67,9 @@ def framework(instance: Instance) -> Commissioning:
     for carer in instance.carers:
         staff[str(carer.provider_id)].append(carer.id)
     providers = sorted(set(clients) | set(staff))
-    pools = tuple(Pool(f"framework/{p}", tuple(clients[p]), tuple(staff[p])) for p in providers)
+    pools = tuple(
+        Pool(f"framework/{p}", tuple(clients[p]), tuple(staff[p]), provider_id=p) for p in providers
+    )
     return Commissioning(
         "framework",
         pools,
@@ -142,7 +145,7 @@ def consortium(
     pools: list[Pool] = []
     pooled_carers: list[str] = []
     for pool in framework_model.pools:
-        provider = pool.name.split("/", 1)[1]
+        provider = str(pool.provider_id)
         left = provider_left.get(provider, [])
         total = provider_total.get(provider, 0.0)
         left_hours = sum(hours[r] for r in left)
@@ -159,7 +162,7 @@ def consortium(
         kept = tuple(chosen)
         pooled_carers += [c for c in pool.carer_ids if c not in kept]
         if left:
-            pools.append(Pool(pool.name, tuple(left), kept))
+            pools.append(dataclasses.replace(pool, recipient_ids=tuple(left), carer_ids=kept))
 
     members: dict[str, list[str]] = defaultdict(list)
     for recipient in instance.recipients:
@@ -178,7 +181,7 @@ def consortium(
                 placed.add(c)
         _cover_needs(instance, staff, [members[n] for n in labels], cost, pooled_carers)
     pools = [
-        Pool(f"consortium/{n}", tuple(members[n]), tuple(sorted(staff[i])))
+        Pool(f"consortium/{n}", tuple(members[n]), tuple(sorted(staff[i])), neighbourhood=n)
         for i, n in enumerate(labels)
     ] + pools
     logger.info(

@@ -12,6 +12,8 @@ import geopandas as gpd
 import numpy as np
 
 from neighbourhoods import (
+    SIZE_TOLERANCE,
+    TARGET_SIZE,
     QualityReport,
     evaluate,
     kmeans_labels,
@@ -64,8 +66,8 @@ def plan_neighbourhoods(
     instance: Instance,
     network: RoadNetwork,
     *,
-    target: float = 200,
-    tolerance: float = 0.15,
+    target: float = TARGET_SIZE,
+    tolerance: float = SIZE_TOLERANCE,
     seed: int = 0,
     boundaries: str | os.PathLike[str] | None = None,
     balance_hours: bool = True,

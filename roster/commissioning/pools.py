@@ -35,11 +35,17 @@ class Pool:
         Whose visits belong to the pool.
     carer_ids
         Who works in it.
+    provider_id
+        The framework provider whose pool it is, if it is one provider's.
+    neighbourhood
+        The neighbourhood whose consortium's pool it is, if it is a consortium's.
     """
 
     name: str
     recipient_ids: tuple[str, ...]
     carer_ids: tuple[str, ...]
+    provider_id: str | None = None
+    neighbourhood: str | None = None
 
 
 def pool_problems(

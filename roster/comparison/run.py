@@ -26,7 +26,7 @@ from roster.demand.generate import generate_area
 from roster.geo.locations import Locations, locate
 from roster.geo.network import RoadNetwork, load_network
 from roster.io import read_instance
-from roster.model import Instance
+from roster.model import TRAVEL_MODES, Instance
 from roster.rounds.solve import RoundsParams
 from roster.scenario import Scenario
 
@@ -94,7 +94,7 @@ def load_networks(
     area: str | os.PathLike[str], cache_dir: str | os.PathLike[str] | None = None
 ) -> dict[str, RoadNetwork]:
     """Load the drive and walk networks of an area (from the cache when possible)."""
-    return {mode: load_network(area, mode, cache_dir=cache_dir) for mode in ("drive", "walk")}
+    return {mode: load_network(area, mode, cache_dir=cache_dir) for mode in TRAVEL_MODES}
 
 
 #: In "carers needed" mode, each working period used costs as much as this much travel (s):
@@ -136,11 +136,12 @@ def run_seed(
     seconds: dict[str, float] = {}
     with _stage("instance", seconds):
         if config.instance:
-            instance = read_instance(config.instance)
+            instance, snapped = read_instance(config.instance), None
         else:
-            instance = generate_area(scenario, area, seed).instance
+            generated = generate_area(scenario, area, seed, network=networks["drive"])
+            instance, snapped = generated.instance, {"drive": generated.snapped}
     with _stage("travel matrices", seconds):
-        locations = locate(instance, networks, scenario.area.max_snap_m)
+        locations = locate(instance, networks, scenario.area.max_snap_m, snapped)
     n_recipients = len(instance.recipients)
     with _stage("neighbourhoods", seconds):
         plan = plan_neighbourhoods(

@@ -19,7 +19,7 @@ from roster.demand.packages import apportion, draw_packages, package_visits, rec
 from roster.demand.placement import near_network, place_homes
 from roster.demand.workforce import slot_spans, staff, team_carers, visit_demand
 from roster.geo.network import RoadNetwork, load_network
-from roster.geo.snapping import snap_points
+from roster.geo.snapping import SnappedPoints, snap_points
 from roster.io import atomic_path, write_instance
 from roster.model import Instance, Provider, Recipient
 from roster.scenario import Scenario
@@ -39,6 +39,9 @@ class GeneratedArea:
         How providers' clients interleave under the tender rule.
     area
         The census population the recipients were drawn from.
+    snapped
+        Every recipient's, then every carer's home (instance order) on the drive network, as
+        checked during generation; the comparison reuses it instead of snapping again.
     summary
         Headline figures (counts, hours, shares) by name.
     """
@@ -46,6 +49,7 @@ class GeneratedArea:
     instance: Instance
     fragmentation: Fragmentation
     area: AreaPopulation
+    snapped: SnappedPoints
     summary: dict[str, Any]
 
 
@@ -84,6 +88,7 @@ def generate_area(
     pbf: str | os.PathLike[str],
     seed: int,
     cache_dir: str | os.PathLike[str] | None = None,
+    network: RoadNetwork | None = None,
 ) -> GeneratedArea:
     """Generate recipients, a week of visits, framework providers and carers for an area.
 
@@ -97,6 +102,8 @@ def generate_area(
         Random seed; the same seed gives the same instance.
     cache_dir
         Road network cache folder (see :func:`roster.geo.network.load_network`).
+    network
+        The area's drive network, when the caller has loaded it already; else it is loaded.
 
     Raises
     ------
@@ -108,7 +115,8 @@ def generate_area(
     s = scenario
     seeds = [int(x) for x in np.random.SeedSequence(seed).generate_state(8 + s.framework.providers)]
     area = load_area(s.area)
-    network = load_network(pbf, "drive", cache_dir=cache_dir)
+    if network is None:
+        network = load_network(pbf, "drive", cache_dir=cache_dir)
 
     buildings = residential_buildings(
         pbf, s.demand.building_types, s.demand.max_unspecified_building_m2
@@ -171,13 +179,24 @@ def generate_area(
         teams, team_ids, carer_homes.lon[order], carer_homes.lat[order], s.workforce
     )
 
-    # Every home and base must snap to the road network within the limit.
-    snapped = snap_points(network, lon, lat, max_distance_m=s.area.max_snap_m, ids=recipient_ids)
-    snap_points(network, carer_homes.lon, carer_homes.lat, max_distance_m=s.area.max_snap_m)
-    street = np.where(snapped.twin >= 0, np.minimum(snapped.edge, snapped.twin), snapped.edge)
+    instance = Instance(recipients, visits, carers, providers)
+    # Every home must snap to the road network within the limit.
+    people = [*instance.recipients, *instance.carers]
+    snapped = snap_points(
+        network,
+        np.array([p.lon for p in people]),
+        np.array([p.lat for p in people]),
+        max_distance_m=s.area.max_snap_m,
+        ids=[p.id for p in people],
+    )
+    homes_snapped = snapped.take(np.arange(n))
+    street = np.where(
+        homes_snapped.twin >= 0,
+        np.minimum(homes_snapped.edge, homes_snapped.twin),
+        homes_snapped.edge,
+    )
     fragments = fragmentation(home_xy, winner, small_area, street)
 
-    instance = Instance(recipients, visits, carers, providers)
     summary = _summary(s, seed, area, instance, packages.weekly_contact_s(), older, fragments)
     logger.info(
         "generated %d recipients, %d visits, %d carers, %d providers for %s",
@@ -187,7 +206,7 @@ def generate_area(
         len(providers),
         area.name,
     )
-    return GeneratedArea(instance, fragments, area, summary)
+    return GeneratedArea(instance, fragments, area, snapped, summary)
 
 
 def _summary(

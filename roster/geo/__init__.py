@@ -3,7 +3,6 @@
 from roster.geo.locations import Locations, locate
 from roster.geo.matrix import TravelMatrix, road_graph_s, travel_matrix
 from roster.geo.network import (
-    TRAVEL_MODES,
     RoadNetwork,
     SpeedModel,
     load_network,
@@ -18,7 +17,6 @@ __all__ = [
     "RoadNetwork",
     "SnappedPoints",
     "SpeedModel",
-    "TRAVEL_MODES",
     "TravelMatrix",
     "load_network",
     "locate",

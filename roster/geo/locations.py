@@ -10,7 +10,7 @@ import numpy as np
 
 from roster.geo.matrix import travel_matrix
 from roster.geo.network import RoadNetwork
-from roster.geo.snapping import SnappedPoints, snap_points
+from roster.geo.snapping import DEFAULT_MAX_SNAP_M, SnappedPoints, snap_points
 from roster.model import Instance
 
 logger = logging.getLogger(__name__)
@@ -52,21 +52,42 @@ class Locations:
 
 
 def locate(
-    instance: Instance, networks: Mapping[str, RoadNetwork], max_snap_m: float = 500.0
+    instance: Instance,
+    networks: Mapping[str, RoadNetwork],
+    max_snap_m: float = DEFAULT_MAX_SNAP_M,
+    snapped: Mapping[str, SnappedPoints] | None = None,
 ) -> Locations:
     """Snap every recipient's and carer's home to each network and compute all travel.
 
     Errors name the person whose home is too far from a road.
+
+    Parameters
+    ----------
+    instance
+        Whose homes.
+    networks
+        Road network per travel mode.
+    max_snap_m
+        Largest distance from a home to its road.
+    snapped
+        Homes already snapped to some of the networks (recipients then carers, instance order,
+        as generation leaves them), which are used as they are.
     """
     people = [*instance.recipients, *instance.carers]
     ids = tuple(p.id for p in people)
     lon = np.array([p.lon for p in people])
     lat = np.array([p.lat for p in people])
-    snapped, time_s, length_m = {}, {}, {}
+    given = dict(snapped or {})
+    points, time_s, length_m = {}, {}, {}
     for mode, network in networks.items():
-        snapped[mode] = snap_points(network, lon, lat, max_distance_m=max_snap_m, ids=ids)
-        matrix = travel_matrix(network, snapped[mode])
+        if mode in given:
+            if len(given[mode]) != len(ids):
+                raise ValueError(f"snapped {mode} homes do not match the instance's people")
+            points[mode] = given[mode]
+        else:
+            points[mode] = snap_points(network, lon, lat, max_distance_m=max_snap_m, ids=ids)
+        matrix = travel_matrix(network, points[mode])
         time_s[mode] = matrix.travel_time_s.astype(np.int32)
         length_m[mode] = matrix.length_m.astype(np.int32)
         logger.info("%s matrix for %d homes", mode, len(ids))
-    return Locations(ids, lon, lat, dict(networks), snapped, time_s, length_m)
+    return Locations(ids, lon, lat, dict(networks), points, time_s, length_m)

@@ -23,14 +23,16 @@ import shapely
 from pyproj import CRS, Transformer
 
 from roster.errors import NetworkError
+from roster.io import atomic_path
+from roster.model import TRAVEL_MODES
 
 logger = logging.getLogger(__name__)
 
-TRAVEL_MODES = ("drive", "walk")
 OSM_SUFFIXES = (".osm.pbf", ".pbf", ".osm", ".osm.bz2", ".xml")
 
-# Bump when the processing below changes, so stale caches are not reused.
-_CACHE_VERSION = 2
+# Bump when the processing below changes (or RoadNetwork moves module: caches are pickles), so
+# stale caches are not reused.
+_CACHE_VERSION = 3
 
 MPH_TO_KPH = 1.609344
 
@@ -306,9 +308,8 @@ def load_network(
     network = network_from_graph(graph, mode, str(source), speeds)
     logger.info("built %s", network.describe())
     cache.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=cache, suffix=".tmp", delete=False) as handle:
+    with atomic_path(cached) as temporary, temporary.open("wb") as handle:
         pickle.dump(network, handle, protocol=pickle.HIGHEST_PROTOCOL)
-    os.replace(handle.name, cached)
     return network
 
 

@@ -56,6 +56,7 @@ def test_framework_pools_by_provider():
         ("framework/A", ("r1", "r3"), ("a1", "a2")),
         ("framework/B", ("r2", "r4"), ("b1", "b2")),
     ]
+    assert [(p.provider_id, p.neighbourhood) for p in model.pools] == [("A", None), ("B", None)]
 
 
 def test_full_consortium_pools_by_neighbourhood_with_local_carers():
@@ -64,6 +65,10 @@ def test_full_consortium_pools_by_neighbourhood_with_local_carers():
     assert [(p.name, p.recipient_ids, p.carer_ids) for p in model.pools] == [
         ("consortium/East", ("r3", "r4"), ("a2", "b2")),
         ("consortium/West", ("r1", "r2"), ("a1", "b1")),
+    ]
+    assert [(p.provider_id, p.neighbourhood) for p in model.pools] == [
+        (None, "East"),
+        (None, "West"),
     ]
 
 
@@ -74,6 +79,7 @@ def test_no_share_keeps_the_framework():
         ("framework/A", ("r1", "r3"), ("a1", "a2")),
         ("framework/B", ("r2", "r4"), ("b1", "b2")),
     ]
+    assert [p.provider_id for p in model.pools] == ["A", "B"]
 
 
 def test_every_recipient_and_carer_in_exactly_one_pool():

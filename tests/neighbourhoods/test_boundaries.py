@@ -15,8 +15,6 @@ from neighbourhoods.boundaries import (
     read_boundaries,
     unit_adjacency,
     with_quality,
-    write_geojson,
-    write_geopackage,
 )
 from neighbourhoods.errors import BoundaryError
 from neighbourhoods.quality import evaluate
@@ -77,20 +75,6 @@ def test_quality_attributes(banks):
     assert list(frame["carers"]) == [1, 2]
     assert frame["contiguous"].all()
     assert frame["area_km2"].sum() == pytest.approx(1.0 * 1.0 + 4 * 1.0 * 0.1 + np.pi * 0.01, 0.01)
-
-
-def test_files_round_trip(banks, tmp_path):
-    """GeoJSON and GeoPackage written atomically read back as the same two named polygons."""
-    _, _, report, polygons = banks
-    frame = with_quality(polygons, report)
-    for path in (
-        write_geojson(frame, tmp_path / "n.geojson"),
-        write_geopackage(frame, tmp_path / "n.gpkg"),
-    ):
-        back = read_boundaries(path, name_field="neighbourhood")
-        assert list(back["name"]) == ["0", "1"]
-        assert back.crs == "EPSG:4326"
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["n.geojson", "n.gpkg"]
 
 
 @pytest.fixture
