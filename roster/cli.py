@@ -75,7 +75,7 @@ def _generate_command(args: argparse.Namespace) -> None:
 def _neighbourhoods_command(args: argparse.Namespace) -> None:
     """Generate neighbourhoods (or evaluate drawn ones) and write polygons and a quality table."""
     from roster.commissioning.neighbourhood_plan import plan_neighbourhoods, write_quality_table
-    from roster.io import read_recipients, write_geojson, write_geopackage
+    from roster.io import read_recipients, write_polygons
 
     area = args.area or RUTLAND_PBF
     if args.recipients:
@@ -95,8 +95,8 @@ def _neighbourhoods_command(args: argparse.Namespace) -> None:
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     files = [
-        write_geojson(plan.polygons, out / "neighbourhoods.geojson"),
-        write_geopackage(plan.polygons, out / "neighbourhoods.gpkg"),
+        write_polygons(plan.polygons, out / "neighbourhoods.geojson"),
+        write_polygons(plan.polygons, out / "neighbourhoods.gpkg"),
         *write_quality_table(plan, out),
     ]
     print(plan.method)

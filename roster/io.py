@@ -70,49 +70,29 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         temporary.unlink(missing_ok=True)
 
 
-def write_geojson(frame: gpd.GeoDataFrame, path: str | os.PathLike[str]) -> Path:
-    """Write polygons to a GeoJSON file in EPSG:4326, replacing it atomically.
-
-    Parameters
-    ----------
-    frame
-        The polygons and their attributes.
-    path
-        Where to write.
-
-    Returns
-    -------
-    pathlib.Path
-        The path written.
-    """
-    return _write_frame(frame.to_crs(CRS), path, driver="GeoJSON")
-
-
-def write_geopackage(
+def write_polygons(
     frame: gpd.GeoDataFrame, path: str | os.PathLike[str], *, layer: str = "neighbourhoods"
 ) -> Path:
-    """Write polygons to a GeoPackage layer, replacing the file atomically.
+    """Write polygons atomically: GeoJSON in EPSG:4326 for a ``.geojson`` path, else a GeoPackage.
 
     Parameters
     ----------
     frame
         The polygons and their attributes.
     path
-        Where to write.
+        Where to write; its suffix chooses the format.
     layer
-        Name of the layer.
+        Name of the GeoPackage layer.
 
     Returns
     -------
     pathlib.Path
         The path written.
     """
-    return _write_frame(frame, path, driver="GPKG", layer=layer)
-
-
-def _write_frame(frame: gpd.GeoDataFrame, path: str | os.PathLike[str], **options: Any) -> Path:
+    geojson = Path(path).suffix.lower() == ".geojson"
+    options = {"driver": "GeoJSON"} if geojson else {"driver": "GPKG", "layer": layer}
     with atomic_path(path) as temporary:
-        frame.to_file(temporary, engine="pyogrio", **options)
+        (frame.to_crs(CRS) if geojson else frame).to_file(temporary, engine="pyogrio", **options)
     return Path(path)
 
 

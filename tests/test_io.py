@@ -16,9 +16,8 @@ from roster.errors import InputError
 from roster.io import (
     atomic_path,
     read_instance,
-    write_geojson,
-    write_geopackage,
     write_instance,
+    write_polygons,
 )
 from roster.model import Carer, Instance, Provider, Recipient, Shift, Visit
 
@@ -309,8 +308,8 @@ def test_polygons_round_trip_through_both_formats(tmp_path: Path) -> None:
         {"neighbourhood": ["west", "east"]}, geometry=squares, crs="EPSG:27700"
     )
     for path in (
-        write_geojson(frame, tmp_path / "n.geojson"),
-        write_geopackage(frame, tmp_path / "n.gpkg"),
+        write_polygons(frame, tmp_path / "n.geojson"),
+        write_polygons(frame, tmp_path / "n.gpkg"),
     ):
         back = read_boundaries(path, name_field="neighbourhood")
         assert list(back["name"]) == ["west", "east"]
