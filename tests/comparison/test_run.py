@@ -6,33 +6,9 @@ import csv
 import json
 
 import pyogrio
-import pytest
 
-from roster.comparison.run import run_seed, summarise
-from roster.data import RUTLAND_PBF
 from roster.report.files import write_outputs
 from roster.scenario import scenario_from_dict
-
-# About 100 recipients (a fifth of Rutland's prevalence), neighbourhoods of about 50, Monday
-# only, and a search that stops by itself (greedy descent with a solution limit).
-SMALL = {
-    "name": "rutland-small",
-    "demand": {"prevalence_65_plus": 0.008},
-    "comparison": {"neighbourhood_size": 50, "days": 1, "workers": 1, "time_budget_s": 0},
-    "rounds": {"time_limit_s": None, "solution_limit": 10, "metaheuristic": "GREEDY_DESCENT"},
-}
-
-
-@pytest.fixture(scope="module")
-def run(rutland_networks):
-    """Return one seed of the small comparison."""
-    return run_seed(scenario_from_dict(SMALL), RUTLAND_PBF, rutland_networks, seed=3)
-
-
-@pytest.fixture(scope="module")
-def summary(run):
-    """Return the summary of that seed."""
-    return summarise(scenario_from_dict(SMALL), [run])
 
 
 def test_summary_follows_the_contract(summary):
@@ -96,12 +72,12 @@ def test_outputs_written(run, summary, tmp_path):
     assert "<html" in (tmp_path / "report.html").read_text()[:200].lower()
 
 
-def test_carers_needed_mode_sets_a_cost_per_carer():
+def test_carers_needed_mode_sets_a_cost_per_carer(small):
     """In carers-needed mode each period used costs two hours of travel, unless [rounds] says."""
     from roster.comparison.run import CARERS_NEEDED_COST, rounds_params
 
-    needed = {**SMALL, "comparison": {**SMALL["comparison"], "carers_needed": True}}
-    assert rounds_params(scenario_from_dict(SMALL)).carer_fixed_cost == 0
+    needed = {**small, "comparison": {**small["comparison"], "carers_needed": True}}
+    assert rounds_params(scenario_from_dict(small)).carer_fixed_cost == 0
     assert rounds_params(scenario_from_dict(needed)).carer_fixed_cost == CARERS_NEEDED_COST
-    own = {**needed, "rounds": {**SMALL["rounds"], "carer_fixed_cost": 60}}
+    own = {**needed, "rounds": {**small["rounds"], "carer_fixed_cost": 60}}
     assert rounds_params(scenario_from_dict(own)).carer_fixed_cost == 60
