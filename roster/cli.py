@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -19,6 +20,9 @@ from roster.geo.matrix import travel_matrix
 from roster.geo.network import TRAVEL_MODES, load_network
 from roster.geo.snapping import snap_points
 from roster.scenario import load_scenario
+
+if TYPE_CHECKING:
+    from roster.comparison.summary import Summary
 
 logger = logging.getLogger("roster")
 
@@ -163,7 +167,7 @@ def _compare_command(args: argparse.Namespace) -> None:
     print(f"total {time.perf_counter() - started:.0f} s")
 
 
-def _print_summary(summary: dict) -> None:
+def _print_summary(summary: Summary) -> None:
     """Print the headline figures of a comparison as a small table."""
     rows = [
         ("visits", "visits", "{:,.0f}"),
@@ -177,18 +181,17 @@ def _print_summary(summary: dict) -> None:
         ("distinct carers per recipient", "continuity_mean_carers", "{:.2f}"),
     ]
     scale = {"travel_time_s": 1 / 3600, "travel_per_visit_s": 1 / 60}
-    models = summary["models"]
-    print(f"\n{summary['area']}: {summary['days']} day(s), seed {summary['seed']}")
-    print(f"{'':32}{'framework':>12}{'consortium':>12}")
-    for label, key, form in rows:
-        values = [models[m][key] * scale.get(key, 1) for m in ("framework", "consortium")]
+    print(f"\n{summary.area}: {summary.days} day(s), seed {summary.seed}")
+    print(f"{'':32}" + "".join(f"{name:>12}" for name in summary.models))
+    for label, name, form in rows:
+        values = [getattr(m, name) * scale.get(name, 1) for m in summary.models.values()]
         print(f"{label:32}" + "".join(f"{form.format(v):>12}" for v in values))
-    diff = summary["difference"]
-    print(f"travel saved by neighbourhood commissioning: {-diff['travel_time_relative']:.1%}")
-    interval = summary["uncertainty"].get("travel_time_relative")
+    saved = -summary.difference.travel_time_relative
+    print(f"travel saved by neighbourhood commissioning: {saved:.1%}")
+    interval = summary.uncertainty.get("travel_time_relative")
     if interval:
-        low, high = interval["difference_ci95"]
-        print(f"  95% interval over {len(summary['seeds'])} seeds: {-high:.1%} to {-low:.1%}")
+        low, high = interval.difference_ci
+        print(f"  95% interval over {len(summary.seeds)} seeds: {-high:.1%} to {-low:.1%}")
 
 
 def build_parser() -> argparse.ArgumentParser:

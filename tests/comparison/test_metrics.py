@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from tiny_pools import line_pool
 
@@ -40,45 +42,45 @@ def solved_day() -> SolvedPool:
 def test_pool_metrics_by_hand():
     """Travel 2,400 s (1,200 s of it from and to home), contact 3,600 s, 20 km driven."""
     m = pool_metrics([solved_day()], RECIPIENT_OF, CostSettings())
-    assert (m["visits"], m["visits_assigned"], m["visits_unassigned"]) == (3, 2, 1)
-    assert m["unassigned_reasons"] == {NO_CAPACITY: 1}
-    assert m["travel_time_s"] == 2400 and m["travel_between_visits_s"] == 600
-    assert m["contact_time_s"] == 3600
-    assert m["travel_share"] == pytest.approx(2400 / 6000)
-    assert m["travel_share_between_visits"] == pytest.approx(600 / 4200)
-    assert m["travel_per_visit_s"] == 1200
-    assert m["distance_m"] == 20000 and m["driven_distance_m"] == 20000
-    assert m["mileage_cost_gbp"] == pytest.approx(20000 / 1609.344 * 0.45, abs=0.01)
-    assert m["co2_kg"] == pytest.approx(3.4)
-    assert m["carers_used"] == 1
-    assert m["paid_hours"] == 1.0  # contact only: travel unpaid by default
-    assert m["unpaid_travel_hours"] == pytest.approx(0.2, abs=0.05)
-    assert m["continuity_mean_carers"] == 1.0
+    assert (m.visits, m.visits_assigned, m.visits_unassigned) == (3, 2, 1)
+    assert m.unassigned_reasons == {NO_CAPACITY: 1}
+    assert m.travel_time_s == 2400 and m.travel_between_visits_s == 600
+    assert m.contact_time_s == 3600
+    assert m.travel_share == pytest.approx(2400 / 6000)
+    assert m.travel_share_between_visits == pytest.approx(600 / 4200)
+    assert m.travel_per_visit_s == 1200
+    assert m.distance_m == 20000 and m.driven_distance_m == 20000
+    assert m.mileage_cost_gbp == pytest.approx(20000 / 1609.344 * 0.45, abs=0.01)
+    assert m.co2_kg == pytest.approx(3.4)
+    assert m.carers_used == 1
+    assert m.paid_hours == 1.0  # contact only: travel unpaid by default
+    assert m.unpaid_travel_hours == pytest.approx(0.2, abs=0.05)
+    assert m.continuity_mean_carers == 1.0
 
 
 def test_paid_travel_moves_hours():
     """When travel is paid, between-visit travel counts as paid, not unpaid."""
     m = pool_metrics([solved_day()], RECIPIENT_OF, CostSettings(travel_paid=True))
-    assert m["paid_hours"] == pytest.approx((3600 + 600) / 3600, abs=0.05)
-    assert m["unpaid_travel_hours"] == 0
+    assert m.paid_hours == pytest.approx((3600 + 600) / 3600, abs=0.05)
+    assert m.unpaid_travel_hours == 0
 
 
 def test_model_metrics_per_pool_and_difference():
     """Model totals equal the pool's; the difference of a model with itself is zero."""
     m = model_metrics([solved_day()], RECIPIENT_OF, CostSettings())
-    assert m["pools"]["framework/P1"]["travel_time_s"] == m["travel_time_s"]
-    assert m["checker_violations"] == 0
+    assert m.pools["framework/P1"].travel_time_s == m.travel_time_s
+    assert m.checker_violations == 0
     diff = difference(m, m)
-    assert diff["travel_time_s"] == 0 and diff["travel_time_relative"] == 0
+    assert diff.travel_time_s == 0 and diff.travel_time_relative == 0
 
 
 def test_uncertainty_interval_contains_the_mean():
     """Over three seeds the interval brackets the mean difference; one seed gives none."""
     base = pool_metrics([solved_day()], RECIPIENT_OF, CostSettings())
-    runs = [(base, {**base, "travel_time_s": base["travel_time_s"] - d}) for d in (100, 200, 300)]
+    runs = [(base, replace(base, travel_time_s=base.travel_time_s - d)) for d in (100, 200, 300)]
     result = uncertainty(runs)
-    low, high = result["travel_time_s"]["difference_ci95"]
-    assert result["travel_time_s"]["difference_mean"] == -200
+    low, high = result["travel_time_s"].difference_ci
+    assert result["travel_time_s"].difference_mean == -200
     assert low < -200 < high
     assert uncertainty(runs[:1]) == {}
 
