@@ -19,6 +19,7 @@ from typing import Any
 
 from roster.data import DATA_DIR
 from roster.errors import InputError
+from roster.rounds.params import RoundsParams
 
 #: Names of the four daily calls, in time order.
 SLOTS = ("morning", "lunch", "tea", "bed")
@@ -29,6 +30,11 @@ SHARE_MODELS = ("zipf", "lognormal")
 SHIFT_PATTERNS = ("split", "early", "late")
 
 _TIME = re.compile(r"(\d{1,2}):(\d{2})")
+
+#: The comparison's solver settings unless the scenario's [rounds] table says otherwise:
+#: parallel cheapest insertion starts large pools in seconds where cost-based insertion cannot;
+#: each search's time limit is the solver's own default (30 s).
+DEFAULT_ROUNDS = RoundsParams(first_solution="PARALLEL_CHEAPEST_INSERTION")
 
 
 def _fail(message: str, key: str) -> None:
@@ -490,8 +496,8 @@ class Scenario:
     area, demand, package, workforce, framework, comparison
         The parameter groups (TOML tables of the same names).
     rounds
-        Solver settings (the ``[rounds]`` table: any field of
-        :class:`roster.rounds.solve.RoundsParams`), checked when the scenario is loaded.
+        Solver settings: :data:`DEFAULT_ROUNDS` with the fields the ``[rounds]`` table sets
+        (any field of :class:`roster.rounds.params.RoundsParams`).
     """
 
     name: str = "rutland"
@@ -501,7 +507,7 @@ class Scenario:
     workforce: WorkforceConfig = field(default_factory=WorkforceConfig)
     framework: FrameworkConfig = field(default_factory=FrameworkConfig)
     comparison: ComparisonConfig = field(default_factory=ComparisonConfig)
-    rounds: MappingProxyType[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    rounds: RoundsParams = DEFAULT_ROUNDS
 
 
 _GROUPS = {
@@ -551,17 +557,14 @@ def _group(kind: type, values: dict[str, Any], base: Path | None) -> Any:
         raise InputError(f"Bad value: {error}.", field=name) from error
 
 
-def _rounds_table(values: Any) -> dict[str, Any]:
-    """Check a ``[rounds]`` table by building the solver settings from it."""
-    from roster.rounds.solve import RoundsParams  # the solver is only needed when rounds are set
-
+def _rounds_table(values: Any) -> RoundsParams:
+    """Return :data:`DEFAULT_ROUNDS` with the fields a ``[rounds]`` table sets."""
     if not isinstance(values, dict):
         _fail("Expected a table.", "rounds")
     try:
-        RoundsParams.from_dict(values)
+        return RoundsParams.from_dict({**dataclasses.asdict(DEFAULT_ROUNDS), **values})
     except (TypeError, ValueError) as error:
         raise InputError(f"{error}", field="rounds") from error
-    return dict(values)
 
 
 def scenario_from_dict(data: dict[str, Any], base: Path | None = None) -> Scenario:
@@ -584,7 +587,7 @@ def scenario_from_dict(data: dict[str, Any], base: Path | None = None) -> Scenar
         if key == "name":
             changes["name"] = str(value)
         elif key == "rounds":
-            changes["rounds"] = MappingProxyType(_rounds_table(value))
+            changes["rounds"] = _rounds_table(value)
         elif key in _GROUPS:
             changes[key] = _group(_GROUPS[key], value, base)
         else:

@@ -30,10 +30,6 @@ logger = logging.getLogger(__name__)
 #: Makes a progress callback for a stage: (description, total) -> (advance by n).
 ProgressFactory = Callable[[str, int], Callable[[int], None]]
 
-#: Solver settings for the comparison unless the scenario's [rounds] table says otherwise:
-#: parallel cheapest insertion starts large pools in seconds where cost-based insertion cannot.
-COMPARISON_ROUNDS = {"first_solution": "PARALLEL_CHEAPEST_INSERTION", "time_limit_s": 30.0}
-
 
 @dataclass(frozen=True, eq=False)
 class SeedRun:
@@ -101,11 +97,15 @@ CARERS_NEEDED_COST = 7200
 
 
 def rounds_params(scenario: Scenario) -> RoundsParams:
-    """Solver settings: the comparison defaults overridden by the scenario's [rounds] table."""
-    defaults = dict(COMPARISON_ROUNDS)
-    if scenario.comparison.carers_needed:
-        defaults["carer_fixed_cost"] = CARERS_NEEDED_COST
-    return RoundsParams.from_dict({**defaults, **dict(scenario.rounds)})
+    """Solver settings of the comparison's searches: the scenario's rounds settings.
+
+    In carers-needed mode each working period used costs :data:`CARERS_NEEDED_COST`, unless
+    the scenario's [rounds] table sets a ``carer_fixed_cost`` of its own.
+    """
+    params = scenario.rounds
+    if scenario.comparison.carers_needed and params.carer_fixed_cost == 0:
+        return dataclasses.replace(params, carer_fixed_cost=CARERS_NEEDED_COST)
+    return params
 
 
 def run_seed(
