@@ -40,9 +40,9 @@ class CostSettings:
         Whether travel between visits is paid, which decides paid hours and unpaid travel.
     """
 
-    pence_per_mile: float = 45.0
-    co2_kg_per_km: float = 0.17
-    travel_paid: bool = False
+    pence_per_mile: float
+    co2_kg_per_km: float
+    travel_paid: bool
 
     @classmethod
     def from_config(cls, config: ComparisonConfig) -> CostSettings:

@@ -172,7 +172,7 @@ def run_seed(
             progress=advance,
             max_daily_working_s=round(config.max_daily_working_h * 3600),
         )
-    costs = CostSettings(config.pence_per_mile, config.co2_kg_per_km, config.travel_paid)
+    costs = CostSettings.from_config(config)
     recipient_of = _recipient_of(instance)
     metrics = {
         model.name: model_metrics([s for s in solved if s.model == model.name], recipient_of, costs)

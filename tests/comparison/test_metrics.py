@@ -17,8 +17,11 @@ from roster.comparison.metrics import (
     uncertainty,
 )
 from roster.rounds.solution import NO_CAPACITY, Rounds, Route, Step, Unassigned
+from roster.scenario import ComparisonConfig
 
 RECIPIENT_OF = {"v1": "r1", "v2": "r2", "v3": "r1"}
+#: The comparison's default costs: 45p a mile, 0.17 kg CO2 a km, travel unpaid.
+COSTS = CostSettings.from_config(ComparisonConfig())
 
 
 def solved_day() -> SolvedPool:
@@ -41,7 +44,7 @@ def solved_day() -> SolvedPool:
 
 def test_pool_metrics_by_hand():
     """Travel 2,400 s (1,200 s of it from and to home), contact 3,600 s, 20 km driven."""
-    m = pool_metrics([solved_day()], RECIPIENT_OF, CostSettings())
+    m = pool_metrics([solved_day()], RECIPIENT_OF, COSTS)
     assert (m.visits, m.visits_assigned, m.visits_unassigned) == (3, 2, 1)
     assert m.unassigned_reasons == {NO_CAPACITY: 1}
     assert m.travel_time_s == 2400 and m.travel_between_visits_s == 600
@@ -60,14 +63,14 @@ def test_pool_metrics_by_hand():
 
 def test_paid_travel_moves_hours():
     """When travel is paid, between-visit travel counts as paid, not unpaid."""
-    m = pool_metrics([solved_day()], RECIPIENT_OF, CostSettings(travel_paid=True))
+    m = pool_metrics([solved_day()], RECIPIENT_OF, replace(COSTS, travel_paid=True))
     assert m.paid_hours == pytest.approx((3600 + 600) / 3600, abs=0.05)
     assert m.unpaid_travel_hours == 0
 
 
 def test_model_metrics_per_pool_and_difference():
     """Model totals equal the pool's; the difference of a model with itself is zero."""
-    m = model_metrics([solved_day()], RECIPIENT_OF, CostSettings())
+    m = model_metrics([solved_day()], RECIPIENT_OF, COSTS)
     assert m.pools["framework/P1"].travel_time_s == m.travel_time_s
     assert m.checker_violations == 0
     diff = difference(m, m)
@@ -76,7 +79,7 @@ def test_model_metrics_per_pool_and_difference():
 
 def test_uncertainty_interval_contains_the_mean():
     """Over three seeds the interval brackets the mean difference; one seed gives none."""
-    base = pool_metrics([solved_day()], RECIPIENT_OF, CostSettings())
+    base = pool_metrics([solved_day()], RECIPIENT_OF, COSTS)
     runs = [(base, replace(base, travel_time_s=base.travel_time_s - d)) for d in (100, 200, 300)]
     result = uncertainty(runs)
     low, high = result["travel_time_s"].difference_ci
@@ -88,3 +91,10 @@ def test_uncertainty_interval_contains_the_mean():
 def test_legs_before_visits():
     """One leg per carer visit."""
     assert legs_before_visits([solved_day()]).tolist() == [600, 600]
+
+
+def test_costs_come_from_the_comparison_settings():
+    """The costs are the comparison settings' own: 45p a mile, 0.17 kg a km, unpaid travel."""
+    assert COSTS == CostSettings(45.0, 0.17, False)
+    config = ComparisonConfig(pence_per_mile=30.0, travel_paid=True)
+    assert CostSettings.from_config(config) == CostSettings(30.0, 0.17, True)

@@ -5,7 +5,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from roster.comparison.summary import Summary
+from roster.comparison.summary import Assumption, Summary, assumptions
+from roster.geo.network import SpeedModel
+from roster.rounds.params import RoundsParams
+from roster.scenario import ComparisonConfig, Scenario
 
 BEFORE = Path(__file__).parent.parent / "data" / "summary_before.json"
 
@@ -32,3 +35,14 @@ def test_stored_summary_round_trips():
     stored = json.loads(BEFORE.read_text(encoding="utf-8"))
     again = Summary.from_json(stored).to_json()
     assert json.dumps(again, indent=2) == json.dumps(stored, indent=2)
+
+
+def test_assumptions_read_the_settings_used():
+    """Speed factors come from the speed model, the break rule and carer cost from the params."""
+    needed = Scenario(comparison=ComparisonConfig(carers_needed=True))
+    params = RoundsParams(break_after_s=4 * 3600, break_duration_s=15 * 60, carer_fixed_cost=60)
+    table = assumptions(needed, params, SpeedModel(urban_factor=0.5, rural_factor=0.7))
+    assert (table["urban_speed_factor"].value, table["rural_speed_factor"].value) == (0.5, 0.7)
+    assert table["break_rule"].value == "15 min after 4 h"
+    assert table["carers"].source == "a working period used costs 60 s of travel"
+    assert table["mileage_pence_per_mile"] == Assumption(45.0, "HMRC approved rate")
