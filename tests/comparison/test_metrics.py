@@ -9,6 +9,8 @@ from tiny_pools import line_pool
 
 from roster.comparison.metrics import (
     CostSettings,
+    MetricUncertainty,
+    ModelMetrics,
     SolvedPool,
     difference,
     legs_before_visits,
@@ -98,3 +100,50 @@ def test_costs_come_from_the_comparison_settings():
     assert COSTS == CostSettings(45.0, 0.17, False)
     config = ComparisonConfig(pence_per_mile=30.0, travel_paid=True)
     assert CostSettings.from_config(config) == CostSettings(30.0, 0.17, True)
+
+
+def test_metrics_round_trip_through_json():
+    """A model's figures written with to_json read back equal, pools and reasons included."""
+    m = model_metrics([solved_day()], RECIPIENT_OF, COSTS)
+    data = m.to_json()
+    assert list(data)[-2:] == ["checker_violations", "pools"]
+    assert data["unassigned_reasons"] == {NO_CAPACITY: 1}
+    assert ModelMetrics.from_json(data) == m
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"unassigned_reasons": {"no carer free in the window": 1}}, "Unknown unassigned reasons"),
+        ({"visits": 4}, "do not add up to the visits"),
+        ({"unassigned_reasons": {}}, "by reason do not add up"),
+        ({"travel_share": 1.5}, "not a share"),
+    ],
+)
+def test_pool_metrics_refuse_what_rounds_cannot_give(change, message):
+    """An unknown reason, counts that do not add up or a share above 1 are refused."""
+    m = pool_metrics([solved_day()], RECIPIENT_OF, COSTS)
+    with pytest.raises(ValueError, match=message):
+        replace(m, **change)
+
+
+def test_model_pools_must_add_up():
+    """A model whose pools do not add up to its totals is refused."""
+    m = model_metrics([solved_day()], RECIPIENT_OF, COSTS)
+    pool = replace(m.pools["framework/P1"], travel_time_s=1)
+    with pytest.raises(ValueError, match="travel_time_s do not add up"):
+        replace(m, pools={"framework/P1": pool})
+
+
+def test_uncertainty_json_names_its_level():
+    """The interval's key carries the level (difference_ci90 at 0.9) and reads back."""
+    item = MetricUncertainty(10.0, 8.0, -2.0, (-3.0, -1.0), 0.9)
+    assert item.to_json() == {
+        "framework_mean": 10.0,
+        "consortium_mean": 8.0,
+        "difference_mean": -2.0,
+        "difference_ci90": [-3.0, -1.0],
+    }
+    assert MetricUncertainty.from_json(item.to_json()) == item
+    with pytest.raises(ValueError, match="does not contain"):
+        MetricUncertainty(10.0, 8.0, -4.0, (-3.0, -1.0), 0.9)

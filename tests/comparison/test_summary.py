@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
+import pytest
+
+from roster.comparison.metrics import MetricUncertainty
 from roster.comparison.summary import Assumption, Summary, assumptions
 from roster.geo.network import SpeedModel
 from roster.rounds.params import RoundsParams
@@ -46,3 +50,18 @@ def test_assumptions_read_the_settings_used():
     assert table["break_rule"].value == "15 min after 4 h"
     assert table["carers"].source == "a working period used costs 60 s of travel"
     assert table["mileage_pence_per_mile"] == Assumption(45.0, "HMRC approved rate")
+
+
+def test_summary_refuses_inconsistent_figures():
+    """A difference that is not consortium minus framework, or one seed's uncertainty, fail."""
+    summary = Summary.from_json(json.loads(BEFORE.read_text(encoding="utf-8")))
+    assert (summary.seed, summary.seeds, summary.days) == (3, (3,), 1)
+    assert summary.models["framework"].pools["framework/P2"].visits == 46
+    flipped = replace(summary.difference, travel_time_s=67000.0)
+    with pytest.raises(ValueError, match="consortium minus framework"):
+        replace(summary, difference=flipped)
+    interval = MetricUncertainty(1.0, 1.0, 0.0, (0.0, 0.0), 0.95)
+    with pytest.raises(ValueError, match="One seed"):
+        replace(summary, uncertainty={"travel_time_s": interval})
+    with pytest.raises(ValueError, match="models must be"):
+        replace(summary, models=dict(reversed(summary.models.items())))
