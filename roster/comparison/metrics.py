@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 from scipy import stats
@@ -21,6 +21,35 @@ METRES_PER_MILE = 1609.344
 
 #: Confidence level of the uncertainty's intervals.
 CONFIDENCE_LEVEL = 0.95
+
+
+class JsonRecord:
+    """Gives a frozen dataclass ``to_json`` (its fields in order, as plain data) and ``from_json``.
+
+    Records whose JSON is not just their fields override either method.
+    """
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the fields, in order, as plain JSON data (records inside as their JSON)."""
+        return {f.name: plain(getattr(self, f.name)) for f in fields(self)}  # type: ignore[arg-type]
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        """Read what :meth:`to_json` wrote."""
+        return cls(**data)
+
+
+def plain(value: Any) -> Any:
+    """Return a value as plain JSON data: records as their JSON, tuples as lists."""
+    if isinstance(value, JsonRecord):
+        return value.to_json()
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, tuple | list):
+        return [plain(item) for item in value]
+    if isinstance(value, Mapping):
+        return {key: plain(item) for key, item in value.items()}
+    return value
 
 
 @dataclass(frozen=True)
@@ -51,7 +80,7 @@ class CostSettings:
 
 
 @dataclass(frozen=True)
-class PoolMetrics:
+class PoolMetrics(JsonRecord):
     """Totals over some solved pool-days (see :func:`pool_metrics`).
 
     Parameters
@@ -121,15 +150,6 @@ class PoolMetrics:
         if self.driven_distance_m > self.distance_m:
             raise ValueError("More distance driven than travelled.")
 
-    def to_json(self) -> dict[str, Any]:
-        """Return the figures as plain JSON data, in field order (as in summary.json)."""
-        return {f.name: plain(getattr(self, f.name)) for f in fields(PoolMetrics)}
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> PoolMetrics:
-        """Read figures written by :meth:`to_json`."""
-        return cls(**data)
-
 
 @dataclass(frozen=True)
 class ModelMetrics(PoolMetrics):
@@ -155,14 +175,6 @@ class ModelMetrics(PoolMetrics):
             if sum(getattr(p, name) for p in self.pools.values()) != getattr(self, name):
                 raise ValueError(f"The pools' {name} do not add up to the model's.")
 
-    def to_json(self) -> dict[str, Any]:
-        """Return the totals, checker violations and pools as plain JSON data."""
-        return {
-            **super().to_json(),
-            "checker_violations": plain(self.checker_violations),
-            "pools": {name: pool.to_json() for name, pool in self.pools.items()},
-        }
-
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> ModelMetrics:
         """Read a model's figures written by :meth:`to_json`."""
@@ -171,7 +183,7 @@ class ModelMetrics(PoolMetrics):
 
 
 @dataclass(frozen=True)
-class Difference:
+class Difference(JsonRecord):
     """Consortium minus framework for each compared metric (see :func:`difference`).
 
     Parameters
@@ -194,22 +206,13 @@ carers_used, visits_unassigned, continuity_mean_carers
     continuity_mean_carers: float
     travel_time_relative: float
 
-    def to_json(self) -> dict[str, float]:
-        """Return the differences as plain JSON data, in field order."""
-        return {f.name: plain(getattr(self, f.name)) for f in fields(self)}
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, float]) -> Difference:
-        """Read differences written by :meth:`to_json`."""
-        return cls(**data)
-
 
 #: Metrics compared between the models, in the summary's ``difference`` and ``uncertainty``.
 COMPARED = tuple(f.name for f in fields(Difference) if f.name != "travel_time_relative")
 
 
 @dataclass(frozen=True)
-class MetricUncertainty:
+class MetricUncertainty(JsonRecord):
     """One compared metric over seeds: means and an interval for the mean difference.
 
     Parameters
@@ -406,14 +409,3 @@ def legs_before_visits(solved: Iterable[SolvedPool]) -> np.ndarray:
 
 def _ratio(numerator: float, denominator: float) -> float:
     return float(numerator) / denominator if denominator else 0.0
-
-
-def plain(value: Any) -> Any:
-    """Return a value as plain JSON data: NumPy scalars as Python numbers, tuples as lists."""
-    if isinstance(value, np.generic):
-        return value.item()
-    if isinstance(value, tuple | list):
-        return [plain(item) for item in value]
-    if isinstance(value, Mapping):
-        return {key: plain(item) for key, item in value.items()}
-    return value

@@ -9,10 +9,10 @@ from typing import TYPE_CHECKING, Any
 from roster.commissioning.models import weekly_hours
 from roster.comparison.metrics import (
     Difference,
+    JsonRecord,
     MetricUncertainty,
     ModelMetrics,
     difference,
-    plain,
     uncertainty,
 )
 from roster.geo.network import SpeedModel
@@ -27,7 +27,7 @@ MODELS = ("framework", "consortium")
 
 
 @dataclass(frozen=True)
-class Assumption:
+class Assumption(JsonRecord):
     """A figure the comparison rests on, and where it comes from.
 
     Parameters
@@ -45,18 +45,9 @@ class Assumption:
         if isinstance(self.value, list):
             object.__setattr__(self, "value", tuple(self.value))
 
-    def to_json(self) -> dict[str, Any]:
-        """Return value and source as plain JSON data."""
-        return {"value": plain(self.value), "source": self.source}
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Assumption:
-        """Read what :meth:`to_json` wrote."""
-        return cls(**data)
-
 
 @dataclass(frozen=True)
-class SeedFigures:
+class SeedFigures(JsonRecord):
     """One seed's headline travel figures, for the summary's ``per_seed`` list.
 
     Parameters
@@ -75,18 +66,9 @@ class SeedFigures:
     framework_travel_share: float
     consortium_travel_share: float
 
-    def to_json(self) -> dict[str, Any]:
-        """Return the figures as plain JSON data, in field order."""
-        return {f.name: plain(getattr(self, f.name)) for f in fields(self)}
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> SeedFigures:
-        """Read what :meth:`to_json` wrote."""
-        return cls(**data)
-
 
 @dataclass(frozen=True)
-class PlanQuality:
+class PlanQuality(JsonRecord):
     """Overall figures of a set of neighbourhoods (``QualityReport.summary()``).
 
     Parameters
@@ -116,18 +98,9 @@ class PlanQuality:
         if not 0 <= self.size_min <= self.size_max <= self.recipients:
             raise ValueError("Neighbourhood sizes do not fit the recipients.")
 
-    def to_json(self) -> dict[str, Any]:
-        """Return the figures as plain JSON data, in field order."""
-        return {f.name: plain(getattr(self, f.name)) for f in fields(self)}
-
-    @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> PlanQuality:
-        """Read what :meth:`to_json` (or ``QualityReport.summary()``) wrote."""
-        return cls(**data)
-
 
 @dataclass(frozen=True)
-class NeighbourhoodSummary:
+class NeighbourhoodSummary(JsonRecord):
     """How the neighbourhoods were made and how they measure up against k-means.
 
     Parameters
@@ -164,10 +137,11 @@ class NeighbourhoodSummary:
 
 
 @dataclass(frozen=True)
-class Summary:
+class Summary(JsonRecord):
     """A comparison's results: the first seed's models and the figures over every seed.
 
-    ``to_json()`` is summary.json, whose keys, order and values other tools read.
+    ``to_json()`` is summary.json (the fields in order), whose keys, order and values other
+    tools read.
 
     Parameters
     ----------
@@ -234,27 +208,6 @@ class Summary:
             raise ValueError(f"Uncertainty of unknown metrics {sorted(unknown)}.")
         if len(self.seeds) < 2 and self.uncertainty:
             raise ValueError("One seed gives no uncertainty.")
-
-    def to_json(self) -> dict[str, Any]:
-        """Return summary.json's content as plain JSON data."""
-        return {
-            "area": self.area,
-            "seed": self.seed,
-            "seeds": list(self.seeds),
-            "days": self.days,
-            "recipients": self.recipients,
-            "carers": self.carers,
-            "providers": self.providers,
-            "weekly_contact_hours": self.weekly_contact_hours,
-            "models": {name: model.to_json() for name, model in self.models.items()},
-            "difference": self.difference.to_json(),
-            "uncertainty": {name: item.to_json() for name, item in self.uncertainty.items()},
-            "per_seed": [row.to_json() for row in self.per_seed],
-            "neighbourhoods": self.neighbourhoods.to_json(),
-            "models_described": dict(self.models_described),
-            "stage_seconds": dict(self.stage_seconds),
-            "assumptions": {name: item.to_json() for name, item in self.assumptions.items()},
-        }
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Summary:
