@@ -8,6 +8,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -19,9 +20,15 @@ from roster.geo.matrix import travel_matrix
 from roster.geo.network import load_network
 from roster.geo.snapping import snap_points
 from roster.model import TRAVEL_MODES
-from roster.scenario import load_scenario
+from roster.scenario import Scenario, load_scenario
+
+if TYPE_CHECKING:
+    from roster.comparison.summary import Summary
 
 logger = logging.getLogger("roster")
+
+#: The settings an option falls back to when neither it nor a scenario file gives one.
+DEFAULTS = Scenario()
 
 # Rutland's towns and larger villages (centre points), for a sample matrix a person can judge.
 RUTLAND_PLACES = {
@@ -47,7 +54,8 @@ def _network_command(args: argparse.Namespace) -> None:
         else:
             names = list(RUTLAND_PLACES)
             lon, lat = np.array(list(RUTLAND_PLACES.values())).T
-        points = snap_points(network, lon, lat, ids=names, max_distance_m=args.max_snap_m)
+        max_snap_m = _given(args.max_snap_m, DEFAULTS.area.max_snap_m)
+        points = snap_points(network, lon, lat, ids=names, max_distance_m=max_snap_m)
         matrix = travel_matrix(network, points)
         print(f"{mode} travel time, minutes (row to column):")
         width = max(len(name) for name in names) + 2
@@ -78,19 +86,20 @@ def _neighbourhoods_command(args: argparse.Namespace) -> None:
     from roster.io import read_recipients, write_polygons
 
     area = args.area or RUTLAND_PBF
+    scenario = load_scenario(args.scenario)
+    network = load_network(area, "drive", cache_dir=args.cache_dir)
     if args.recipients:
         instance = read_recipients(args.recipients)
     else:
-        scenario = load_scenario(args.scenario)
-        instance = generate_area(scenario, area, args.seed, args.cache_dir).instance
-    network = load_network(area, "drive", cache_dir=args.cache_dir)
+        instance = generate_area(scenario, area, args.seed, network=network).instance
     plan = plan_neighbourhoods(
         instance,
         network,
-        target=args.target,
-        tolerance=args.tolerance,
+        target=_given(args.target, scenario.comparison.neighbourhood_size),
+        tolerance=_given(args.tolerance, scenario.comparison.neighbourhood_tolerance),
         seed=args.seed,
         boundaries=args.boundaries,
+        balance_hours=scenario.comparison.balance_hours,
     )
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -113,6 +122,11 @@ def _neighbourhoods_command(args: argparse.Namespace) -> None:
     ):
         print(f"{key:26}{ours[key]!s:>16}{kmeans[key]!s:>10}")
     print(f"wrote {', '.join(path.name for path in files)} to {out}")
+
+
+def _given(value: float | None, default: float) -> float:
+    """Return an option's value, or the scenario's when the option was not given."""
+    return default if value is None else value
 
 
 def _progress_bars(description: str, total: int):
@@ -163,7 +177,7 @@ def _compare_command(args: argparse.Namespace) -> None:
     print(f"total {time.perf_counter() - started:.0f} s")
 
 
-def _print_summary(summary: dict) -> None:
+def _print_summary(summary: Summary) -> None:
     """Print the headline figures of a comparison as a small table."""
     rows = [
         ("visits", "visits", "{:,.0f}"),
@@ -177,18 +191,17 @@ def _print_summary(summary: dict) -> None:
         ("distinct carers per recipient", "continuity_mean_carers", "{:.2f}"),
     ]
     scale = {"travel_time_s": 1 / 3600, "travel_per_visit_s": 1 / 60}
-    models = summary["models"]
-    print(f"\n{summary['area']}: {summary['days']} day(s), seed {summary['seed']}")
-    print(f"{'':32}{'framework':>12}{'consortium':>12}")
-    for label, key, form in rows:
-        values = [models[m][key] * scale.get(key, 1) for m in ("framework", "consortium")]
+    print(f"\n{summary.area}: {summary.days} day(s), seed {summary.seed}")
+    print(f"{'':32}" + "".join(f"{name:>12}" for name in summary.models))
+    for label, name, form in rows:
+        values = [getattr(m, name) * scale.get(name, 1) for m in summary.models.values()]
         print(f"{label:32}" + "".join(f"{form.format(v):>12}" for v in values))
-    diff = summary["difference"]
-    print(f"travel saved by neighbourhood commissioning: {-diff['travel_time_relative']:.1%}")
-    interval = summary["uncertainty"].get("travel_time_relative")
+    saved = -summary.difference.travel_time_relative
+    print(f"travel saved by neighbourhood commissioning: {saved:.1%}")
+    interval = summary.uncertainty.get("travel_time_relative")
     if interval:
-        low, high = interval["difference_ci95"]
-        print(f"  95% interval over {len(summary['seeds'])} seeds: {-high:.1%} to {-low:.1%}")
+        low, high = interval.difference_ci
+        print(f"  95% interval over {len(summary.seeds)} seeds: {-high:.1%} to {-low:.1%}")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -198,6 +211,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Homecare neighbourhood rostering: road networks, rounds and comparisons.",
     )
     parser.add_argument("-v", "--verbose", action="store_true", help="log debug detail")
+    comparison = DEFAULTS.comparison
     commands = parser.add_subparsers(dest="command", required=True)
 
     def add_network_options(command: argparse.ArgumentParser) -> None:
@@ -206,7 +220,12 @@ def build_parser() -> argparse.ArgumentParser:
         )
         command.add_argument("--modes", nargs="+", choices=TRAVEL_MODES, default=list(TRAVEL_MODES))
         command.add_argument("--cache-dir", help="network cache (default ~/.cache/roster)")
-        command.add_argument("--max-snap-m", type=float, default=500.0)
+        command.add_argument(
+            "--max-snap-m",
+            type=float,
+            help="farthest a place may lie from the road network, in metres "
+            f"(default {DEFAULTS.area.max_snap_m:g})",
+        )
 
     network = commands.add_parser(
         "network", help="build the road network and print its size and a sample travel matrix"
@@ -218,11 +237,22 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--out", required=out_default is None, default=out_default)
         command.add_argument("--seed", type=int, default=1, help="first seed (default 1)")
         command.add_argument("--seeds", type=int, default=1, help="number of seeds (default 1)")
-        command.add_argument("--days", type=int, help="days rostered from Monday (default 7)")
         command.add_argument(
-            "--time-budget", type=float, help="seconds of rostering search per seed (default 150)"
+            "--days",
+            type=int,
+            help=f"days rostered from Monday (default: the scenario's, {comparison.days})",
         )
-        command.add_argument("--workers", type=int, help="parallel searches (default 2)")
+        command.add_argument(
+            "--time-budget",
+            type=float,
+            help="seconds of rostering search per seed "
+            f"(default: the scenario's, {comparison.time_budget_s:g})",
+        )
+        command.add_argument(
+            "--workers",
+            type=int,
+            help=f"parallel searches (default: the scenario's, {comparison.workers})",
+        )
         command.add_argument("--boundaries", help="a commissioner's neighbourhood polygons")
         command.add_argument(
             "--carers-needed",
@@ -239,7 +269,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     neighbourhoods = commands.add_parser(
         "neighbourhoods",
-        help="split recipients into ~200-recipient neighbourhoods, or evaluate drawn boundaries",
+        help=f"split recipients into ~{comparison.neighbourhood_size:g}-recipient "
+        "neighbourhoods, or evaluate drawn boundaries",
     )
     neighbourhoods.add_argument(
         "--recipients",
@@ -247,10 +278,22 @@ def build_parser() -> argparse.ArgumentParser:
         "default: generate the scenario",
     )
     neighbourhoods.add_argument("--boundaries", help="a commissioner's polygons to evaluate")
-    neighbourhoods.add_argument("--target", type=float, default=200, help="recipients each")
-    neighbourhoods.add_argument("--tolerance", type=float, default=0.15, help="size tolerance")
+    neighbourhoods.add_argument(
+        "--target",
+        type=float,
+        help=f"recipients each (default: the scenario's, {comparison.neighbourhood_size:g})",
+    )
+    neighbourhoods.add_argument(
+        "--tolerance",
+        type=float,
+        help="allowed relative deviation from the target "
+        f"(default: the scenario's, {comparison.neighbourhood_tolerance:g})",
+    )
     neighbourhoods.add_argument("--area", help="OSM extract; default: embedded Rutland")
-    neighbourhoods.add_argument("--scenario", help="scenario TOML used to generate recipients")
+    neighbourhoods.add_argument(
+        "--scenario",
+        help="scenario TOML: the recipients generated, neighbourhood size and tolerance",
+    )
     neighbourhoods.add_argument("--seed", type=int, default=1)
     neighbourhoods.add_argument("--out", required=True, help="output folder")
     neighbourhoods.add_argument("--cache-dir", help="network cache (default ~/.cache/roster)")

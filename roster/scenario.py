@@ -21,6 +21,7 @@ from neighbourhoods import SIZE_TOLERANCE, TARGET_SIZE
 from roster.data import DATA_DIR
 from roster.errors import InputError
 from roster.geo.snapping import DEFAULT_MAX_SNAP_M
+from roster.rounds.params import RoundsParams
 
 #: Names of the four daily calls, in time order.
 SLOTS = ("morning", "lunch", "tea", "bed")
@@ -31,6 +32,11 @@ SHARE_MODELS = ("zipf", "lognormal")
 SHIFT_PATTERNS = ("split", "early", "late")
 
 _TIME = re.compile(r"(\d{1,2}):(\d{2})")
+
+#: The comparison's solver settings unless the scenario's [rounds] table says otherwise:
+#: parallel cheapest insertion starts large pools in seconds where cost-based insertion cannot;
+#: each search's time limit is the solver's own default (30 s).
+DEFAULT_ROUNDS = RoundsParams(first_solution="PARALLEL_CHEAPEST_INSERTION")
 
 
 def _fail(message: str, key: str) -> None:
@@ -492,8 +498,8 @@ class Scenario:
     area, demand, package, workforce, framework, comparison
         The parameter groups (TOML tables of the same names).
     rounds
-        Solver settings (the ``[rounds]`` table: any field of
-        :class:`roster.rounds.solve.RoundsParams`), checked when the scenario is loaded.
+        Solver settings: :data:`DEFAULT_ROUNDS` with the fields the ``[rounds]`` table sets
+        (any field of :class:`roster.rounds.params.RoundsParams`).
     """
 
     name: str = "rutland"
@@ -503,7 +509,7 @@ class Scenario:
     workforce: WorkforceConfig = field(default_factory=WorkforceConfig)
     framework: FrameworkConfig = field(default_factory=FrameworkConfig)
     comparison: ComparisonConfig = field(default_factory=ComparisonConfig)
-    rounds: MappingProxyType[str, Any] = field(default_factory=lambda: MappingProxyType({}))
+    rounds: RoundsParams = DEFAULT_ROUNDS
 
 
 _GROUPS = {
@@ -553,17 +559,14 @@ def _group(kind: type, values: dict[str, Any], base: Path | None) -> Any:
         raise InputError(f"Bad value: {error}.", field=name) from error
 
 
-def _rounds_table(values: Any) -> dict[str, Any]:
-    """Check a ``[rounds]`` table by building the solver settings from it."""
-    from roster.rounds.solve import RoundsParams  # the solver is only needed when rounds are set
-
+def _rounds_table(values: Any) -> RoundsParams:
+    """Return :data:`DEFAULT_ROUNDS` with the fields a ``[rounds]`` table sets."""
     if not isinstance(values, dict):
         _fail("Expected a table.", "rounds")
     try:
-        RoundsParams.from_dict(values)
+        return RoundsParams.from_dict({**dataclasses.asdict(DEFAULT_ROUNDS), **values})
     except (TypeError, ValueError) as error:
         raise InputError(f"{error}", field="rounds") from error
-    return dict(values)
 
 
 def scenario_from_dict(data: dict[str, Any], base: Path | None = None) -> Scenario:
@@ -586,7 +589,7 @@ def scenario_from_dict(data: dict[str, Any], base: Path | None = None) -> Scenar
         if key == "name":
             changes["name"] = str(value)
         elif key == "rounds":
-            changes["rounds"] = MappingProxyType(_rounds_table(value))
+            changes["rounds"] = _rounds_table(value)
         elif key in _GROUPS:
             changes[key] = _group(_GROUPS[key], value, base)
         else:

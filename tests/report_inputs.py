@@ -8,53 +8,107 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from roster.comparison.metrics import ModelMetrics, PoolMetrics, difference
+from roster.comparison.run import rounds_params
+from roster.comparison.summary import (
+    NeighbourhoodSummary,
+    PlanQuality,
+    SeedFigures,
+    Summary,
+    assumptions,
+)
+from roster.geo.network import SpeedModel
+from roster.rounds.solution import NO_CAPACITY
+from roster.scenario import Scenario
 
-def _model(travel_h: float, contact_h: float, visits: int, pools: dict[str, Any]) -> dict:
-    """Return a model summary with round figures: travel and contact in hours."""
+
+def _figures(travel_h: int, contact_h: int, visits: int) -> dict[str, Any]:
+    """Return pool figures with round numbers: one visit left for want of capacity.
+
+    Travel and contact are in hours; half the travel is between visits, carers drive 40 km an
+    hour of travel and never wait, and every assigned visit is single-handed.
+    """
     travel_s, contact_s = travel_h * 3600, contact_h * 3600
+    distance_m = 40_000 * travel_h
     return {
         "visits": visits,
         "visits_assigned": visits - 1,
         "visits_unassigned": 1,
-        "unassigned_reasons": {"no carer free in the window": 1},
+        "unassigned_reasons": {NO_CAPACITY: 1},
+        "carer_visits": visits - 1,
         "travel_time_s": travel_s,
+        "travel_between_visits_s": travel_s // 2,
         "contact_time_s": contact_s,
+        "waiting_time_s": 0,
+        "working_time_s": travel_s + contact_s,
         "travel_share": travel_s / (travel_s + contact_s),
+        "travel_share_between_visits": travel_s / 2 / (travel_s / 2 + contact_s),
         "travel_per_visit_s": travel_s / (visits - 1),
-        "distance_m": 40_000.0 * travel_h,
-        "mileage_cost_gbp": 0.45 * 40_000.0 * travel_h / 1609.344,
-        "co2_kg": 0.17 * 40.0 * travel_h,
+        "distance_m": distance_m,
+        "driven_distance_m": distance_m,
+        "mileage_cost_gbp": round(0.45 * distance_m / 1609.344, 2),
+        "co2_kg": round(0.17 * distance_m / 1000, 1),
         "carers_used": 3,
-        "paid_hours": contact_h,
-        "unpaid_travel_hours": travel_h,
+        "paid_hours": float(contact_h),
+        "unpaid_travel_hours": travel_h / 2,
         "continuity_mean_carers": 2.5,
-        "pools": pools,
     }
 
 
-def summary() -> dict[str, Any]:
+def _model(pool: str, travel_h: int, contact_h: int, visits: int) -> ModelMetrics:
+    """Return a model with one pool, which has all its figures."""
+    figures = _figures(travel_h, contact_h, visits)
+    return ModelMetrics(**figures, checker_violations=0, pools={pool: PoolMetrics(**figures)})
+
+
+def _quality(mean_s: float) -> PlanQuality:
+    """Return the figures of two neighbourhoods of three recipients each."""
+    return PlanQuality(2, 6, 3, 3, True, mean_s, 2 * mean_s, 600)
+
+
+def summary() -> Summary:
     """Two models over a week: framework 10 h travel and consortium 6 h, against 40 h contact.
 
     So the consortium saves 4 h (40%), and travel shares are 10/50 = 20.0% and 6/46 = 13.0%.
+    The assumptions are those of the default scenario.
     """
-    return {
-        "area": "Oakham <test>",
-        "seed": 1,
-        "seeds": [1],
-        "days": 7,
-        "models": {
-            "framework": _model(
-                10, 40, 81, {"framework/P01": {"travel_share": 0.25, "visits": 40}}
-            ),
-            "consortium": _model(6, 40, 81, {"consortium/N1": {"travel_share": 0.1, "visits": 40}}),
-        },
-        "difference": {"travel_time_s": -4 * 3600, "travel_share": -0.07},
-        "uncertainty": {},
-        "assumptions": {
-            "mileage_pence_per_mile": {"value": 45, "source": "HMRC approved mileage rate"},
-            "urban_speed_factor": {"value": 0.61, "source": "DfT CGN0501, 2017"},
-        },
+    models = {
+        "framework": _model("framework/P01", 10, 40, 81),
+        "consortium": _model("consortium/N1", 6, 40, 81),
     }
+    scenario = Scenario()
+    return Summary(
+        area="Oakham <test>",
+        seed=1,
+        seeds=(1,),
+        days=7,
+        recipients=6,
+        carers=4,
+        providers=3,
+        weekly_contact_hours=21.5,
+        models=models,
+        difference=difference(models["framework"], models["consortium"]),
+        uncertainty={},
+        per_seed=(seed_figures(1, models),),
+        neighbourhoods=NeighbourhoodSummary(
+            "generated: 2 neighbourhoods of about 3 recipients", _quality(270.0), _quality(300.0)
+        ),
+        models_described={"framework": "by provider", "consortium": "by neighbourhood"},
+        stage_seconds={"rounds": 1.0},
+        assumptions=assumptions(scenario, rounds_params(scenario), SpeedModel()),
+    )
+
+
+def seed_figures(seed: int, models: dict[str, ModelMetrics]) -> SeedFigures:
+    """Return a seed's travel figures from its models."""
+    framework, consortium = models["framework"], models["consortium"]
+    return SeedFigures(
+        seed,
+        framework.travel_time_s,
+        consortium.travel_time_s,
+        framework.travel_share,
+        consortium.travel_share,
+    )
 
 
 def neighbourhoods() -> gpd.GeoDataFrame:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
 from helpers import ITS_EXAMPLE
 
-from roster.cli import main
+from roster.cli import _print_summary, build_parser, main
+from roster.scenario import Scenario
 
 
 def test_network_command_prints_size_and_matrix(tmp_path, capsys):
@@ -49,3 +51,55 @@ def test_neighbourhoods_command_and_drawn_boundaries(tmp_path, capsys, network_c
     assert main(["neighbourhoods", *common, "--boundaries", boundaries, "--out", str(drawn)]) == 0
     assert "drawn boundaries" in capsys.readouterr().out
     assert (drawn / "labels.csv").read_text().count("\n") == 4
+
+
+def test_neighbourhood_size_falls_back_to_the_scenario(tmp_path, capsys, network_cache):
+    """Without --target and --tolerance, the scenario's size 2 +/- 50% splits three in two."""
+    from helpers import INSTANCE_SMALL
+
+    scenario = tmp_path / "small.toml"
+    scenario.write_text("[comparison]\nneighbourhood_size = 2\nneighbourhood_tolerance = 0.5\n")
+    recipients = str(INSTANCE_SMALL / "recipients.csv")
+    out = tmp_path / "out"
+    args = ["--recipients", recipients, "--scenario", str(scenario), "--out", str(out)]
+    assert main(["neighbourhoods", *args, "--cache-dir", str(network_cache)]) == 0
+    assert "generated: 2 neighbourhoods of about 2 recipients" in capsys.readouterr().out
+
+
+def test_options_default_to_the_scenario(capsys):
+    """Options left out are None (the scenario decides); help states the scenario's defaults."""
+    parser = build_parser()
+    args = parser.parse_args(["neighbourhoods", "--out", "x"])
+    assert (args.target, args.tolerance) == (None, None)
+    assert parser.parse_args(["network"]).max_snap_m is None
+    assert parser.parse_args(["demo"]).days is None
+    defaults = Scenario()
+    for command in ("neighbourhoods", "network"):
+        with pytest.raises(SystemExit):
+            parser.parse_args([command, "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    comparison = defaults.comparison
+    assert f"(default: the scenario's, {comparison.neighbourhood_size:g})" in text
+    assert f"(default: the scenario's, {comparison.neighbourhood_tolerance:g})" in text
+    assert f"metres (default {defaults.area.max_snap_m:g})" in text
+
+
+def test_bad_scenario_value_is_a_one_line_error(tmp_path, capsys):
+    """A scenario value out of range exits with code 2 and one line naming file and key."""
+    scenario = tmp_path / "bad.toml"
+    scenario.write_text("[comparison]\nneighbourhood_tolerance = 2\n")
+    assert main(["neighbourhoods", "--scenario", str(scenario), "--out", str(tmp_path)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("roster: error: ") and err.count("\n") == 1
+    assert "comparison.neighbourhood_tolerance" in err and str(scenario) in err
+
+
+def test_print_summary_reads_the_summary(capsys):
+    """The headline table gives each model's figures and the 40% travel saved."""
+    import report_inputs
+
+    _print_summary(report_inputs.summary())
+    lines = capsys.readouterr().out.splitlines()
+    assert "Oakham <test>: 7 day(s), seed 1" in lines
+    assert ["travel", "(hours)", "10", "6"] in [line.split() for line in lines]
+    assert "travel saved by neighbourhood commissioning: 40.0%" in lines

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
 from roster.errors import InputError
-from roster.scenario import Scenario, load_scenario, parse_clock
+from roster.rounds.params import RoundsParams
+from roster.scenario import Scenario, load_scenario, parse_clock, scenario_from_dict
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
@@ -55,6 +57,9 @@ def test_relative_data_paths_follow_the_file(tmp_path):
         ('[framework]\ntender = "lottery"\n', "framework.tender"),
         ("[demand]\nprevalance_65_plus = 0.1\n", "demand.prevalance_65_plus"),
         ('[package.windows]\nmorning = ["10:00", "07:00"]\n', "package.windows"),
+        ('[rounds]\nmetaheuristic = "HILL_CLIMBING"\n', "rounds"),
+        ("[rounds]\ntime_limt_s = 5\n", "rounds"),
+        ("rounds = 5\n", "rounds"),
     ],
 )
 def test_bad_values_name_file_and_key(tmp_path, text, key):
@@ -84,3 +89,36 @@ def test_parse_clock():
 def test_example_scenarios_load(name):
     """The shipped example scenarios are valid."""
     assert isinstance(load_scenario(EXAMPLES / name), Scenario)
+
+
+def test_rutland_example_is_exactly_the_defaults():
+    """examples/rutland.toml repeats the built-in defaults: every field of every table is equal.
+
+    The rounds settings are the comparison's: parallel cheapest insertion, guided local search,
+    30 s a search, and the solver's defaults otherwise.
+    """
+    loaded, defaults = load_scenario(EXAMPLES / "rutland.toml"), Scenario()
+    assert loaded.name == defaults.name == "rutland"
+    for table in dataclasses.fields(Scenario):
+        if table.name == "name":
+            continue
+        ours, theirs = getattr(loaded, table.name), getattr(defaults, table.name)
+        for item in dataclasses.fields(theirs):
+            key = f"{table.name}.{item.name}"
+            assert (key, getattr(ours, item.name)) == (key, getattr(theirs, item.name))
+    assert loaded.rounds == RoundsParams(first_solution="PARALLEL_CHEAPEST_INSERTION")
+    assert (loaded.rounds.time_limit_s, loaded.rounds.metaheuristic) == (
+        30.0,
+        "GUIDED_LOCAL_SEARCH",
+    )
+    assert loaded.comparison.neighbourhood_size == 200.0
+    assert loaded.area.max_snap_m == 500.0
+
+
+def test_rounds_table_changes_only_its_fields():
+    """A [rounds] table overrides the fields it names and keeps the comparison's others."""
+    rounds = scenario_from_dict({"rounds": {"time_limit_s": 5, "carer_fixed_cost": 60}}).rounds
+    assert isinstance(rounds, RoundsParams)
+    assert (rounds.time_limit_s, rounds.carer_fixed_cost) == (5, 60)
+    assert rounds.first_solution == "PARALLEL_CHEAPEST_INSERTION"
+    assert rounds.break_after_s == 6 * 3600

@@ -4,54 +4,272 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any, Self
 
 import numpy as np
 from scipy import stats
 
 from roster.commissioning.week import SolvedPool
 from roster.rounds.problem import DRIVE
+from roster.rounds.solution import REASONS
+
+if TYPE_CHECKING:
+    from roster.scenario import ComparisonConfig
 
 METRES_PER_MILE = 1609.344
 
-#: Metrics compared between models in the summary's ``difference`` and ``uncertainty`` blocks.
-COMPARED = (
-    "travel_time_s",
-    "travel_share",
-    "travel_per_visit_s",
-    "distance_m",
-    "mileage_cost_gbp",
-    "co2_kg",
-    "carers_used",
-    "visits_unassigned",
-    "continuity_mean_carers",
-)
+#: Confidence level of the uncertainty's intervals.
+CONFIDENCE_LEVEL = 0.95
+
+
+class JsonRecord:
+    """Gives a frozen dataclass ``to_json`` (its fields in order, as plain data) and ``from_json``.
+
+    Records whose JSON is not just their fields override either method.
+    """
+
+    def to_json(self) -> dict[str, Any]:
+        """Return the fields, in order, as plain JSON data (records inside as their JSON)."""
+        return {f.name: plain(getattr(self, f.name)) for f in fields(self)}  # type: ignore[arg-type]
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Self:
+        """Read what :meth:`to_json` wrote."""
+        return cls(**data)
+
+
+def plain(value: Any) -> Any:
+    """Return a value as plain JSON data: records as their JSON, tuples as lists."""
+    if isinstance(value, JsonRecord):
+        return value.to_json()
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, tuple | list):
+        return [plain(item) for item in value]
+    if isinstance(value, Mapping):
+        return {key: plain(item) for key, item in value.items()}
+    return value
 
 
 @dataclass(frozen=True)
 class CostSettings:
     """How travel turns into money and emissions.
 
+    Build it with :meth:`from_config`: the defaults and their sources are those of
+    :class:`roster.scenario.ComparisonConfig`.
+
     Parameters
     ----------
     pence_per_mile
-        Mileage paid per mile driven (45p: HMRC approved rate, the typical homecare rate).
+        Mileage paid per mile driven.
     co2_kg_per_km
-        Emissions per km driven (0.17 kg: DESNZ/DEFRA 2023 conversion factor for an average
-        car of unknown fuel, about 0.166 kg CO2e per km).
+        Emissions per km driven.
     travel_paid
-        Whether travel between visits is paid (about 75% of homecare workers are not paid for
-        it: UNISON 2023), which decides paid hours and unpaid travel.
+        Whether travel between visits is paid, which decides paid hours and unpaid travel.
     """
 
-    pence_per_mile: float = 45.0
-    co2_kg_per_km: float = 0.17
-    travel_paid: bool = False
+    pence_per_mile: float
+    co2_kg_per_km: float
+    travel_paid: bool
+
+    @classmethod
+    def from_config(cls, config: ComparisonConfig) -> CostSettings:
+        """Take the comparison settings' mileage rate, emissions factor and travel pay."""
+        return cls(config.pence_per_mile, config.co2_kg_per_km, config.travel_paid)
+
+
+@dataclass(frozen=True)
+class PoolMetrics(JsonRecord):
+    """Totals over some solved pool-days (see :func:`pool_metrics`).
+
+    Parameters
+    ----------
+    visits, visits_assigned, visits_unassigned
+        Visits rostered, and how many were served or left out (a double-handed visit once).
+    unassigned_reasons
+        Visits left out by reason, each one of :data:`roster.rounds.solution.REASONS`.
+    carer_visits
+        Visits made by a carer (a double-handed visit twice).
+    travel_time_s, travel_between_visits_s
+        Travel time, all legs and between visits only (without the legs from and to home).
+    contact_time_s, waiting_time_s, working_time_s
+        Time in visits, waiting, and from leaving home to coming back.
+    travel_share, travel_share_between_visits
+        Travel over travel plus contact time, all legs and between visits only.
+    travel_per_visit_s
+        Travel per carer visit.
+    distance_m, driven_distance_m
+        Distance travelled, and driven (walkers' legs left out).
+    mileage_cost_gbp, co2_kg
+        Mileage paid and emissions, on driven distance.
+    carers_used
+        Carers with at least one round.
+    paid_hours, unpaid_travel_hours
+        Contact hours (plus travel between visits if it is paid), and unpaid travel.
+    continuity_mean_carers
+        Distinct carers per recipient served.
+    """
+
+    visits: int
+    visits_assigned: int
+    visits_unassigned: int
+    unassigned_reasons: Mapping[str, int]
+    carer_visits: int
+    travel_time_s: int
+    travel_between_visits_s: int
+    contact_time_s: int
+    waiting_time_s: int
+    working_time_s: int
+    travel_share: float
+    travel_share_between_visits: float
+    travel_per_visit_s: float
+    distance_m: int
+    driven_distance_m: int
+    mileage_cost_gbp: float
+    co2_kg: float
+    carers_used: int
+    paid_hours: float
+    unpaid_travel_hours: float
+    continuity_mean_carers: float
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "unassigned_reasons", dict(self.unassigned_reasons))
+        unknown = sorted(set(self.unassigned_reasons) - set(REASONS))
+        if unknown:
+            raise ValueError(f"Unknown unassigned reasons {unknown}; use one of {REASONS}.")
+        if self.visits_assigned + self.visits_unassigned != self.visits:
+            raise ValueError("Assigned and unassigned visits do not add up to the visits.")
+        if sum(self.unassigned_reasons.values()) != self.visits_unassigned:
+            raise ValueError("Unassigned visits by reason do not add up to the unassigned.")
+        if min(self.visits_assigned, self.visits_unassigned, self.carer_visits) < 0:
+            raise ValueError("Visit counts cannot be negative.")
+        for name in ("travel_share", "travel_share_between_visits"):
+            if not 0 <= getattr(self, name) <= 1:
+                raise ValueError(f"{name} is not a share in [0, 1].")
+        if self.driven_distance_m > self.distance_m:
+            raise ValueError("More distance driven than travelled.")
+
+
+@dataclass(frozen=True)
+class ModelMetrics(PoolMetrics):
+    """A model's totals over all its pools, the same figures per pool, and checker findings.
+
+    Parameters
+    ----------
+    checker_violations
+        Rule breaches the independent checker found in the model's rounds.
+    pools
+        Each pool's figures, by pool name; their visits and travel add up to the model's.
+    """
+
+    checker_violations: int
+    pools: Mapping[str, PoolMetrics]
+
+    def __post_init__(self) -> None:
+        super().__post_init__()
+        object.__setattr__(self, "pools", dict(self.pools))
+        if self.checker_violations < 0:
+            raise ValueError("Checker violations cannot be negative.")
+        for name in ("visits", "visits_unassigned", "travel_time_s", "carer_visits"):
+            if sum(getattr(p, name) for p in self.pools.values()) != getattr(self, name):
+                raise ValueError(f"The pools' {name} do not add up to the model's.")
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> ModelMetrics:
+        """Read a model's figures written by :meth:`to_json`."""
+        pools = {name: PoolMetrics.from_json(pool) for name, pool in data["pools"].items()}
+        return cls(**{**data, "pools": pools})
+
+
+@dataclass(frozen=True)
+class Difference(JsonRecord):
+    """Consortium minus framework for each compared metric (see :func:`difference`).
+
+    Parameters
+    ----------
+    travel_time_s, travel_share, travel_per_visit_s, distance_m, mileage_cost_gbp, co2_kg, \
+carers_used, visits_unassigned, continuity_mean_carers
+        The difference of the model metric of that name.
+    travel_time_relative
+        The travel time difference over the framework's travel time (0 if it has none).
+    """
+
+    travel_time_s: float
+    travel_share: float
+    travel_per_visit_s: float
+    distance_m: float
+    mileage_cost_gbp: float
+    co2_kg: float
+    carers_used: float
+    visits_unassigned: float
+    continuity_mean_carers: float
+    travel_time_relative: float
+
+
+#: Metrics compared between the models, in the summary's ``difference`` and ``uncertainty``.
+COMPARED = tuple(f.name for f in fields(Difference) if f.name != "travel_time_relative")
+
+
+@dataclass(frozen=True)
+class MetricUncertainty(JsonRecord):
+    """One compared metric over seeds: means and an interval for the mean difference.
+
+    Parameters
+    ----------
+    framework_mean, consortium_mean
+        The metric's mean over seeds in each model.
+    difference_mean
+        Mean of consortium minus framework.
+    difference_ci
+        Low and high ends of the t interval for the mean difference.
+    level
+        Its confidence level (written in the key: ``difference_ci95`` for 0.95).
+    """
+
+    framework_mean: float
+    consortium_mean: float
+    difference_mean: float
+    difference_ci: tuple[float, float]
+    level: float
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "difference_ci", tuple(self.difference_ci))
+        if not 0 < self.level < 1:
+            raise ValueError(f"The confidence level {self.level} is not in (0, 1).")
+        low, high = self.difference_ci
+        if not low <= self.difference_mean <= high:
+            raise ValueError("The interval does not contain the mean difference.")
+
+    @property
+    def _ci_key(self) -> str:
+        return f"difference_ci{round(self.level * 100)}"
+
+    def to_json(self) -> dict[str, Any]:
+        """Return means and interval as plain JSON data (the interval as a list)."""
+        return {
+            "framework_mean": self.framework_mean,
+            "consortium_mean": self.consortium_mean,
+            "difference_mean": self.difference_mean,
+            self._ci_key: list(self.difference_ci),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> MetricUncertainty:
+        """Read what :meth:`to_json` wrote; the level comes from the interval's key."""
+        (key,) = (k for k in data if k.startswith("difference_ci"))
+        return cls(
+            data["framework_mean"],
+            data["consortium_mean"],
+            data["difference_mean"],
+            tuple(data[key]),
+            int(key.removeprefix("difference_ci")) / 100,
+        )
 
 
 def pool_metrics(
     solved: Sequence[SolvedPool], recipient_of: Mapping[str, str], costs: CostSettings
-) -> dict[str, object]:
+) -> PoolMetrics:
     """Totals over some solved pool-days.
 
     Travel counts every leg, from home to the first visit and back home included;
@@ -59,6 +277,13 @@ def pool_metrics(
     ``visits`` and twice in ``carer_visits`` (two carers travel to it and work there), and
     ``travel_per_visit_s`` is per carer visit. Mileage and CO2 count driven distance only.
     """
+    return PoolMetrics(**_totals(solved, recipient_of, costs))
+
+
+def _totals(
+    solved: Sequence[SolvedPool], recipient_of: Mapping[str, str], costs: CostSettings
+) -> dict[str, Any]:
+    """Return :class:`PoolMetrics`' fields by name, for a pool or for a whole model."""
     travel = between = contact = waiting = working = driven = distance = 0
     visits = served = carer_visits = 0
     reasons: Counter[str] = Counter()
@@ -111,29 +336,31 @@ def pool_metrics(
 
 def model_metrics(
     solved: Sequence[SolvedPool], recipient_of: Mapping[str, str], costs: CostSettings
-) -> dict[str, object]:
+) -> ModelMetrics:
     """Totals for one model, with the same figures per pool under ``pools``."""
     by_pool: dict[str, list[SolvedPool]] = defaultdict(list)
     for item in solved:
         by_pool[item.pool].append(item)
-    totals = pool_metrics(solved, recipient_of, costs)
-    totals["checker_violations"] = sum(len(item.violations) for item in solved)
-    totals["pools"] = {
-        name: pool_metrics(items, recipient_of, costs) for name, items in sorted(by_pool.items())
-    }
-    return totals
-
-
-def difference(framework: Mapping[str, object], consortium: Mapping[str, object]) -> dict:
-    """Consortium minus framework for each compared metric, and travel time relative."""
-    diff = {key: _number(consortium[key]) - _number(framework[key]) for key in COMPARED}
-    diff["travel_time_relative"] = _ratio(
-        diff["travel_time_s"], _number(framework["travel_time_s"])
+    return ModelMetrics(
+        **_totals(solved, recipient_of, costs),
+        checker_violations=sum(len(item.violations) for item in solved),
+        pools={
+            name: pool_metrics(items, recipient_of, costs)
+            for name, items in sorted(by_pool.items())
+        },
     )
-    return diff
 
 
-def uncertainty(runs: Sequence[tuple[Mapping, Mapping]], level: float = 0.95) -> dict:
+def difference(framework: PoolMetrics, consortium: PoolMetrics) -> Difference:
+    """Consortium minus framework for each compared metric, and travel time relative."""
+    diff = {k: float(getattr(consortium, k)) - float(getattr(framework, k)) for k in COMPARED}
+    relative = _ratio(diff["travel_time_s"], float(framework.travel_time_s))
+    return Difference(**diff, travel_time_relative=relative)
+
+
+def uncertainty(
+    runs: Sequence[tuple[PoolMetrics, PoolMetrics]], level: float = CONFIDENCE_LEVEL
+) -> dict[str, MetricUncertainty]:
     """Mean of each compared metric over seeds and a t interval for the mean difference.
 
     Parameters
@@ -142,29 +369,33 @@ def uncertainty(runs: Sequence[tuple[Mapping, Mapping]], level: float = 0.95) ->
         One ``(framework, consortium)`` pair of model metrics per seed.
     level
         Confidence level of the interval.
+
+    Returns
+    -------
+    dict
+        By metric name (each of :data:`COMPARED`, then ``travel_time_relative``); empty for
+        fewer than two seeds.
     """
     if len(runs) < 2:
         return {}
     result = {}
     for key in (*COMPARED, "travel_time_relative"):
         if key == "travel_time_relative":
-            f = np.array([_number(a["travel_time_s"]) for a, _ in runs])
-            c = np.array([_number(b["travel_time_s"]) for _, b in runs])
+            f = np.array([float(a.travel_time_s) for a, _ in runs])
+            c = np.array([float(b.travel_time_s) for _, b in runs])
             delta = (c - f) / np.where(f == 0, 1, f)
         else:
-            f = np.array([_number(a[key]) for a, _ in runs])
-            c = np.array([_number(b[key]) for _, b in runs])
+            f = np.array([float(getattr(a, key)) for a, _ in runs])
+            c = np.array([float(getattr(b, key)) for _, b in runs])
             delta = c - f
         half = stats.t.ppf(0.5 + level / 2, len(runs) - 1) * delta.std(ddof=1) / np.sqrt(len(runs))
-        result[key] = {
-            "framework_mean": float(f.mean()),
-            "consortium_mean": float(c.mean()),
-            "difference_mean": float(delta.mean()),
-            f"difference_ci{round(level * 100)}": [
-                float(delta.mean() - half),
-                float(delta.mean() + half),
-            ],
-        }
+        result[key] = MetricUncertainty(
+            framework_mean=float(f.mean()),
+            consortium_mean=float(c.mean()),
+            difference_mean=float(delta.mean()),
+            difference_ci=(float(delta.mean() - half), float(delta.mean() + half)),
+            level=level,
+        )
     return result
 
 
@@ -178,7 +409,3 @@ def legs_before_visits(solved: Iterable[SolvedPool]) -> np.ndarray:
 
 def _ratio(numerator: float, denominator: float) -> float:
     return float(numerator) / denominator if denominator else 0.0
-
-
-def _number(value: object) -> float:
-    return float(value)  # type: ignore[arg-type]

@@ -10,11 +10,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 import geopandas as gpd
-import numpy as np
 
 from roster.commissioning.models import weekly_hours
 from roster.comparison.metrics import legs_before_visits
 from roster.comparison.run import SeedRun
+from roster.comparison.summary import MODELS, Summary
 from roster.io import atomic_path, write_instance
 from roster.model import DAYS
 from roster.report.html import write_report
@@ -45,20 +45,20 @@ ROUNDS_COLUMNS = (
 
 
 def write_outputs(
-    out: str | os.PathLike[str], summary: dict, runs: Sequence[SeedRun]
+    out: str | os.PathLike[str], summary: Summary, runs: Sequence[SeedRun]
 ) -> list[Path]:
     """Write every output of a comparison into ``out`` (created if needed), atomically.
 
-    Files: ``summary.json``; ``rounds.csv`` (every carer's rounds, first seed);
-    ``comparison.gpkg`` with layers recipients, neighbourhoods and rounds (the first day's
-    rounds drawn on roads); ``report.html``; and ``instance/`` with the inputs as CSV, so the
-    same work can be rerun or inspected.
+    Files: ``summary.json`` (``summary.to_json()``); ``rounds.csv`` (every carer's rounds,
+    first seed); ``comparison.gpkg`` with layers recipients, neighbourhoods and rounds (the
+    first day's rounds drawn on roads); ``report.html``; and ``instance/`` with the inputs as
+    CSV, so the same work can be rerun or inspected.
     """
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
     run = runs[0]
     written = [
-        _write_json(folder / "summary.json", summary),
+        _write_json(folder / "summary.json", summary.to_json()),
         _write_rounds_csv(folder / "rounds.csv", run),
     ]
     recipients = _recipients_frame(run)
@@ -72,8 +72,7 @@ def write_outputs(
         lines.to_file(temporary, layer="rounds", driver="GPKG")
     written.append(gpkg)
     travel = {
-        model: legs_before_visits([s for s in run.solved if s.model == model])
-        for model in ("framework", "consortium")
+        model: legs_before_visits([s for s in run.solved if s.model == model]) for model in MODELS
     }
     written.append(
         write_report(
@@ -93,14 +92,8 @@ def write_outputs(
 
 def _write_json(path: Path, data: dict) -> Path:
     with atomic_path(path) as temporary:
-        temporary.write_text(json.dumps(data, indent=2, default=_plain) + "\n", encoding="utf-8")
+        temporary.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
     return path
-
-
-def _plain(value: object) -> object:
-    if isinstance(value, np.generic):
-        return value.item()
-    raise TypeError(f"cannot write {type(value).__name__} to JSON")
 
 
 def _write_rounds_csv(path: Path, run: SeedRun) -> Path:

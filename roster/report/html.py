@@ -8,21 +8,23 @@ import logging
 import math
 import os
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 
+from roster.comparison.metrics import MetricUncertainty, ModelMetrics, PoolMetrics, plain
+from roster.comparison.summary import MODELS, Assumption, Summary
 from roster.io import atomic_path
 from roster.report.charts import travel_per_visit_svg, travel_share_svg
 from roster.report.maps import MapHtml, leaflet_assets, recipients_map, require_columns, rounds_map
 
 LOGGER = logging.getLogger(__name__)
 
-MODELS = ("framework", "consortium")
 _DAYS_IN_WEEK = 7
+_MODEL_FIGURES = frozenset(f.name for f in fields(ModelMetrics))
 
 
 @dataclass(frozen=True)
@@ -31,8 +33,8 @@ class Metric:
 
     Attributes
     ----------
-    key
-        The figure's key in a model's summary.
+    attribute
+        The figure's attribute of :class:`~roster.comparison.metrics.ModelMetrics`.
     label
         Row label, with the unit shown.
     scale
@@ -43,11 +45,19 @@ class Metric:
         True for shares, whose difference is in percentage points rather than a ratio.
     """
 
-    key: str
+    attribute: str
     label: str
     scale: float = 1.0
     decimals: int = 0
     points: bool = False
+
+    def __post_init__(self) -> None:
+        if self.attribute not in _MODEL_FIGURES:
+            raise ValueError(f"A model has no figure {self.attribute!r}.")
+
+    def of(self, figures: ModelMetrics | PoolMetrics) -> float:
+        """Return this figure of a model's (or a pool's) metrics, in the summary's unit."""
+        return getattr(figures, self.attribute)
 
 
 METRICS = (
@@ -76,7 +86,7 @@ METRICS = (
 _POOL_METRICS = tuple(
     m
     for m in METRICS
-    if m.key
+    if m.attribute
     in {
         "visits",
         "visits_unassigned",
@@ -103,7 +113,7 @@ _ATTRIBUTION = (
 
 def write_report(
     path: str | os.PathLike[str],
-    summary: Mapping[str, Any],
+    summary: Summary,
     recipients: gpd.GeoDataFrame,
     neighbourhoods: gpd.GeoDataFrame,
     rounds: gpd.GeoDataFrame,
@@ -119,8 +129,7 @@ def write_report(
     path
         The HTML file to write; its directory must exist.
     summary
-        The run's summary (the content of summary.json): area, seed, seeds, days, models,
-        uncertainty and assumptions.
+        The run's summary: area, seed, seeds, days, models, uncertainty and assumptions.
     recipients
         Points with columns recipient_id, provider_id, neighbourhood and weekly_hours.
     neighbourhoods
@@ -150,7 +159,7 @@ def write_report(
 
 
 def report_html(
-    summary: Mapping[str, Any],
+    summary: Summary,
     recipients: gpd.GeoDataFrame,
     neighbourhoods: gpd.GeoDataFrame,
     rounds: gpd.GeoDataFrame,
@@ -161,7 +170,7 @@ def report_html(
     Parameters
     ----------
     summary
-        The run's summary (the content of summary.json).
+        The run's summary.
     recipients
         Recipients as points.
     neighbourhoods
@@ -177,7 +186,7 @@ def report_html(
         The page.
     """
     require_columns(neighbourhoods, ("neighbourhood",), "neighbourhoods")
-    models = {name: summary["models"][name] for name in MODELS if name in summary["models"]}
+    models = summary.models
     maps = [
         recipients_map(
             recipients, neighbourhoods, "provider_id", "Framework provider", key="providers"
@@ -188,12 +197,11 @@ def report_html(
         rounds_map(rounds, neighbourhoods, key="rounds"),
     ]
     pools = {
-        name: np.array([p.get("travel_share", math.nan) for p in m.get("pools", {}).values()])
-        for name, m in models.items()
+        name: np.array([p.travel_share for p in m.pools.values()]) for name, m in models.items()
     }
-    share_chart = travel_share_svg({n: m["travel_share"] for n, m in models.items()}, pools)
+    share_chart = travel_share_svg({n: m.travel_share for n, m in models.items()}, pools)
     travel_chart = travel_per_visit_svg(travel_per_visit_s)
-    area = html.escape(str(summary.get("area", "")))
+    area = html.escape(summary.area)
     body = "\n".join(
         [
             f"<h1>Framework or neighbourhood commissioning: {area}</h1>",
@@ -212,11 +220,11 @@ def report_html(
             f'<div class="pair"><figure class="chart">{share_chart}</figure>'
             f'<figure class="chart">{travel_chart}</figure></div>',
             "<h2>Metrics</h2>",
-            _metrics_table(models, summary.get("uncertainty", {})),
+            _metrics_table(models, summary.uncertainty),
             _unassigned_list(models),
             *(_pool_table(name, model) for name, model in models.items()),
             "<h2>Assumptions</h2>",
-            _assumptions_table(summary.get("assumptions", {})),
+            _assumptions_table(summary.assumptions),
             f'<p class="note">{html.escape(_ATTRIBUTION)}</p>',
         ]
     )
@@ -249,10 +257,9 @@ def _page(title: str, maps: Sequence[MapHtml], body: str) -> str:
 """
 
 
-def _run_line(summary: Mapping[str, Any]) -> str:
+def _run_line(summary: Summary) -> str:
     """Say what was run: days, seeds."""
-    seeds = summary.get("seeds") or [summary.get("seed")]
-    days = summary.get("days", _DAYS_IN_WEEK)
+    seeds, days = summary.seeds, summary.days
     seed_text = f"seed {seeds[0]}" if len(seeds) == 1 else f"{len(seeds)} seeds ({_join(seeds)})"
     return (
         f'<p class="note">Rosters for {_plural(days, "day")}, {seed_text}. '
@@ -261,15 +268,13 @@ def _run_line(summary: Mapping[str, Any]) -> str:
     )
 
 
-def _headline(summary: Mapping[str, Any], models: Mapping[str, Mapping[str, Any]]) -> str:
+def _headline(summary: Summary, models: Mapping[str, ModelMetrics]) -> str:
     """State the travel saved, absolute and relative, with its 95% interval over seeds."""
-    if set(MODELS) - set(models):
-        return '<p class="headline">Only one model was run, so there is nothing to compare.</p>'
-    framework, consortium = (models[m]["travel_time_s"] for m in MODELS)
-    uncertainty = summary.get("uncertainty", {}).get("travel_time_s")
-    difference = uncertainty["difference_mean"] if uncertainty else consortium - framework
-    base = uncertainty["framework_mean"] if uncertainty else framework
-    days = summary.get("days", _DAYS_IN_WEEK)
+    framework, consortium = (models[m].travel_time_s for m in MODELS)
+    uncertainty = summary.uncertainty.get("travel_time_s")
+    difference = uncertainty.difference_mean if uncertainty else consortium - framework
+    base = uncertainty.framework_mean if uncertainty else framework
+    days = summary.days
     period = "a week" if days == _DAYS_IN_WEEK else f"over the {days} days modelled"
     verb = "saves" if difference <= 0 else "adds"
     relative = f" ({abs(difference) / base:.0%} of framework travel)" if base else ""
@@ -278,10 +283,10 @@ def _headline(summary: Mapping[str, Any], models: Mapping[str, Mapping[str, Any]
         f"care workers' travel {period}{relative}"
     )
     if uncertainty:
-        low, high = sorted(-x / 3600 for x in uncertainty["difference_ci95"])
-        seeds = len(summary.get("seeds", []))
+        low, high = sorted(-x / 3600 for x in uncertainty.difference_ci)
+        seeds = len(summary.seeds)
         text += f"; saving, mean of {seeds} seeds, 95% interval {low:,.1f} to {high:,.1f} hours"
-    shares = " → ".join(f"{100 * models[m]['travel_share']:.1f}%" for m in MODELS)
+    shares = " → ".join(f"{100 * models[m].travel_share:.1f}%" for m in MODELS)
     return (
         f'<p class="headline">{text}.</p>'
         f'<p class="note">Travel share of working time, framework → consortium: {shares}.</p>'
@@ -325,26 +330,21 @@ def _neighbourhood_table(neighbourhoods: gpd.GeoDataFrame, recipients: gpd.GeoDa
 
 
 def _metrics_table(
-    models: Mapping[str, Mapping[str, Any]], uncertainty: Mapping[str, Mapping[str, Any]]
+    models: Mapping[str, ModelMetrics], uncertainty: Mapping[str, MetricUncertainty]
 ) -> str:
     """Tabulate every metric per model, with the difference absolute and relative."""
-    both = not set(MODELS) - set(models)
     header = "".join(f"<th>{m.capitalize()}</th>" for m in models)
-    if both:
-        header += "<th>Difference</th><th>Relative</th>"
+    header += "<th>Difference</th><th>Relative</th>"
     if uncertainty:
         header += "<th>95% interval of the difference</th>"
     rows = []
     for metric in METRICS:
-        values = [models[m].get(metric.key) for m in models]
-        if all(v is None for v in values):
-            continue
+        values = [metric.of(models[m]) for m in models]
         cells = "".join(f"<td>{_shown(metric, v)}</td>" for v in values)
-        if both:
-            cells += _difference_cells(metric, *(models[m].get(metric.key) for m in MODELS))
+        cells += _difference_cells(metric, *values)
         if uncertainty:
-            interval = uncertainty.get(metric.key, {}).get("difference_ci95")
-            cells += f"<td>{_interval(metric, interval)}</td>"
+            interval = uncertainty.get(metric.attribute)
+            cells += f"<td>{_interval(metric, interval.difference_ci if interval else None)}</td>"
         rows.append(f"<tr><th>{html.escape(metric.label)}</th>{cells}</tr>")
     return (
         f"<table><thead><tr><th>Metric</th>{header}</tr></thead>"
@@ -352,10 +352,8 @@ def _metrics_table(
     )
 
 
-def _difference_cells(metric: Metric, framework: Any, consortium: Any) -> str:
+def _difference_cells(metric: Metric, framework: float, consortium: float) -> str:
     """Return the absolute and relative difference cells (consortium minus framework)."""
-    if framework is None or consortium is None:
-        return "<td>–</td><td>–</td>"
     difference = (consortium - framework) * metric.scale
     absolute = _number(difference, metric.decimals, signed=True)
     if metric.points:
@@ -368,30 +366,30 @@ def _difference_cells(metric: Metric, framework: Any, consortium: Any) -> str:
     return f"<td>{absolute}</td><td>{relative}</td>"
 
 
-def _unassigned_list(models: Mapping[str, Mapping[str, Any]]) -> str:
+def _unassigned_list(models: Mapping[str, ModelMetrics]) -> str:
     """List why visits went unassigned, per model, if any did."""
     items = [
         f"<li>{name.capitalize()}: "
         + ", ".join(
             f"{html.escape(str(reason))}: {count}"
-            for reason, count in model.get("unassigned_reasons", {}).items()
+            for reason, count in model.unassigned_reasons.items()
         )
         + "</li>"
         for name, model in models.items()
-        if model.get("unassigned_reasons")
+        if model.unassigned_reasons
     ]
     return f"<p>Unassigned visits by reason:</p><ul>{''.join(items)}</ul>" if items else ""
 
 
-def _pool_table(name: str, model: Mapping[str, Any]) -> str:
+def _pool_table(name: str, model: ModelMetrics) -> str:
     """Tabulate a model's pools (providers or neighbourhoods) in a collapsible section."""
-    pools = model.get("pools", {})
+    pools = model.pools
     if not pools:
         return ""
     header = "".join(f"<th>{html.escape(m.label)}</th>" for m in _POOL_METRICS)
     rows = "".join(
         f"<tr><th>{html.escape(str(pool))}</th>"
-        + "".join(f"<td>{_shown(m, figures.get(m.key))}</td>" for m in _POOL_METRICS)
+        + "".join(f"<td>{_shown(m, m.of(figures))}</td>" for m in _POOL_METRICS)
         + "</tr>"
         for pool, figures in sorted(pools.items())
     )
@@ -402,12 +400,12 @@ def _pool_table(name: str, model: Mapping[str, Any]) -> str:
     )
 
 
-def _assumptions_table(assumptions: Mapping[str, Mapping[str, Any]]) -> str:
+def _assumptions_table(assumptions: Mapping[str, Assumption]) -> str:
     """Tabulate each assumption's value and source."""
     rows = "".join(
-        f"<tr><th>{html.escape(str(name))}</th>"
-        f"<td>{html.escape(_value(entry.get('value')))}</td>"
-        f"<td>{html.escape(str(entry.get('source', '')))}</td></tr>"
+        f"<tr><th>{html.escape(name)}</th>"
+        f"<td>{html.escape(_value(entry.value))}</td>"
+        f"<td>{html.escape(entry.source)}</td></tr>"
         for name, entry in assumptions.items()
     )
     return (
@@ -417,9 +415,9 @@ def _assumptions_table(assumptions: Mapping[str, Mapping[str, Any]]) -> str:
     )
 
 
-def _shown(metric: Metric, value: Any) -> str:
-    """Format a metric's value in its shown unit, or a dash if it is missing."""
-    return "–" if value is None else _number(value * metric.scale, metric.decimals)
+def _shown(metric: Metric, value: float) -> str:
+    """Format a metric's value in its shown unit."""
+    return _number(value * metric.scale, metric.decimals)
 
 
 def _interval(metric: Metric, interval: Sequence[float] | None) -> str:
@@ -441,7 +439,7 @@ def _number(value: float, decimals: int, signed: bool = False) -> str:
 
 def _value(value: Any) -> str:
     """Format an assumption's value: strings as they are, anything else as JSON."""
-    return value if isinstance(value, str) else json.dumps(value)
+    return value if isinstance(value, str) else json.dumps(plain(value))
 
 
 def _plural(count: int, noun: str) -> str:

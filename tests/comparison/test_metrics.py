@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from tiny_pools import line_pool
 
 from roster.comparison.metrics import (
     CostSettings,
+    MetricUncertainty,
+    ModelMetrics,
     SolvedPool,
     difference,
     legs_before_visits,
@@ -15,8 +19,11 @@ from roster.comparison.metrics import (
     uncertainty,
 )
 from roster.rounds.solution import NO_CAPACITY, Rounds, Route, Step, Unassigned
+from roster.scenario import ComparisonConfig
 
 RECIPIENT_OF = {"v1": "r1", "v2": "r2", "v3": "r1"}
+#: The comparison's default costs: 45p a mile, 0.17 kg CO2 a km, travel unpaid.
+COSTS = CostSettings.from_config(ComparisonConfig())
 
 
 def solved_day() -> SolvedPool:
@@ -39,46 +46,46 @@ def solved_day() -> SolvedPool:
 
 def test_pool_metrics_by_hand():
     """Travel 2,400 s (1,200 s of it from and to home), contact 3,600 s, 20 km driven."""
-    m = pool_metrics([solved_day()], RECIPIENT_OF, CostSettings())
-    assert (m["visits"], m["visits_assigned"], m["visits_unassigned"]) == (3, 2, 1)
-    assert m["unassigned_reasons"] == {NO_CAPACITY: 1}
-    assert m["travel_time_s"] == 2400 and m["travel_between_visits_s"] == 600
-    assert m["contact_time_s"] == 3600
-    assert m["travel_share"] == pytest.approx(2400 / 6000)
-    assert m["travel_share_between_visits"] == pytest.approx(600 / 4200)
-    assert m["travel_per_visit_s"] == 1200
-    assert m["distance_m"] == 20000 and m["driven_distance_m"] == 20000
-    assert m["mileage_cost_gbp"] == pytest.approx(20000 / 1609.344 * 0.45, abs=0.01)
-    assert m["co2_kg"] == pytest.approx(3.4)
-    assert m["carers_used"] == 1
-    assert m["paid_hours"] == 1.0  # contact only: travel unpaid by default
-    assert m["unpaid_travel_hours"] == pytest.approx(0.2, abs=0.05)
-    assert m["continuity_mean_carers"] == 1.0
+    m = pool_metrics([solved_day()], RECIPIENT_OF, COSTS)
+    assert (m.visits, m.visits_assigned, m.visits_unassigned) == (3, 2, 1)
+    assert m.unassigned_reasons == {NO_CAPACITY: 1}
+    assert m.travel_time_s == 2400 and m.travel_between_visits_s == 600
+    assert m.contact_time_s == 3600
+    assert m.travel_share == pytest.approx(2400 / 6000)
+    assert m.travel_share_between_visits == pytest.approx(600 / 4200)
+    assert m.travel_per_visit_s == 1200
+    assert m.distance_m == 20000 and m.driven_distance_m == 20000
+    assert m.mileage_cost_gbp == pytest.approx(20000 / 1609.344 * 0.45, abs=0.01)
+    assert m.co2_kg == pytest.approx(3.4)
+    assert m.carers_used == 1
+    assert m.paid_hours == 1.0  # contact only: travel unpaid by default
+    assert m.unpaid_travel_hours == pytest.approx(0.2, abs=0.05)
+    assert m.continuity_mean_carers == 1.0
 
 
 def test_paid_travel_moves_hours():
     """When travel is paid, between-visit travel counts as paid, not unpaid."""
-    m = pool_metrics([solved_day()], RECIPIENT_OF, CostSettings(travel_paid=True))
-    assert m["paid_hours"] == pytest.approx((3600 + 600) / 3600, abs=0.05)
-    assert m["unpaid_travel_hours"] == 0
+    m = pool_metrics([solved_day()], RECIPIENT_OF, replace(COSTS, travel_paid=True))
+    assert m.paid_hours == pytest.approx((3600 + 600) / 3600, abs=0.05)
+    assert m.unpaid_travel_hours == 0
 
 
 def test_model_metrics_per_pool_and_difference():
     """Model totals equal the pool's; the difference of a model with itself is zero."""
-    m = model_metrics([solved_day()], RECIPIENT_OF, CostSettings())
-    assert m["pools"]["framework/P1"]["travel_time_s"] == m["travel_time_s"]
-    assert m["checker_violations"] == 0
+    m = model_metrics([solved_day()], RECIPIENT_OF, COSTS)
+    assert m.pools["framework/P1"].travel_time_s == m.travel_time_s
+    assert m.checker_violations == 0
     diff = difference(m, m)
-    assert diff["travel_time_s"] == 0 and diff["travel_time_relative"] == 0
+    assert diff.travel_time_s == 0 and diff.travel_time_relative == 0
 
 
 def test_uncertainty_interval_contains_the_mean():
     """Over three seeds the interval brackets the mean difference; one seed gives none."""
-    base = pool_metrics([solved_day()], RECIPIENT_OF, CostSettings())
-    runs = [(base, {**base, "travel_time_s": base["travel_time_s"] - d}) for d in (100, 200, 300)]
+    base = pool_metrics([solved_day()], RECIPIENT_OF, COSTS)
+    runs = [(base, replace(base, travel_time_s=base.travel_time_s - d)) for d in (100, 200, 300)]
     result = uncertainty(runs)
-    low, high = result["travel_time_s"]["difference_ci95"]
-    assert result["travel_time_s"]["difference_mean"] == -200
+    low, high = result["travel_time_s"].difference_ci
+    assert result["travel_time_s"].difference_mean == -200
     assert low < -200 < high
     assert uncertainty(runs[:1]) == {}
 
@@ -86,3 +93,57 @@ def test_uncertainty_interval_contains_the_mean():
 def test_legs_before_visits():
     """One leg per carer visit."""
     assert legs_before_visits([solved_day()]).tolist() == [600, 600]
+
+
+def test_costs_come_from_the_comparison_settings():
+    """The costs are the comparison settings' own: 45p a mile, 0.17 kg a km, unpaid travel."""
+    assert COSTS == CostSettings(45.0, 0.17, False)
+    config = ComparisonConfig(pence_per_mile=30.0, travel_paid=True)
+    assert CostSettings.from_config(config) == CostSettings(30.0, 0.17, True)
+
+
+def test_metrics_round_trip_through_json():
+    """A model's figures written with to_json read back equal, pools and reasons included."""
+    m = model_metrics([solved_day()], RECIPIENT_OF, COSTS)
+    data = m.to_json()
+    assert list(data)[-2:] == ["checker_violations", "pools"]
+    assert data["unassigned_reasons"] == {NO_CAPACITY: 1}
+    assert ModelMetrics.from_json(data) == m
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"unassigned_reasons": {"no carer free in the window": 1}}, "Unknown unassigned reasons"),
+        ({"visits": 4}, "do not add up to the visits"),
+        ({"unassigned_reasons": {}}, "by reason do not add up"),
+        ({"travel_share": 1.5}, "not a share"),
+    ],
+)
+def test_pool_metrics_refuse_what_rounds_cannot_give(change, message):
+    """An unknown reason, counts that do not add up or a share above 1 are refused."""
+    m = pool_metrics([solved_day()], RECIPIENT_OF, COSTS)
+    with pytest.raises(ValueError, match=message):
+        replace(m, **change)
+
+
+def test_model_pools_must_add_up():
+    """A model whose pools do not add up to its totals is refused."""
+    m = model_metrics([solved_day()], RECIPIENT_OF, COSTS)
+    pool = replace(m.pools["framework/P1"], travel_time_s=1)
+    with pytest.raises(ValueError, match="travel_time_s do not add up"):
+        replace(m, pools={"framework/P1": pool})
+
+
+def test_uncertainty_json_names_its_level():
+    """The interval's key carries the level (difference_ci90 at 0.9) and reads back."""
+    item = MetricUncertainty(10.0, 8.0, -2.0, (-3.0, -1.0), 0.9)
+    assert item.to_json() == {
+        "framework_mean": 10.0,
+        "consortium_mean": 8.0,
+        "difference_mean": -2.0,
+        "difference_ci90": [-3.0, -1.0],
+    }
+    assert MetricUncertainty.from_json(item.to_json()) == item
+    with pytest.raises(ValueError, match="does not contain"):
+        MetricUncertainty(10.0, 8.0, -4.0, (-3.0, -1.0), 0.9)

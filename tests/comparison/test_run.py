@@ -8,36 +8,19 @@ import json
 import pyogrio
 import pytest
 
-from roster.comparison.run import run_seed, summarise
-from roster.data import RUTLAND_PBF
 from roster.report.files import write_outputs
 from roster.scenario import scenario_from_dict
 
-# About 100 recipients (a fifth of Rutland's prevalence), neighbourhoods of about 50, Monday
-# only, and a search that stops by itself (greedy descent with a solution limit).
-SMALL = {
-    "name": "rutland-small",
-    "demand": {"prevalence_65_plus": 0.008},
-    "comparison": {"neighbourhood_size": 50, "days": 1, "workers": 1, "time_budget_s": 0},
-    "rounds": {"time_limit_s": None, "solution_limit": 10, "metaheuristic": "GREEDY_DESCENT"},
-}
-
-
-@pytest.fixture(scope="module")
-def run(rutland_networks):
-    """Return one seed of the small comparison."""
-    return run_seed(scenario_from_dict(SMALL), RUTLAND_PBF, rutland_networks, seed=3)
-
-
-@pytest.fixture(scope="module")
-def summary(run):
-    """Return the summary of that seed."""
-    return summarise(scenario_from_dict(SMALL), [run])
-
 
 def test_summary_follows_the_contract(summary):
-    """summary.json has the keys other tools read, for both models."""
-    assert {"area", "seed", "days", "models", "difference", "assumptions"} <= set(summary)
+    """summary.json has the keys other tools read, and its figures are consistent.
+
+    Counts add up, shares and per-visit figures follow from the totals, pools add up to their
+    model, and each difference is consortium minus framework.
+    """
+    data = summary.to_json()
+    assert {"area", "seed", "days", "models", "difference", "assumptions"} <= set(data)
+    assert (data["area"], data["seed"], data["seeds"], data["days"]) == ("rutland-small", 3, [3], 1)
     keys = {
         "visits",
         "visits_assigned",
@@ -51,22 +34,51 @@ def test_summary_follows_the_contract(summary):
         "mileage_cost_gbp",
         "co2_kg",
     }
-    for model in ("framework", "consortium"):
-        assert keys <= set(summary["models"][model])
-    assert {"travel_time_s", "travel_share", "travel_time_relative"} <= set(summary["difference"])
-    assert all("source" in item for item in summary["assumptions"].values())
+    models = data["models"]
+    for m in (models["framework"], models["consortium"]):
+        assert keys <= set(m)
+        assert m["visits"] == m["visits_assigned"] + m["visits_unassigned"]
+        travel, contact = m["travel_time_s"], m["contact_time_s"]
+        assert m["travel_share"] == pytest.approx(travel / (travel + contact))
+        between = m["travel_between_visits_s"]
+        assert m["travel_share_between_visits"] == pytest.approx(between / (between + contact))
+        assert m["travel_per_visit_s"] == pytest.approx(travel / m["carer_visits"])
+        miles = m["driven_distance_m"] / 1609.344
+        assert m["mileage_cost_gbp"] == pytest.approx(0.45 * miles, abs=0.005)
+        assert m["co2_kg"] == pytest.approx(0.17 * m["driven_distance_m"] / 1000, abs=0.05)
+        for key in ("visits", "carer_visits", "travel_time_s", "distance_m", "contact_time_s"):
+            assert sum(p[key] for p in m["pools"].values()) == m[key]
+    framework, consortium = models["framework"], models["consortium"]
+    difference = data["difference"]
+    for key in set(difference) - {"travel_time_relative"}:
+        assert difference[key] == pytest.approx(consortium[key] - framework[key])
+    assert difference["travel_time_relative"] == pytest.approx(
+        (consortium["travel_time_s"] - framework["travel_time_s"]) / framework["travel_time_s"]
+    )
+    assert data["uncertainty"] == {}
+    assert data["per_seed"] == [
+        {
+            "seed": 3,
+            "framework_travel_time_s": framework["travel_time_s"],
+            "consortium_travel_time_s": consortium["travel_time_s"],
+            "framework_travel_share": framework["travel_share"],
+            "consortium_travel_share": consortium["travel_share"],
+        }
+    ]
+    assert data["neighbourhoods"]["recipients"] == data["recipients"]
+    assert all(set(item) == {"value", "source"} for item in data["assumptions"].values())
 
 
 def test_same_work_in_both_models(run, summary):
     """Both models roster the same Monday visits; every visit is served or given a reason."""
     monday = [v for v in run.instance.visits if v.day == 0]
-    for model in ("framework", "consortium"):
-        m = summary["models"][model]
-        assert m["visits"] == len(monday)
-        assert m["visits_assigned"] + m["visits_unassigned"] == m["visits"]
-        assert sum(m["unassigned_reasons"].values()) == m["visits_unassigned"]
-        assert m["checker_violations"] == 0
-        assert sum(p["travel_time_s"] for p in m["pools"].values()) == m["travel_time_s"]
+    for m in summary.models.values():
+        assert m.visits == len(monday)
+        assert m.visits_assigned + m.visits_unassigned == m.visits
+        assert sum(m.unassigned_reasons.values()) == m.visits_unassigned
+        assert m.checker_violations == 0
+        assert sum(p.travel_time_s for p in m.pools.values()) == m.travel_time_s
+    assert run.metrics == summary.models
     carers = {c.id for c in run.instance.carers}
     for model in run.models:
         assert sorted(c for p in model.pools for c in p.carer_ids) == sorted(carers)
@@ -85,7 +97,7 @@ def test_outputs_written(run, summary, tmp_path):
     assert json.loads((tmp_path / "summary.json").read_text())["seed"] == 3
     with (tmp_path / "rounds.csv").open() as handle:
         rows = list(csv.DictReader(handle))
-    carer_visits = sum(summary["models"][m]["carer_visits"] for m in ("framework", "consortium"))
+    carer_visits = sum(m.carer_visits for m in summary.models.values())
     assert len(rows) == carer_visits
     assert {"carer", "day", "order", "visit", "recipient", "window", "arrival", "start"} <= set(
         rows[0]
@@ -96,12 +108,12 @@ def test_outputs_written(run, summary, tmp_path):
     assert "<html" in (tmp_path / "report.html").read_text()[:200].lower()
 
 
-def test_carers_needed_mode_sets_a_cost_per_carer():
+def test_carers_needed_mode_sets_a_cost_per_carer(small):
     """In carers-needed mode each period used costs two hours of travel, unless [rounds] says."""
     from roster.comparison.run import CARERS_NEEDED_COST, rounds_params
 
-    needed = {**SMALL, "comparison": {**SMALL["comparison"], "carers_needed": True}}
-    assert rounds_params(scenario_from_dict(SMALL)).carer_fixed_cost == 0
+    needed = {**small, "comparison": {**small["comparison"], "carers_needed": True}}
+    assert rounds_params(scenario_from_dict(small)).carer_fixed_cost == 0
     assert rounds_params(scenario_from_dict(needed)).carer_fixed_cost == CARERS_NEEDED_COST
-    own = {**needed, "rounds": {**SMALL["rounds"], "carer_fixed_cost": 60}}
+    own = {**needed, "rounds": {**small["rounds"], "carer_fixed_cost": 60}}
     assert rounds_params(scenario_from_dict(own)).carer_fixed_cost == 60

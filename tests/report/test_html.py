@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
 import geopandas as gpd
 import numpy as np
@@ -15,6 +15,8 @@ import report_inputs as inputs
 from matplotlib import image
 from matplotlib.colors import to_rgb
 
+from roster.comparison.metrics import MetricUncertainty, difference
+from roster.comparison.summary import Summary
 from roster.errors import InputError
 from roster.report.charts import model_colour
 from roster.report.html import report_html, write_report
@@ -37,7 +39,7 @@ _CHROMIUM_FLAGS = (
 
 
 @pytest.fixture(scope="module")
-def summary() -> dict[str, Any]:
+def summary() -> Summary:
     """Return :func:`report_inputs.summary`: framework 10 h travel, consortium 6 h."""
     return inputs.summary()
 
@@ -94,16 +96,18 @@ def test_headline_gives_the_interval_over_seeds(
     summary, recipients, neighbourhoods, rounds, travel
 ):
     """With several seeds the headline uses the mean difference and its 95% interval, as savings."""
-    several = dict(
+    several = replace(
         summary,
-        seeds=[1, 2, 3],
+        seeds=(1, 2, 3),
+        per_seed=tuple(inputs.seed_figures(seed, summary.models) for seed in (1, 2, 3)),
         uncertainty={
-            "travel_time_s": {
-                "framework_mean": 36000.0,
-                "consortium_mean": 21600.0,
-                "difference_mean": -14400.0,
-                "difference_ci95": [-18000.0, -10800.0],
-            }
+            "travel_time_s": MetricUncertainty(
+                framework_mean=36000.0,
+                consortium_mean=21600.0,
+                difference_mean=-14400.0,
+                difference_ci=(-18000.0, -10800.0),
+                level=0.95,
+            )
         },
     )
     text = _text(report_html(several, recipients, neighbourhoods, rounds, travel))
@@ -115,11 +119,13 @@ def test_headline_gives_the_interval_over_seeds(
 
 def test_headline_says_when_travel_grows(summary, recipients, neighbourhoods, rounds, travel):
     """Swapping the models makes the consortium travel 4 h more, 67% of the framework's 6 h."""
-    models = summary["models"]
-    swapped = dict(
+    models = {"framework": summary.models["consortium"], "consortium": summary.models["framework"]}
+    swapped = replace(
         summary,
         days=5,
-        models={"framework": models["consortium"], "consortium": models["framework"]},
+        models=models,
+        difference=difference(models["framework"], models["consortium"]),
+        per_seed=(inputs.seed_figures(1, models),),
     )
     text = _text(report_html(swapped, recipients, neighbourhoods, rounds, travel))
     assert (
@@ -137,14 +143,15 @@ def test_metrics_table_shows_models_and_differences(page: str) -> None:
     assert "Travel time (hours) 10.0 6.0 −4.0 −40.0%" in text
     assert "Contact time (hours) 40.0 40.0 0.0 0.0%" in text
     assert "Travel share of working time (%) 20.0 13.0 −7.0 points" in text
-    assert "no carer free in the window: 1" in text
+    assert "no capacity: 1" in text
 
 
 def test_pools_assumptions_and_neighbourhoods_are_listed(page: str) -> None:
     """Pools sit in collapsible sections; assumptions carry sources; N1 has three providers."""
     text = _text(page)
     assert "<details><summary>Framework: 1 pool</summary>" in page
-    assert "mileage_pence_per_mile 45 HMRC approved mileage rate" in text
+    assert "mileage_pence_per_mile 45.0 HMRC approved rate" in text
+    assert "visit_length_shares [0.02, 0.72, 0.18, 0.08]" in text
     assert "N1 3 12.0 2.5 4.0 8.0 3" in text
     assert "3 providers serve 6 recipients" in text
 

@@ -1,0 +1,360 @@
+"""The comparison's summary (the content of summary.json) and the assumptions it rests on."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING, Any
+
+from roster.commissioning.models import weekly_hours
+from roster.comparison.metrics import (
+    Difference,
+    JsonRecord,
+    MetricUncertainty,
+    ModelMetrics,
+    difference,
+    uncertainty,
+)
+from roster.geo.network import SpeedModel
+from roster.rounds.params import RoundsParams
+from roster.scenario import Scenario
+
+if TYPE_CHECKING:
+    from roster.comparison.run import SeedRun
+
+#: The two commissioning models compared, in the order they are shown.
+MODELS = ("framework", "consortium")
+
+
+@dataclass(frozen=True)
+class Assumption(JsonRecord):
+    """A figure the comparison rests on, and where it comes from.
+
+    Parameters
+    ----------
+    value
+        The figure (a list of shares is kept as a tuple).
+    source
+        Its source, or ``ASSUMPTION`` and why.
+    """
+
+    value: str | bool | int | float | tuple[float, ...]
+    source: str
+
+    def __post_init__(self) -> None:
+        if isinstance(self.value, list):
+            object.__setattr__(self, "value", tuple(self.value))
+
+
+@dataclass(frozen=True)
+class SeedFigures(JsonRecord):
+    """One seed's headline travel figures, for the summary's ``per_seed`` list.
+
+    Parameters
+    ----------
+    seed
+        The seed.
+    framework_travel_time_s, consortium_travel_time_s
+        Each model's travel time.
+    framework_travel_share, consortium_travel_share
+        Each model's travel share.
+    """
+
+    seed: int
+    framework_travel_time_s: int
+    consortium_travel_time_s: int
+    framework_travel_share: float
+    consortium_travel_share: float
+
+
+@dataclass(frozen=True)
+class PlanQuality(JsonRecord):
+    """Overall figures of a set of neighbourhoods (``QualityReport.summary()``).
+
+    Parameters
+    ----------
+    neighbourhoods, recipients
+        How many neighbourhoods, and recipients in them.
+    size_min, size_max
+        Recipients in the smallest and the largest.
+    contiguous
+        Whether every one is contiguous.
+    mean_internal_s, p95_internal_s
+        Mean and 95th percentile of travel between members, each recipient counted once.
+    diameter_s
+        Longest travel between two members of one neighbourhood.
+    """
+
+    neighbourhoods: int
+    recipients: int
+    size_min: int
+    size_max: int
+    contiguous: bool
+    mean_internal_s: float
+    p95_internal_s: float
+    diameter_s: int
+
+    def __post_init__(self) -> None:
+        if not 0 <= self.size_min <= self.size_max <= self.recipients:
+            raise ValueError("Neighbourhood sizes do not fit the recipients.")
+
+
+@dataclass(frozen=True)
+class NeighbourhoodSummary(JsonRecord):
+    """How the neighbourhoods were made and how they measure up against k-means.
+
+    Parameters
+    ----------
+    method
+        Generated (with the target size) or drawn boundaries (with their file).
+    quality
+        The neighbourhoods' figures.
+    kmeans_baseline
+        The same figures for k-means clusters of the same number.
+    """
+
+    method: str
+    quality: PlanQuality
+    kmeans_baseline: PlanQuality
+
+    def to_json(self) -> dict[str, Any]:
+        """Return method, figures and baseline as plain JSON data (the figures inline)."""
+        return {
+            "method": self.method,
+            **self.quality.to_json(),
+            "kmeans_baseline": self.kmeans_baseline.to_json(),
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> NeighbourhoodSummary:
+        """Read what :meth:`to_json` wrote."""
+        names = {f.name for f in fields(PlanQuality)}
+        return cls(
+            data["method"],
+            PlanQuality.from_json({k: v for k, v in data.items() if k in names}),
+            PlanQuality.from_json(data["kmeans_baseline"]),
+        )
+
+
+@dataclass(frozen=True)
+class Summary(JsonRecord):
+    """A comparison's results: the first seed's models and the figures over every seed.
+
+    ``to_json()`` is summary.json (the fields in order), whose keys, order and values other
+    tools read.
+
+    Parameters
+    ----------
+    area
+        The scenario's name.
+    seed, seeds
+        The first seed (whose models are given) and every seed run.
+    days
+        Days rostered, from Monday.
+    recipients, carers, providers
+        How many of each in the first seed's instance.
+    weekly_contact_hours
+        Care hours a week over all recipients.
+    models
+        Each model's metrics, by name, in the order of :data:`MODELS`.
+    difference
+        Consortium minus framework, first seed.
+    uncertainty
+        Each compared metric over seeds, by name; empty for one seed.
+    per_seed
+        Each seed's travel figures.
+    neighbourhoods
+        The first seed's neighbourhoods.
+    models_described
+        What each model means, by name.
+    stage_seconds
+        Wall-clock seconds per stage, first seed.
+    assumptions
+        The figures the comparison rests on, by name.
+    """
+
+    area: str
+    seed: int
+    seeds: tuple[int, ...]
+    days: int
+    recipients: int
+    carers: int
+    providers: int
+    weekly_contact_hours: float
+    models: Mapping[str, ModelMetrics]
+    difference: Difference
+    uncertainty: Mapping[str, MetricUncertainty]
+    per_seed: tuple[SeedFigures, ...]
+    neighbourhoods: NeighbourhoodSummary
+    models_described: Mapping[str, str]
+    stage_seconds: Mapping[str, float]
+    assumptions: Mapping[str, Assumption]
+
+    def __post_init__(self) -> None:
+        for name in ("seeds", "per_seed"):
+            object.__setattr__(self, name, tuple(getattr(self, name)))
+        for name in ("models", "uncertainty", "models_described", "stage_seconds", "assumptions"):
+            object.__setattr__(self, name, dict(getattr(self, name)))
+        if tuple(self.models) != MODELS:
+            raise ValueError(f"The models must be {', '.join(MODELS)}, in that order.")
+        if not self.seeds or self.seed != self.seeds[0]:
+            raise ValueError("The seed must be the first of the seeds.")
+        if tuple(row.seed for row in self.per_seed) != self.seeds:
+            raise ValueError("per_seed must have one row per seed, in order.")
+        if self.difference != difference(*self.models.values()):
+            raise ValueError("The difference is not consortium minus framework.")
+        unknown = set(self.uncertainty) - {f.name for f in fields(Difference)}
+        if unknown:
+            raise ValueError(f"Uncertainty of unknown metrics {sorted(unknown)}.")
+        if len(self.seeds) < 2 and self.uncertainty:
+            raise ValueError("One seed gives no uncertainty.")
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> Summary:
+        """Read summary.json's content, checking it as when it was made."""
+        return cls(
+            area=data["area"],
+            seed=data["seed"],
+            seeds=tuple(data["seeds"]),
+            days=data["days"],
+            recipients=data["recipients"],
+            carers=data["carers"],
+            providers=data["providers"],
+            weekly_contact_hours=data["weekly_contact_hours"],
+            models={name: ModelMetrics.from_json(m) for name, m in data["models"].items()},
+            difference=Difference.from_json(data["difference"]),
+            uncertainty={
+                name: MetricUncertainty.from_json(item)
+                for name, item in data["uncertainty"].items()
+            },
+            per_seed=tuple(SeedFigures.from_json(row) for row in data["per_seed"]),
+            neighbourhoods=NeighbourhoodSummary.from_json(data["neighbourhoods"]),
+            models_described=data["models_described"],
+            stage_seconds=data["stage_seconds"],
+            assumptions={
+                name: Assumption.from_json(item) for name, item in data["assumptions"].items()
+            },
+        )
+
+
+def summarise(scenario: Scenario, runs: Sequence[SeedRun]) -> Summary:
+    """Summarise a comparison: first seed's models, differences, uncertainty, assumptions."""
+    first = runs[0]
+    framework_m, consortium_m = (first.metrics[name] for name in MODELS)
+    hours = weekly_hours(first.instance)
+    return Summary(
+        area=scenario.name,
+        seed=first.seed,
+        seeds=tuple(run.seed for run in runs),
+        days=scenario.comparison.days,
+        recipients=len(first.instance.recipients),
+        carers=len(first.instance.carers),
+        providers=len({r.provider_id for r in first.instance.recipients}),
+        weekly_contact_hours=round(sum(hours.values()), 1),
+        models={name: first.metrics[name] for name in MODELS},
+        difference=difference(framework_m, consortium_m),
+        uncertainty=uncertainty([(r.metrics["framework"], r.metrics["consortium"]) for r in runs]),
+        per_seed=tuple(
+            SeedFigures(
+                run.seed,
+                run.metrics["framework"].travel_time_s,
+                run.metrics["consortium"].travel_time_s,
+                run.metrics["framework"].travel_share,
+                run.metrics["consortium"].travel_share,
+            )
+            for run in runs
+        ),
+        neighbourhoods=NeighbourhoodSummary(
+            first.plan.method,
+            PlanQuality.from_json(first.plan.quality.summary()),
+            PlanQuality.from_json(first.plan.baseline.summary()),
+        ),
+        models_described={model.name: model.description for model in first.models},
+        stage_seconds=first.seconds,
+        assumptions=assumptions(scenario, first.params, first.locations.networks["drive"].speeds),
+    )
+
+
+def assumptions(
+    scenario: Scenario, params: RoundsParams, speeds: SpeedModel
+) -> dict[str, Assumption]:
+    """List the figures the comparison rests on, with their sources.
+
+    Parameters
+    ----------
+    scenario
+        The scenario compared.
+    params
+        The rounds settings the searches used (break rule, search strategy, cost per carer).
+    speeds
+        The drive network's speed model (urban and rural speed factors).
+    """
+    c, d, p, w, f = (
+        scenario.comparison,
+        scenario.demand,
+        scenario.package,
+        scenario.workforce,
+        scenario.framework,
+    )
+    table = {
+        "prevalence_65_plus": (
+            d.prevalence_65_plus,
+            "470,000 council-funded homecare users in England 2013-14, 79% aged 65+, "
+            "over about 9.3 million people aged 65+ (approximate denominator)",
+        ),
+        "visit_length_shares": (
+            p.visit_length_shares,
+            "Torbay median provider 2022 (15/30/45/60 min)",
+        ),
+        "double_handed_share": (
+            p.double_handed_share,
+            "ASSUMPTION: no national figure is published",
+        ),
+        "framework_providers": (
+            f.providers,
+            "ASSUMPTION for this area (the Leeds pilot area had about 30)",
+        ),
+        "tender_rule": (f.tender, "ASSUMPTION: share-weighted random"),
+        "carer_utilisation": (w.utilisation, "ASSUMPTION"),
+        "walkers_share": (w.walk_share, "ASSUMPTION"),
+        "consortium_share": (
+            c.consortium_share,
+            "Leeds pilot: about 95% of packages to the consortium",
+        ),
+        "neighbourhood_size": (
+            c.neighbourhood_size,
+            "about 200 recipients per neighbourhood (the proposal)",
+        ),
+        "urban_speed_factor": (
+            speeds.urban_factor,
+            "DfT: urban local A-roads average 18.4 mph against a 30 mph limit (2017)",
+        ),
+        "rural_speed_factor": (speeds.rural_factor, "ASSUMPTION"),
+        "mileage_pence_per_mile": (c.pence_per_mile, "HMRC approved rate"),
+        "co2_kg_per_km": (c.co2_kg_per_km, "ASSUMPTION from DESNZ/DEFRA 2023 average-car factor"),
+        "travel_paid": (c.travel_paid, "about 75% of carers are not paid"),
+        "max_daily_working_h": (c.max_daily_working_h, "ASSUMPTION"),
+        "break_rule": (
+            f"{params.break_duration_s // 60} min after {(params.break_after_s or 0) / 3600:g} h",
+            "UK Working Time Regulations (20 min when working more than 6 h)",
+        ),
+        "solver": (
+            f"OR-Tools {params.first_solution} + {params.metaheuristic}, "
+            f"time budget {c.time_budget_s:g} s per seed",
+            "the same search for both models; same budget per visit",
+        ),
+        "carers": (
+            "carers needed (each search minimises carers used)"
+            if c.carers_needed
+            else "held equal between the models",
+            f"a working period used costs {params.carer_fixed_cost} s of travel"
+            if c.carers_needed
+            else "the same carers, reassigned by where they live",
+        ),
+        "sessions": (
+            "each day is rostered as a morning and an evening session",
+            "early (07:00-14:00) and late (16:00-22:00) periods never share a visit; "
+            "the daily working cap is shared between them",
+        ),
+    }
+    return {name: Assumption(value, source) for name, (value, source) in table.items()}

@@ -1,0 +1,67 @@
+"""Tests for the comparison's summary: summary.json keeps its keys, order and values."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from roster.comparison.metrics import MetricUncertainty
+from roster.comparison.summary import Assumption, Summary, assumptions
+from roster.geo.network import SpeedModel
+from roster.rounds.params import RoundsParams
+from roster.scenario import ComparisonConfig, Scenario
+
+BEFORE = Path(__file__).parent.parent / "data" / "summary_before.json"
+
+
+def _without_timings(data: dict) -> dict:
+    """Return the summary without ``stage_seconds``, the one block that varies between runs."""
+    return {key: value for key, value in data.items() if key != "stage_seconds"}
+
+
+def test_summary_json_is_what_it_was(summary):
+    """The small comparison's summary has the stored file's keys, in order, and its values.
+
+    tests/data/summary_before.json was written for the same run (seed 3 of the small
+    comparison) by the code before the summary was typed; timings aside, it must not change.
+    """
+    before = _without_timings(json.loads(BEFORE.read_text(encoding="utf-8")))
+    now = _without_timings(summary.to_json())
+    assert list(now) == list(before)
+    assert json.dumps(now, indent=2) == json.dumps(before, indent=2)
+
+
+def test_stored_summary_round_trips():
+    """Reading the stored summary.json and writing it again gives the same data, in order."""
+    stored = json.loads(BEFORE.read_text(encoding="utf-8"))
+    again = Summary.from_json(stored).to_json()
+    assert json.dumps(again, indent=2) == json.dumps(stored, indent=2)
+
+
+def test_assumptions_read_the_settings_used():
+    """Speed factors come from the speed model, the break rule and carer cost from the params."""
+    needed = Scenario(comparison=ComparisonConfig(carers_needed=True))
+    params = RoundsParams(break_after_s=4 * 3600, break_duration_s=15 * 60, carer_fixed_cost=60)
+    table = assumptions(needed, params, SpeedModel(urban_factor=0.5, rural_factor=0.7))
+    assert (table["urban_speed_factor"].value, table["rural_speed_factor"].value) == (0.5, 0.7)
+    assert table["break_rule"].value == "15 min after 4 h"
+    assert table["carers"].source == "a working period used costs 60 s of travel"
+    assert table["mileage_pence_per_mile"] == Assumption(45.0, "HMRC approved rate")
+
+
+def test_summary_refuses_inconsistent_figures():
+    """A difference that is not consortium minus framework, or one seed's uncertainty, fail."""
+    summary = Summary.from_json(json.loads(BEFORE.read_text(encoding="utf-8")))
+    assert (summary.seed, summary.seeds, summary.days) == (3, (3,), 1)
+    assert summary.models["framework"].pools["framework/P2"].visits == 46
+    flipped = replace(summary.difference, travel_time_s=67000.0)
+    with pytest.raises(ValueError, match="consortium minus framework"):
+        replace(summary, difference=flipped)
+    interval = MetricUncertainty(1.0, 1.0, 0.0, (0.0, 0.0), 0.95)
+    with pytest.raises(ValueError, match="One seed"):
+        replace(summary, uncertainty={"travel_time_s": interval})
+    with pytest.raises(ValueError, match="models must be"):
+        replace(summary, models=dict(reversed(summary.models.items())))
