@@ -5,8 +5,10 @@ from __future__ import annotations
 import pytest
 from helpers import ITS_EXAMPLE, line_graph
 
+from roster.comparison.run import run_seed, summarise
 from roster.data import RUTLAND_PBF
 from roster.geo.network import RoadNetwork, SpeedModel, load_network, network_from_graph
+from roster.scenario import scenario_from_dict
 
 
 @pytest.fixture(scope="session")
@@ -42,3 +44,31 @@ def rutland_instance(rutland_networks, network_cache):
     from roster.scenario import load_scenario
 
     return generate_area(load_scenario(), RUTLAND_PBF, 1, cache_dir=network_cache).instance
+
+
+# About 100 recipients (a fifth of Rutland's prevalence), neighbourhoods of about 50, Monday
+# only, and a search that stops by itself (greedy descent with a solution limit).
+SMALL = {
+    "name": "rutland-small",
+    "demand": {"prevalence_65_plus": 0.008},
+    "comparison": {"neighbourhood_size": 50, "days": 1, "workers": 1, "time_budget_s": 0},
+    "rounds": {"time_limit_s": None, "solution_limit": 10, "metaheuristic": "GREEDY_DESCENT"},
+}
+
+
+@pytest.fixture(scope="session")
+def small_tables() -> dict:
+    """Return the small comparison's scenario tables (a fresh copy for each use)."""
+    return {key: dict(value) if isinstance(value, dict) else value for key, value in SMALL.items()}
+
+
+@pytest.fixture(scope="session")
+def small_run(rutland_networks):
+    """Return seed 3 of the small comparison (the run tests/data/summary_before.json records)."""
+    return run_seed(scenario_from_dict(SMALL), RUTLAND_PBF, rutland_networks, seed=3)
+
+
+@pytest.fixture(scope="session")
+def small_summary(small_run):
+    """Return the summary of that seed."""
+    return summarise(scenario_from_dict(SMALL), [small_run])

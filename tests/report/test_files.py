@@ -1,0 +1,96 @@
+"""Tests for report.files: every output of the small comparison, read back and checked."""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections import Counter
+
+import geopandas as gpd
+import pyogrio
+import pytest
+
+from roster.io import read_instance
+from roster.model import DAYS
+from roster.report.files import ROUNDS_COLUMNS, write_outputs
+
+
+@pytest.fixture(scope="module")
+def out(small_run, small_summary, tmp_path_factory):
+    """Write the small comparison's outputs once and return the folder."""
+    folder = tmp_path_factory.mktemp("outputs")
+    write_outputs(folder, small_summary, [small_run])
+    return folder
+
+
+def test_the_folder_holds_every_output_and_nothing_else(out):
+    """summary.json, rounds.csv, comparison.gpkg, report.html and instance/ (no temporaries)."""
+    assert sorted(p.name for p in out.iterdir()) == [
+        "comparison.gpkg",
+        "instance",
+        "report.html",
+        "rounds.csv",
+        "summary.json",
+    ]
+
+
+def test_summary_json_is_the_summary(out, small_summary):
+    """summary.json is the typed summary's JSON, key for key."""
+    assert json.loads((out / "summary.json").read_text(encoding="utf-8")) == json.loads(
+        json.dumps(small_summary.to_json())
+    )
+
+
+def test_rounds_csv_is_every_carer_visit_in_round_order(out, small_run):
+    """One row per carer visit: the solver's rounds, with the visit's recipient and period."""
+    with (out / "rounds.csv").open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        rows = list(reader)
+    assert tuple(reader.fieldnames or ()) == ROUNDS_COLUMNS
+    expected = [
+        (item.model, item.pool, DAYS[item.day], route.carer_id, str(order), step.visit_id)
+        for item in sorted(small_run.solved, key=lambda s: (s.model, s.pool, s.day))
+        for route in item.rounds.routes
+        for order, step in enumerate(route.steps, start=1)
+    ]
+    assert [
+        (r["model"], r["pool"], r["day"], r["carer"], r["order"], r["visit"]) for r in rows
+    ] == (expected)
+    recipient_of = {v.id: v.recipient_id for v in small_run.instance.visits}
+    assert all(r["recipient"] == recipient_of[r["visit"]] for r in rows)
+    # The period is shown as the working period's hours, e.g. "07:00-14:00".
+    assert all(len(r["period"]) == 11 and r["period"][5] == "-" for r in rows)
+
+
+def test_geopackage_layers_hold_recipients_neighbourhoods_and_first_day_rounds(out, small_run):
+    """Each recipient once with its neighbourhood; a polygon per neighbourhood; a line per round."""
+    path = out / "comparison.gpkg"
+    assert {name for name, _ in pyogrio.list_layers(path)} == {
+        "recipients",
+        "neighbourhoods",
+        "rounds",
+    }
+    recipients = gpd.read_file(path, layer="recipients")
+    assert list(recipients["recipient_id"]) == [r.id for r in small_run.instance.recipients]
+    assert dict(zip(recipients["recipient_id"], recipients["neighbourhood"], strict=True)) == (
+        small_run.plan.labels
+    )
+    neighbourhoods = gpd.read_file(path, layer="neighbourhoods")
+    assert sorted(neighbourhoods["neighbourhood"]) == sorted(set(small_run.plan.labels.values()))
+    rounds = gpd.read_file(path, layer="rounds")
+    first_day = min(item.day for item in small_run.solved)
+    per_model = Counter(
+        item.model for item in small_run.solved if item.day == first_day for _ in item.rounds.routes
+    )
+    assert Counter(rounds["model"]) == per_model
+    assert rounds.geometry.notna().all()
+
+
+def test_instance_folder_reads_back_as_the_same_instance(out, small_run):
+    """instance/ holds the inputs, so the same work can be rerun."""
+    assert read_instance(out / "instance") == small_run.instance
+
+
+def test_report_is_a_page(out):
+    """report.html is an HTML page."""
+    assert "<html" in (out / "report.html").read_text(encoding="utf-8")[:200].lower()
