@@ -145,7 +145,8 @@ def _progress_bars(description: str, total: int):
 
 def _compare_command(args: argparse.Namespace) -> None:
     """Run the framework vs consortium comparison and write its outputs."""
-    from roster.comparison.run import load_networks, replace_comparison, run_seed, summarise
+    from roster.comparison.run import load_networks, replace_comparison, run_seed
+    from roster.comparison.summary import summarise
     from roster.report.files import write_outputs
 
     scenario = load_scenario(args.scenario)

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 from helpers import ITS_EXAMPLE, line_graph
 
-from roster.comparison.run import run_seed, summarise
+from roster.comparison.run import run_seed
+from roster.comparison.summary import summarise
 from roster.data import RUTLAND_PBF
 from roster.geo.network import RoadNetwork, SpeedModel, load_network, network_from_graph
 from roster.scenario import scenario_from_dict

@@ -16,7 +16,6 @@ from roster.commissioning.models import Commissioning, consortium, framework
 from roster.commissioning.neighbourhood_plan import NeighbourhoodPlan, plan_neighbourhoods
 from roster.commissioning.week import SolvedPool, solve_week
 from roster.comparison.metrics import CostSettings, ModelMetrics, model_metrics
-from roster.comparison.summary import summarise as summarise  # re-exported: scripts import it here
 from roster.demand.generate import generate_area
 from roster.geo.locations import Locations, locate
 from roster.geo.network import RoadNetwork, load_network

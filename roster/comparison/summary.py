@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from roster.commissioning.models import weekly_hours
 from roster.comparison.metrics import (
@@ -15,12 +15,10 @@ from roster.comparison.metrics import (
     difference,
     uncertainty,
 )
+from roster.comparison.run import SeedRun
 from roster.geo.network import SpeedModel
 from roster.rounds.params import RoundsParams
 from roster.scenario import Scenario
-
-if TYPE_CHECKING:
-    from roster.comparison.run import SeedRun
 
 #: The two commissioning models compared, in the order they are shown.
 MODELS = ("framework", "consortium")
