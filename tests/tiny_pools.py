@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from roster.rounds.params import RoundsParams
 from roster.rounds.problem import RoundsProblem
-from roster.rounds.solve import RoundsParams
 
 HOUR = 3600
 #: Locations 0..5 sit on a straight road, 10 minutes' drive (30 walking) apart.

@@ -128,7 +128,7 @@ class Rounds:
         The OR-Tools routing status name (e.g. ``ROUTING_SUCCESS``), or ``NOT_SOLVED`` when
         there was nothing to route.
     objective
-        The solver's objective value (0 when nothing was routed).
+        Their objective value (:func:`roster.rounds.objective.objective`).
     """
 
     routes: tuple[Route, ...]

@@ -9,8 +9,9 @@ from roster.commissioning.pools import Pool, pool_problems
 from roster.geo.locations import locate
 from roster.io import read_instance
 from roster.rounds.checker import check_rounds
+from roster.rounds.params import RoundsParams
 from roster.rounds.problem import FEMALE
-from roster.rounds.solve import RoundsParams, solve_rounds
+from roster.rounds.solve import solve_rounds
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from roster.commissioning.models import framework
 from roster.commissioning.week import solve_week
 from roster.geo.locations import locate
 from roster.io import read_instance
-from roster.rounds.solve import RoundsParams
+from roster.rounds.params import RoundsParams
 
 # Greedy descent stops at a local optimum by itself; guided local search might not reach a
 # solution limit on a pool this small.
