@@ -26,7 +26,8 @@ from _instances import (  # noqa: E402
 )
 
 from roster.rounds.checker import check_rounds  # noqa: E402
-from roster.rounds.solve import RoundsParams, solve_rounds  # noqa: E402
+from roster.rounds.params import RoundsParams  # noqa: E402
+from roster.rounds.solve import solve_rounds  # noqa: E402
 
 
 def benchmark_params(

@@ -7,6 +7,8 @@ from pathlib import Path
 import networkx as nx
 import shapely
 
+from roster.geo.network import RoadNetwork, SpeedModel, network_from_graph
+
 DATA = Path(__file__).parent / "data"
 ITS_EXAMPLE = DATA / "leeds-its-example.osm.pbf"
 
@@ -30,6 +32,18 @@ def line_graph() -> nx.MultiDiGraph:
             u, v, length=float(length), highway="residential", maxspeed="36 km/h", **extra
         )
     return graph
+
+
+def line_networks() -> dict[str, RoadNetwork]:
+    """Return :func:`line_graph` as drive (10 m/s) and walk networks, walkers using B-C both ways.
+
+    The small Oakham instance (:data:`INSTANCE_SMALL`) lies along it: every home is within
+    500 m of a road.
+    """
+    return {
+        mode: network_from_graph(line_graph(), mode, "line", SpeedModel(urban_factor=1.0))
+        for mode in ("drive", "walk")
+    }
 
 
 INSTANCE_SMALL = DATA / "instance_small"

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
 
+from roster.rounds.objective import objective
+from roster.rounds.params import RoundsParams
 from roster.rounds.problem import RoundsProblem
-from roster.rounds.solve import RoundsParams
+from roster.rounds.solution import NO_CAPACITY, Rounds, Route, Unassigned
 
 HOUR = 3600
 #: Locations 0..5 sit on a straight road, 10 minutes' drive (30 walking) apart.
@@ -70,3 +73,55 @@ def exact_params(**changes) -> RoundsParams:
     """
     settings = {"time_limit_s": None, "solution_limit": 1000, "metaheuristic": "GREEDY_DESCENT"}
     return RoundsParams(**(settings | changes))
+
+
+def rounds_of(
+    problem: RoundsProblem, params: RoundsParams, reasons: dict[int, str], routes: tuple[Route, ...]
+) -> Rounds:
+    """Wrap routes as rounds with their objective; every visit they leave out is unassigned.
+
+    A visit left out has its screening reason (``reasons``), or else no capacity.
+    """
+    served = {s.visit_id for r in routes for s in r.steps}
+    unassigned = tuple(
+        Unassigned(v, reasons.get(k, NO_CAPACITY))
+        for k, v in enumerate(problem.visit_id)
+        if v not in served
+    )
+    rounds = Rounds(routes, unassigned, "", 0)
+    return replace(rounds, objective=objective(problem, params, rounds))
+
+
+#: A split shift, a 6-hour one and an 8-hour one that needs a break.
+SHIFTS = ([(7, 10.5), (11, 13)], [(7, 13)], [(7, 15)])
+
+
+def random_pool(rng: np.random.Generator, visits: int, carers: int, **extra):
+    """Build a pool on the line with windows, durations, skills, genders and pairs."""
+    visit_dicts = []
+    for k in range(visits):
+        opens = 8 + rng.integers(0, 4) * 0.5
+        visit_dicts.append(
+            {
+                "id": f"v{k}",
+                "at": int(rng.integers(6)),
+                "window": (opens, opens + rng.choice([0, 0.5, 1, 2])),
+                "minutes": int(rng.choice([15, 30, 45])),
+                "carers": int(rng.choice([1, 1, 1, 2])),
+                "skills": [int(s) for s in rng.choice(2, rng.integers(0, 2), replace=False)],
+                "gender": int(rng.choice([-1, -1, 0, 1])),
+            }
+        )
+    carer_dicts = [
+        {
+            "id": f"c{k}",
+            "home": int(rng.integers(6)),
+            "mode": int(rng.integers(2)),
+            "skills": [int(s) for s in rng.choice(2, rng.integers(1, 3), replace=False)],
+            "gender": int(rng.integers(2)),
+            "periods": SHIFTS[rng.choice(3, p=[0.3, 0.4, 0.3])],
+            "max_hours": float(rng.choice([4, 10])),
+        }
+        for k in range(carers)
+    ]
+    return line_pool(visit_dicts, carer_dicts, **extra)

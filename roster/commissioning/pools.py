@@ -66,8 +66,8 @@ def pool_problems(
     closest in time, where the solver reports it unassigned.
 
     Locations of each problem are the pool's recipients with visits in it, then its carers'
-    homes; matrices come from each mode's network. A walker needs the walk network in
-    ``locations``.
+    homes, each with its row in ``locations`` (``location_row``); matrices come from each
+    mode's network. A walker needs the walk network in ``locations``.
 
     Parameters
     ----------
@@ -193,6 +193,7 @@ def _problem(
         period_carer=[carer_index[c.id] for c, _ in periods],
         period_start_s=[s.start_s for _, s in periods],
         period_end_s=[s.end_s for _, s in periods],
+        location_row=rows,
     )
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import logging
 import multiprocessing
-import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 
@@ -14,9 +13,10 @@ from roster.commissioning.pools import MAX_DAILY_WORKING_S, pool_problems
 from roster.geo.locations import Locations
 from roster.model import DAYS, Instance
 from roster.rounds.checker import check_rounds
+from roster.rounds.params import RoundsParams
 from roster.rounds.problem import RoundsProblem
 from roster.rounds.solution import Rounds
-from roster.rounds.solve import RoundsParams, routes_of, solve_rounds
+from roster.rounds.solve import solve_rounds
 
 logger = logging.getLogger(__name__)
 
@@ -61,33 +61,8 @@ class SolvedPool:
 
 
 def _solve(job: _Job) -> tuple[Rounds, tuple[str, ...]]:
-    rounds = solve_in_two_phases(job.problem, job.params)
+    rounds = solve_rounds(job.problem, job.params)
     return rounds, tuple(check_rounds(job.problem, rounds, job.params))
-
-
-def solve_in_two_phases(problem: RoundsProblem, params: RoundsParams) -> Rounds:
-    """Solve with the first solution always completed, then improve within the time limit.
-
-    A time limit that runs out during the first solution of a large pool leaves visits
-    unplaced, which would then be counted against the pool's model; so the first solution
-    is built without a limit and local search gets what remains of it.
-    """
-    if params.time_limit_s is None:
-        return solve_rounds(problem, params)
-    started = time.perf_counter()
-    first_only = dataclasses.replace(
-        params, time_limit_s=None, solution_limit=1, improve_share=0.0, improve_iterations=None
-    )
-    first = solve_rounds(problem, first_only)
-    left = params.time_limit_s - (time.perf_counter() - started)
-    if left < 0.1 or not first.routes:
-        return first
-    improving = dataclasses.replace(params, time_limit_s=left, solution_limit=None)
-    better = solve_rounds(problem, improving, initial_routes=routes_of(problem, first))
-    served = len(problem.visit_id) - len(better.unassigned)
-    if served < len(problem.visit_id) - len(first.unassigned) or not better.routes:
-        return first
-    return better if better.objective <= first.objective else first
 
 
 def solve_week(

@@ -19,7 +19,6 @@ from roster.io import atomic_path, write_instance
 from roster.model import DAYS
 from roster.report.html import write_report
 from roster.report.route_lines import route_lines
-from roster.rounds.solution import clock
 
 logger = logging.getLogger(__name__)
 
@@ -64,7 +63,7 @@ def write_outputs(
     recipients = _recipients_frame(run)
     neighbourhoods = _neighbourhoods_frame(run)
     first_day = min(item.day for item in run.solved)
-    lines = route_lines([s for s in run.solved if s.day == first_day], run.instance, run.locations)
+    lines = route_lines([s for s in run.solved if s.day == first_day], run.locations)
     gpkg = folder / "comparison.gpkg"
     with atomic_path(gpkg) as temporary:
         recipients.to_file(temporary, layer="recipients", driver="GPKG")
@@ -98,16 +97,11 @@ def _write_json(path: Path, data: dict) -> Path:
 
 def _write_rounds_csv(path: Path, run: SeedRun) -> Path:
     """One row per carer visit, in round order: a roster a coordinator could hand out."""
-    recipient_of = run.recipient_of()
-    rows = []
-    for item in sorted(run.solved, key=lambda s: (s.model, s.pool, s.day)):
-        problem = item.problem
-        for row in item.rounds.to_csv_rows(problem, DAYS[item.day]):
-            row["recipient"] = recipient_of[str(row["visit"])]
-            period = int(row["period"])  # shown as the working period's hours
-            start, end = problem.period_start_s[period], problem.period_end_s[period]
-            row["period"] = f"{clock(int(start))}-{clock(int(end))}"
-            rows.append({"model": item.model, "pool": item.pool, **row})
+    rows = [
+        {"model": item.model, "pool": item.pool, **row}
+        for item in sorted(run.solved, key=lambda s: (s.model, s.pool, s.day))
+        for row in item.rounds.to_csv_rows(item.problem, DAYS[item.day], run.locations.ids)
+    ]
     with atomic_path(path) as temporary:
         with temporary.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=ROUNDS_COLUMNS, extrasaction="ignore")

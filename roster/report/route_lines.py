@@ -14,40 +14,26 @@ from roster.geo.locations import Locations
 from roster.geo.matrix import road_graph_s
 from roster.geo.network import RoadNetwork
 from roster.geo.snapping import nearest_nodes
-from roster.model import Instance
 from roster.rounds.problem import WALK
 
 _MODES = {0: "drive", WALK: "walk"}
 
 
-def place_ids(solved: SolvedPool, instance: Instance) -> list[str | None]:
-    """Return the recipient or carer id of each location of a pool's problem."""
-    problem = solved.problem
-    place: list[str | None] = [None] * problem.travel_time_s.shape[1]
-    for visit, location in zip(problem.visit_id, problem.visit_location, strict=True):
-        place[int(location)] = instance.visit_by_id[visit].recipient_id
-    for carer, home in zip(problem.carer_id, problem.carer_home, strict=True):
-        place[int(home)] = carer
-    return place
-
-
-def route_lines(
-    solved: Sequence[SolvedPool], instance: Instance, locations: Locations
-) -> gpd.GeoDataFrame:
+def route_lines(solved: Sequence[SolvedPool], locations: Locations) -> gpd.GeoDataFrame:
     """One LineString per route (home, visits in order, home), following the fastest roads.
 
+    Each problem's locations are found in ``locations`` by their ``location_row``.
     Columns: model, pool, carer_id, day, period, mode, visits, travel_time_s, length_m.
     """
     legs: dict[str, list[tuple[int, int]]] = {"drive": [], "walk": []}
     routes = []
     for item in solved:
-        places = place_ids(item, instance)
         for route in item.rounds.routes:
             carer = int(item.problem.period_carer[route.period])
             mode = _MODES[int(item.problem.carer_mode[carer])]
             home = int(item.problem.carer_home[carer])
             stops = [home, *(step.location for step in route.steps), home]
-            rows = locations.index([places[s] for s in stops])
+            rows = item.problem.location_row[stops]
             pairs = list(zip(rows[:-1].tolist(), rows[1:].tolist(), strict=True))
             legs[mode] += pairs
             routes.append((item, route, mode, pairs))

@@ -1,10 +1,11 @@
 """Care-worker rounds of one day's pool: the array problem, its solver, an independent checker."""
 
 from roster.rounds.checker import check_rounds
+from roster.rounds.objective import objective
 from roster.rounds.params import RoundsParams
 from roster.rounds.problem import RoundsProblem
 from roster.rounds.solution import REASONS, Rounds, Route, Step, Unassigned
-from roster.rounds.solve import routes_of, solve_rounds
+from roster.rounds.solve import solve_rounds
 
 __all__ = [
     "REASONS",
@@ -15,6 +16,6 @@ __all__ = [
     "Step",
     "Unassigned",
     "check_rounds",
-    "routes_of",
+    "objective",
     "solve_rounds",
 ]

@@ -10,10 +10,12 @@ Schedules are earliest-start: every visit starts as soon as its round, its windo
 partner allow. Inserting a visit can only delay others (travel times obey the triangle
 inequality), so an insertion is priced by pushing the delays forward along rounds and across
 synchronised pairs, touching only the visits that move. Every rule of
-:func:`roster.rounds.solve.solve_rounds` is modelled. Rest breaks go where a round waits anyway, as
-late as the rule allows; a round whose waiting cannot hold them is refused, which is stricter
-than OR-Tools (it may delay visits for a break). The kernels are compiled with Numba: a
-search step is a few thousand array operations, too fine-grained for NumPy.
+:func:`roster.rounds.solve.solve_rounds` is modelled, and every term of
+:func:`roster.rounds.objective.objective` (kept up to date move by move here). Rest breaks go
+where a round waits anyway, as late as the rule allows; a round whose waiting cannot hold them
+is refused, which is stricter than OR-Tools (it may delay visits for a break). The kernels are
+compiled with Numba: a search step is a few thousand array operations, too fine-grained for
+NumPy.
 """
 
 from __future__ import annotations
@@ -25,8 +27,11 @@ from collections import namedtuple
 import numpy as np
 from numba import njit
 
+from roster.rounds.objective import unassigned_cost
 from roster.rounds.params import RoundsParams
 from roster.rounds.problem import ANY_GENDER, RoundsProblem
+from roster.rounds.routes import routes_from_starts
+from roster.rounds.solution import Route
 from roster.rounds.tasks import Tasks
 
 logger = logging.getLogger(__name__)
@@ -63,7 +68,7 @@ def improve_routes(
     seconds: float | None,
     iterations: int | None,
     seed: int,
-) -> tuple[list[list[int]], np.ndarray, list[list[tuple[int, int]]], int]:
+) -> tuple[tuple[Route, ...], int]:
     """Improve rounds of routing nodes by ruin and recreate.
 
     Parameters
@@ -88,13 +93,10 @@ def improve_routes(
     Returns
     -------
     routes
-        The best rounds found, as node sequences per period.
-    start_s
-        Start of service of every node (unrouted nodes: -1).
-    breaks
-        Per period, its rest breaks as ``(start_s, end_s)``.
+        The best rounds found, each carer leaving home as late as its first visit allows.
     cost
-        Their objective value, weighted as in :mod:`roster.rounds.solve`.
+        Their objective value (:func:`roster.rounds.objective.objective`), as this search
+        keeps it.
     """
     if seconds is None and iterations is None:
         raise ValueError("The improvement needs a time limit or an iteration limit.")
@@ -149,7 +151,8 @@ def improve_routes(
         begins = np.empty(len(out[p]), np.int64)
         count = _breaks(best, data, p, begins)
         breaks.append([(int(b), int(b) + params.break_duration_s) for b in begins[:count]])
-    return out, _delayed_starts(best, data), breaks, int(best_cost)
+    routes = routes_from_starts(problem, tasks, out, _delayed_starts(best, data), breaks)
+    return routes, int(best_cost)
 
 
 def _start_from(state: _State, data: _Data, scratch: _Scratch, routes: list[list[int]]) -> None:
@@ -220,7 +223,6 @@ def _data(problem: RoundsProblem, params: RoundsParams, tasks: Tasks) -> _Data:
     loc = p.visit_location[visit]
     sym = p.travel_time_s[0][np.ix_(loc, loc)]
     near = np.argsort(sym + sym.T, axis=1, kind="stable")
-    big = 1_000_000_000 if params.unassigned_penalty is None else params.unassigned_penalty
     demand = np.zeros(n, np.int64) if p.visit_demand is None else p.visit_demand[visit]
     capacity = (
         np.full(r, n + 1, np.int64)
@@ -253,7 +255,9 @@ def _data(problem: RoundsProblem, params: RoundsParams, tasks: Tasks) -> _Data:
         c_periods=c_periods,
         max_work=as_int(p.max_working_s),
         near=as_int(near),
-        weights=as_int([cost, big, params.carer_fixed_cost, worst_cost, *breaks]),
+        weights=as_int(
+            [cost, unassigned_cost(params), params.carer_fixed_cost, worst_cost, *breaks]
+        ),
     )
 
 

@@ -42,8 +42,8 @@ class RoundsParams:
         Largest lateness allowed, or None for unbounded.
     worst_lateness_cost_per_s
         Cost per second of the largest lateness in the pool, so that no one visit is very
-        late. Counted by the improvement search only (``improve_share``): OR-Tools' model has no
-        such term.
+        late. Only the improvement searches with it (``improve_share``): OR-Tools' model has no
+        such term; the objective that compares answers counts it.
     carer_fixed_cost
         Cost of each working period used (0: carers used are not minimised).
     double_handed_tolerance_s

@@ -13,9 +13,6 @@ DRIVE, WALK = 0, 1
 #: Codes for genders and gender preferences (-1: no preference, or not recorded).
 ANY_GENDER, FEMALE, MALE = -1, 0, 1
 
-_OPTIONAL = ("second_skills", "second_duration_s", "start_gap_min_s", "start_gap_max_s")
-_OPTIONAL += ("visit_demand", "carer_capacity")
-
 
 @dataclass(frozen=True)
 class RoundsProblem:
@@ -70,6 +67,10 @@ class RoundsProblem:
         both start together; the solver's tolerance widens them on both sides).
     visit_demand, carer_capacity
         Optional load of each visit and capacity of each carer per period (benchmarks only).
+    location_row
+        Optional: for each location, its row in the whole area's locations (in the pipeline,
+        :class:`roster.geo.locations.Locations`, whose ``ids`` name who lives there). Default:
+        the locations are the area's, in order.
     """
 
     travel_time_s: np.ndarray
@@ -97,6 +98,7 @@ class RoundsProblem:
     start_gap_max_s: np.ndarray | None = None
     visit_demand: np.ndarray | None = None
     carer_capacity: np.ndarray | None = None
+    location_row: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         for field in fields(self):
@@ -112,6 +114,10 @@ class RoundsProblem:
             object.__setattr__(self, "second_skills", self.visit_skills)
         if self.second_duration_s is None:
             object.__setattr__(self, "second_duration_s", self.duration_s)
+        if self.location_row is None:
+            rows = np.arange(self.num_locations, dtype=np.int64)
+            rows.flags.writeable = False
+            object.__setattr__(self, "location_row", rows)
         zeros = np.zeros(self.num_visits, dtype=np.int64)
         zeros.flags.writeable = False
         for name in ("start_gap_min_s", "start_gap_max_s"):
@@ -123,6 +129,11 @@ class RoundsProblem:
     def num_visits(self) -> int:
         """Number of visits in the pool."""
         return len(self.visit_id)
+
+    @property
+    def num_locations(self) -> int:
+        """Number of locations (rows of each travel matrix)."""
+        return self.travel_time_s.shape[1] if self.travel_time_s.ndim == 3 else 0
 
     @property
     def num_carers(self) -> int:
@@ -185,6 +196,7 @@ def _validate(p: RoundsProblem) -> None:
     if p.visit_demand is not None:
         shapes["visit_demand"] = (v,)
         shapes["carer_capacity"] = (c,)
+    shapes["location_row"] = (locations,)
     for name, shape in shapes.items():
         if getattr(p, name).shape != shape:
             _fail(f"expected shape {shape}, got {getattr(p, name).shape}.", name)
@@ -192,6 +204,8 @@ def _validate(p: RoundsProblem) -> None:
         values = getattr(p, name)
         if ((values < 0) | (values >= size)).any():
             _fail(f"location indices must lie in 0..{size - 1}.", name)
+    if (p.location_row < 0).any():
+        _fail("location rows cannot be negative.", "location_row")
     if ((p.carer_mode < 0) | (p.carer_mode >= modes)).any():
         _fail(f"carer modes must lie in 0..{modes - 1}.", "carer_mode")
     if ((p.period_carer < 0) | (p.period_carer >= c)).any():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from roster.rounds.problem import RoundsProblem
@@ -128,7 +129,7 @@ class Rounds:
         The OR-Tools routing status name (e.g. ``ROUTING_SUCCESS``), or ``NOT_SOLVED`` when
         there was nothing to route.
     objective
-        The solver's objective value (0 when nothing was routed).
+        Their objective value (:func:`roster.rounds.objective.objective`).
     """
 
     routes: tuple[Route, ...]
@@ -215,29 +216,42 @@ class Rounds:
             "unassigned": [{"id": u.visit_id, "reason": u.reason} for u in self.unassigned],
         }
 
-    def to_csv_rows(self, problem: RoundsProblem, day: str = "") -> list[dict[str, str | int]]:
+    def to_csv_rows(
+        self, problem: RoundsProblem, day: str = "", location_ids: Sequence[str] | None = None
+    ) -> list[dict[str, str | int | float]]:
         """One row per visit per carer, in round order, for a coordinator to hand out.
+
+        Columns: day, carer, period (the working period's hours), order, visit, recipient,
+        window, arrival, start, end (clock times), travel_before_min, length_before_m (the leg
+        to the visit).
 
         Parameters
         ----------
         problem
-            The problem solved, for each visit's window.
+            The problem solved, for each visit's window and each period's hours.
         day
             Label for the day solved (e.g. an ISO date), copied into every row.
+        location_ids
+            Who lives at each of the area's locations (such as
+            :attr:`roster.geo.locations.Locations.ids`), indexed by ``problem.location_row``:
+            the recipient column. Without it the column is empty.
         """
         index = {v: i for i, v in enumerate(problem.visit_id)}
-        rows: list[dict[str, str | int]] = []
+        rows: list[dict[str, str | int | float]] = []
         for r in self.routes:
+            hours = f"{clock(int(problem.period_start_s[r.period]))}-"
+            hours += clock(int(problem.period_end_s[r.period]))
             for order, s in enumerate(r.steps, start=1):
                 i = index[s.visit_id]
+                row = int(problem.location_row[s.location])
                 rows.append(
                     {
-                        "carer": r.carer_id,
                         "day": day,
-                        "period": r.period,
+                        "carer": r.carer_id,
+                        "period": hours,
                         "order": order,
                         "visit": s.visit_id,
-                        "location": s.location,
+                        "recipient": "" if location_ids is None else location_ids[row],
                         "window": f"{clock(int(problem.earliest_start_s[i]))}-"
                         f"{clock(int(problem.latest_start_s[i]))}",
                         "arrival": clock(s.arrival_s),

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import pytest
-from helpers import INSTANCE_SMALL
+from helpers import INSTANCE_SMALL, line_networks
 
 from roster.commissioning.models import framework
 from roster.commissioning.week import solve_week
 from roster.geo.locations import locate
 from roster.io import read_instance
-from roster.rounds.solve import RoundsParams
+from roster.rounds.params import RoundsParams
 
 # Greedy descent stops at a local optimum by itself; guided local search might not reach a
 # solution limit on a pool this small.
@@ -17,10 +17,10 @@ PARAMS = RoundsParams(time_limit_s=None, solution_limit=100, metaheuristic="GREE
 
 
 @pytest.fixture(scope="module")
-def setting(rutland_networks):
-    """Return the small Oakham instance, its framework model and the snapped homes."""
+def setting():
+    """Return the small Oakham instance, its framework model and homes on the line network."""
     instance = read_instance(INSTANCE_SMALL)
-    return instance, framework(instance), locate(instance, rutland_networks)
+    return instance, framework(instance), locate(instance, line_networks())
 
 
 def test_every_visit_served_or_unassigned_once(setting):

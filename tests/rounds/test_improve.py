@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tiny_pools import HOUR, exact_params, line_pool
+from tiny_pools import HOUR, exact_params, line_pool, random_pool
 
 from roster.rounds.checker import check_rounds
 from roster.rounds.solve import solve_rounds
@@ -122,43 +122,6 @@ def test_a_round_with_no_wait_for_a_break_is_refused():
     )
     rounds = solve_checked(problem, improve_params())
     assert [u.visit_id for u in rounds.unassigned] == ["b"]
-
-
-#: A split shift, a 6-hour one and an 8-hour one that needs a break.
-SHIFTS = ([(7, 10.5), (11, 13)], [(7, 13)], [(7, 15)])
-
-
-def random_pool(rng: np.random.Generator, visits: int, carers: int, **extra):
-    """Build a pool on the line with windows, durations, skills, genders and pairs."""
-    visit_dicts = []
-    for k in range(visits):
-        opens = 8 + rng.integers(0, 4) * 0.5
-        visit_dicts.append(
-            {
-                "id": f"v{k}",
-                "at": int(rng.integers(6)),
-                "window": (opens, opens + rng.choice([0, 0.5, 1, 2])),
-                "minutes": int(rng.choice([15, 30, 45])),
-                "carers": int(rng.choice([1, 1, 1, 2])),
-                "skills": [int(s) for s in rng.choice(2, rng.integers(0, 2), replace=False)],
-                "gender": int(rng.choice([-1, -1, 0, 1])),
-            }
-        )
-    carer_dicts = [
-        {
-            "id": f"c{k}",
-            "home": int(rng.integers(6)),
-            "mode": int(rng.integers(2)),
-            "skills": [int(s) for s in rng.choice(2, rng.integers(1, 3), replace=False)],
-            "gender": int(rng.integers(2)),
-            "periods": [[(7, 10.5), (11, 13)], [(7, 13)], [(7, 15)]][
-                rng.choice(3, p=[0.3, 0.4, 0.3])
-            ],
-            "max_hours": float(rng.choice([4, 10])),
-        }
-        for k in range(carers)
-    ]
-    return line_pool(visit_dicts, carer_dicts, **extra)
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])

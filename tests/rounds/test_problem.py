@@ -29,6 +29,8 @@ def test_arrays_are_converted_and_read_only(pool):
     assert (pool.start_gap_min_s == 0).all() and (pool.start_gap_max_s == 0).all()
     assert (pool.num_visits, pool.num_carers, pool.num_periods, pool.num_skills) == (2, 2, 3, 2)
     assert pool.visit_id == ("a", "b")
+    # without the area's rows, the six line locations are the area's, in order
+    assert pool.location_row.tolist() == [0, 1, 2, 3, 4, 5] and pool.num_locations == 6
 
 
 @pytest.mark.parametrize(
@@ -45,6 +47,8 @@ def test_arrays_are_converted_and_read_only(pool):
         ({"period_end_s": [7 * 3600, 19 * 3600, 6 * 3600]}, "period_end_s"),
         ({"visit_demand": [1, 1]}, "carer_capacity"),
         ({"start_gap_min_s": [5, 5], "start_gap_max_s": [0, 0]}, "start_gap_max_s"),
+        ({"location_row": [0, 1]}, "location_row"),
+        ({"location_row": [7, 8, -1, 9, 10, 11]}, "location_row"),
     ],
 )
 def test_bad_values_name_their_field(pool, changes, field):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 from tiny_pools import exact_params, line_pool
 
@@ -37,14 +39,27 @@ def test_json_has_summary_routes_and_unassigned(solved):
 
 
 def test_csv_rows_for_a_coordinator(solved):
-    """One row per visit with clock times and the window."""
+    """One row per visit, every column: Ann (7:00-13:00) leaves at 7:50 for a, then b.
+
+    The recipients come from the area's ids by each location's row: locations 1 and 2 are
+    the area's rows 5 and 4 here.
+    """
     problem, rounds = solved
-    rows = rounds.to_csv_rows(problem, day="2025-01-06")
-    assert [(r["order"], r["visit"], r["start"], r["window"]) for r in rows] == [
-        (1, "a", "08:00", "08:00-08:00"),
-        (2, "b", "09:00", "09:00-09:00"),
+    problem = replace(problem, location_row=[6, 5, 4, 3, 2, 1])
+    area = ("-", "z", "y", "x", "ben", "ada", "ann")
+    rows = rounds.to_csv_rows(problem, "Mon", area)
+    same = {"day": "Mon", "carer": "ann", "period": "07:00-13:00"}
+    assert rows == [
+        same
+        | {"order": 1, "visit": "a", "recipient": "ada", "window": "08:00-08:00"}
+        | {"arrival": "08:00", "start": "08:00", "end": "08:30"}
+        | {"travel_before_min": 10.0, "length_before_m": 5000},
+        same
+        | {"order": 2, "visit": "b", "recipient": "ben", "window": "09:00-09:00"}
+        | {"arrival": "08:40", "start": "09:00", "end": "09:30"}
+        | {"travel_before_min": 10.0, "length_before_m": 5000},
     ]
-    assert rows[1]["travel_before_min"] == 10.0 and rows[0]["day"] == "2025-01-06"
+    assert {r["recipient"] for r in rounds.to_csv_rows(problem)} == {""}
 
 
 def test_clock_and_reasons():
