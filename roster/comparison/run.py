@@ -66,14 +66,6 @@ class SeedRun:
     metrics: Mapping[str, ModelMetrics]
     seconds: dict[str, float]
 
-    def recipient_of(self) -> dict[str, str]:
-        """Recipient of each visit id."""
-        return _recipient_of(self.instance)
-
-
-def _recipient_of(instance: Instance) -> dict[str, str]:
-    return {v.id: v.recipient_id for v in instance.visits}
-
 
 @contextmanager
 def _stage(name: str, seconds: dict[str, float]):
@@ -173,7 +165,7 @@ def run_seed(
             max_daily_working_s=round(config.max_daily_working_h * 3600),
         )
     costs = CostSettings.from_config(config)
-    recipient_of = _recipient_of(instance)
+    recipient_of = {v.id: v.recipient_id for v in instance.visits}
     metrics = {
         model.name: model_metrics([s for s in solved if s.model == model.name], recipient_of, costs)
         for model in models
