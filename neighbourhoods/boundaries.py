@@ -1,4 +1,4 @@
-"""Geometry adapter: neighbourhood polygons, their files, and a commissioner's drawn boundaries."""
+"""Geometry adapter: neighbourhood polygons, and reading a commissioner's drawn boundaries."""
 
 from __future__ import annotations
 

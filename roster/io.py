@@ -1,4 +1,4 @@
-"""Read and write instances as a directory of CSV or GeoJSON files, or as a GeoPackage."""
+"""Files in and out: instances (CSV, GeoJSON or GeoPackage), polygons, and the atomic writer."""
 
 from __future__ import annotations
 

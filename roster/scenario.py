@@ -1,4 +1,4 @@
-"""Load a demand-generation scenario (one TOML file) into a frozen tree of parameters with defaults.
+"""Every setting of a run, from one TOML file, as a frozen tree of parameters with defaults.
 
 Every default below has a source or is flagged ``ASSUMPTION``; the README table repeats them.
 Sources: [C] calibration/homecare_calibration_figures.csv (row number), [D] domain-anchors.md

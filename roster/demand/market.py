@@ -1,4 +1,4 @@
-"""Framework commissioning: provider market shares and bases, the tender rule, fragmentation."""
+"""The framework provider market: market shares, provider bases, the tender rule, fragmentation."""
 
 from __future__ import annotations
 
