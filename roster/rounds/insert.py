@@ -18,7 +18,8 @@ import numpy as np
 from roster.rounds.objective import objective
 from roster.rounds.params import RoundsParams
 from roster.rounds.problem import ANY_GENDER, RoundsProblem
-from roster.rounds.solution import Rounds, Route, Step
+from roster.rounds.routes import timed_route
+from roster.rounds.solution import Rounds, Route
 
 #: Single positions kept per half of a double-handed visit when pairing them, cheapest first.
 PAIR_CANDIDATES = 200
@@ -300,7 +301,7 @@ def _inserted(
     p = problem
     period, carer = position.period, position.carer
     mode, home = int(p.carer_mode[carer]), int(p.carer_home[carer])
-    times, lengths = p.travel_time_s[mode], p.length_m[mode]
+    times = p.travel_time_s[mode]
     duration = int(p.duration_s[visit] if half == 0 else p.second_duration_s[visit])
     here = int(p.visit_location[visit])
     old = list(route.steps) if route else []
@@ -330,35 +331,7 @@ def _inserted(
     breaks = place_breaks(leave, back, gaps, params)
     if breaks is None:
         return None
-    steps, place, free = [], home, leave
-    for (visit_id, step_half, location, begin, end), (_, _, travel) in zip(
-        order, gaps[:-1], strict=True
-    ):
-        rest = sum(b - a for a, b in breaks if free <= a and b <= begin)
-        steps.append(
-            Step(
-                visit_id=visit_id,
-                half=step_half,
-                location=location,
-                arrival_s=free + travel,
-                start_s=begin,
-                end_s=end,
-                waiting_s=begin - free - travel - rest,
-                travel_time_s=travel,
-                length_m=int(lengths[place, location]),
-            )
-        )
-        place, free = location, end
-    return Route(
-        carer_id=p.carer_id[carer],
-        period=period,
-        leave_s=leave,
-        return_s=back,
-        steps=tuple(steps),
-        home_travel_time_s=int(times[place, home]),
-        home_length_m=int(lengths[place, home]),
-        breaks=tuple(breaks),
-    )
+    return timed_route(p, period, leave, back, order, tuple(breaks))
 
 
 def place_breaks(

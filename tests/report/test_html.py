@@ -16,7 +16,6 @@ from matplotlib import image
 from matplotlib.colors import to_rgb
 
 from roster.comparison.capacity import BandCapacity, Capacity, PoolSpare, parse_bands
-from roster.comparison.caveats import UNASSIGNED, Caveat, ServedComparison, ServedTravel
 from roster.comparison.metrics import MetricUncertainty, difference
 from roster.comparison.summary import Summary
 from roster.errors import InputError
@@ -137,34 +136,6 @@ def test_headline_says_when_travel_grows(summary, recipients, neighbourhoods, ro
     )
 
 
-def _qualified(summary: Summary) -> Summary:
-    """Return the summary with a caveat: a third of the framework's visits unassigned.
-
-    Served-visit figures: 450 s and 270 s per served carer visit; priced travel 10.5 h and 6.3 h.
-    """
-    caveat = Caveat(
-        UNASSIGNED,
-        "framework",
-        0.33,
-        "no capacity",
-        "Mon",
-        "early morning",
-        "framework/P01",
-        20,
-        3,
-        "The framework rounds leave 27 of 81 visits (33.3%) unassigned; most fall on Mon early "
-        "morning in framework/P01 (20 visits), where the work needs about 3 more carer(s).",
-    )
-    served = ServedComparison(
-        ServedTravel(0.667, 4, 450.0, 37_800),
-        ServedTravel(0.99, 4, 270.0, 22_680),
-        -180.0,
-        -15_120,
-        -0.4,
-    )
-    return replace(summary, caveats=(caveat,), served_comparison=served)
-
-
 def test_a_qualified_headline_says_so_in_the_same_sentence(
     summary, recipients, neighbourhoods, rounds, travel
 ):
@@ -172,7 +143,7 @@ def test_a_qualified_headline_says_so_in_the_same_sentence(
 
     The report opens with the caveat, cause and place named, before the headline.
     """
-    text = _text(report_html(_qualified(summary), recipients, neighbourhoods, rounds, travel))
+    text = _text(report_html(inputs.qualified(summary), recipients, neighbourhoods, rounds, travel))
     sentence = next(s for s in text.split(". ") if "saves 4.0 hours" in s)
     assert "but the rounds leave 1.2% of framework visits and 1.2% of consortium visits" in sentence
     assert "not like for like" in sentence
