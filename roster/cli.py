@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import re
 import sys
 import time
 from collections.abc import Sequence
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from neighbourhoods import BoundaryError
+from roster.commissioning.placement import CALL_DURATION_S, CALL_TOLERANCE_S
 from roster.data import RUTLAND_PBF
 from roster.demand.generate import generate_area, write_area
 from roster.errors import InputError
@@ -178,6 +180,55 @@ def _compare_command(args: argparse.Namespace) -> None:
     print(f"total {time.perf_counter() - started:.0f} s")
 
 
+def _place_command(args: argparse.Namespace) -> None:
+    """Say where a new package fits in a finished run's rounds, and from which day."""
+    import json
+
+    from roster.commissioning.placement import (
+        Package,
+        neighbourhood_of,
+        parse_calls,
+        place_package,
+        placement_table,
+        read_finished_run,
+    )
+    from roster.io import atomic_path
+    from roster.model import DAYS
+
+    started = time.perf_counter()
+    skills = frozenset(s.strip() for s in re.split(r"[;,]", args.skills or "") if s.strip())
+    day = args.from_day.strip().capitalize()[:3]
+    if day not in DAYS:
+        raise InputError(f"{args.from_day!r} is not a day Mon..Sun.", field="--from")
+    package = Package(
+        args.lon,
+        args.lat,
+        parse_calls(args.calls, round(args.duration * 60)),
+        2 if args.double_handed else 1,
+        skills,
+        args.gender,
+        round(args.tolerance * 60),
+        DAYS.index(day),
+    )
+    run = read_finished_run(args.out, args.cache_dir)
+    placement = place_package(run, package, neighbourhood_of(args.out, args.lon, args.lat))
+    seconds = round(time.perf_counter() - started, 2)
+    data = {**placement.to_json(), "seconds": seconds}
+    path = Path(args.json or Path(args.out) / "placement.json")
+    with atomic_path(path) as temporary:
+        temporary.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+    days = placement.days_modelled
+    print(
+        f"new package at {args.lon:.5f}, {args.lat:.5f} (neighbourhood "
+        f"{placement.neighbourhood}): {len(package.calls)} call(s) a day"
+        f"{', double-handed' if package.carers_required == 2 else ''}; "
+        f"the run rostered {days} day(s) from Monday"
+    )
+    for line in placement_table(placement):
+        print(line)
+    print(f"wrote {path} ({seconds:.1f} s)")
+
+
 def _print_summary(summary: Summary) -> None:
     """Print the headline figures of a comparison as a small table."""
     rows = [
@@ -197,8 +248,27 @@ def _print_summary(summary: Summary) -> None:
     for label, name, form in rows:
         values = [getattr(m, name) * scale.get(name, 1) for m in summary.models.values()]
         print(f"{label:32}" + "".join(f"{form.format(v):>12}" for v in values))
+    served = summary.served_comparison
+    if summary.qualified and served is not None:
+        f, c = served.framework, served.consortium
+        print(
+            f"{'travel per served carer visit (min)':32}"
+            f"{f.travel_per_carer_visit_s / 60:>12.1f}{c.travel_per_carer_visit_s / 60:>12.1f}"
+        )
+        print(
+            f"{'travel, unserved priced (hours)':32}"
+            f"{f.travel_priced_s / 3600:>12,.0f}{c.travel_priced_s / 3600:>12,.0f}"
+        )
     saved = -summary.difference.travel_time_relative
-    print(f"travel saved by neighbourhood commissioning: {saved:.1%}")
+    qualifier = " (not like for like: see the caveats)" if summary.qualified else ""
+    print(f"travel saved by neighbourhood commissioning: {saved:.1%}{qualifier}")
+    if summary.qualified and served is not None:
+        print(
+            "  with each model's unserved visits priced at its mean travel per visit: "
+            f"{-served.travel_priced_relative:.1%}"
+        )
+    for caveat in summary.caveats or ():
+        print(f"caveat: {caveat.message}")
     interval = summary.uncertainty.get("travel_time_relative")
     if interval:
         low, high = interval.difference_ci
@@ -307,6 +377,36 @@ def build_parser() -> argparse.ArgumentParser:
     compare.add_argument("--area", help="OSM extract (.osm.pbf); default: embedded Rutland")
     add_compare_options(compare, None)
     compare.set_defaults(run=_compare_command)
+
+    place = commands.add_parser(
+        "place",
+        help="where a new package fits in a finished run's rounds, and from which day",
+    )
+    place.add_argument("--out", required=True, help="the folder of a finished demo or compare run")
+    place.add_argument("--lon", type=float, required=True, help="the recipient's home")
+    place.add_argument("--lat", type=float, required=True)
+    place.add_argument(
+        "--calls", required=True, help='daily calls, e.g. "08:00/30,12:30/30,17:00/30" (HH:MM/min)'
+    )
+    place.add_argument(
+        "--duration",
+        type=float,
+        default=CALL_DURATION_S / 60,
+        help=f"minutes of a call given without /min (default {CALL_DURATION_S // 60})",
+    )
+    place.add_argument("--double-handed", action="store_true", help="two carers every call")
+    place.add_argument("--skills", help='skills each carer needs, e.g. "hoist;medication"')
+    place.add_argument("--gender", choices=("female", "male"), help="carer gender preference")
+    place.add_argument(
+        "--tolerance",
+        type=float,
+        default=CALL_TOLERANCE_S / 60,
+        help=f"minutes a call may start either side of its time (default {CALL_TOLERANCE_S // 60})",
+    )
+    place.add_argument("--from", dest="from_day", default="Mon", help="first day (default Mon)")
+    place.add_argument("--json", help="where to write the answer (default OUT/placement.json)")
+    place.add_argument("--cache-dir", help="network cache (default ~/.cache/roster)")
+    place.set_defaults(run=_place_command)
 
     generate = commands.add_parser(
         "generate", help="generate recipients, visits, carers and providers for an area"

@@ -12,6 +12,7 @@ import math
 import os
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import MappingProxyType
@@ -86,6 +87,19 @@ def parse_clock(text: str, key: str) -> int:
 def _check_window(window: tuple[str, str], key: str) -> None:
     if len(window) != 2 or parse_clock(window[0], key) >= parse_clock(window[1], key):
         _fail(f"{list(window)!r} is not a window [start, end] with start before end.", key)
+
+
+def _check_bands(bands: Mapping[str, tuple[str, str]], key: str) -> None:
+    """Bands must be windows that, in order, tile the day from 00:00 to 24:00."""
+    edge = 0
+    for name, window in bands.items():
+        _check_window(window, f"{key}.{name}")
+        if parse_clock(window[0], key) != edge:
+            start = f"{edge // 3600:02d}:{edge % 3600 // 60:02d}"
+            _fail(f"Band {name!r} must start where the one before ends, at {start}.", key)
+        edge = parse_clock(window[1], key)
+    if edge != 24 * 3600:
+        _fail("The bands must tile the day from 00:00 to 24:00.", key)
 
 
 @dataclass(frozen=True)
@@ -454,6 +468,11 @@ class ComparisonConfig:
         "Carers needed" mode: instead of holding carers equal and using them freely, each search
         also minimises the carers it uses (a fixed cost per working period used, see
         ``CARERS_NEEDED_COST``), so ``carers_used`` is how many each model needs.
+    bands
+        Time bands of the day for the capacity tables, by name, each ``(start, end)``; in
+        order, they tile the day from 00:00 to 24:00 (ASSUMPTION: early morning to 09:00,
+        late morning to 11:30, lunch to 14:00, tea to 18:30, bed to midnight, around the
+        package windows).
     """
 
     instance: str = ""
@@ -470,8 +489,20 @@ class ComparisonConfig:
     co2_kg_per_km: float = 0.17
     travel_paid: bool = False
     carers_needed: bool = False
+    bands: MappingProxyType[str, tuple[str, str]] = field(
+        default_factory=lambda: MappingProxyType(
+            {
+                "early morning": ("00:00", "09:00"),
+                "late morning": ("09:00", "11:30"),
+                "lunch": ("11:30", "14:00"),
+                "tea": ("14:00", "18:30"),
+                "bed": ("18:30", "24:00"),
+            }
+        )
+    )
 
     def __post_init__(self) -> None:
+        _check_bands(self.bands, "comparison.bands")
         _check_share(self.consortium_share, "comparison.consortium_share")
         _check_share(self.neighbourhood_tolerance, "comparison.neighbourhood_tolerance")
         _check_positive(self.neighbourhood_size, "comparison.neighbourhood_size")

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import geopandas as gpd
 import numpy as np
 import shapely
 
+from roster.comparison.caveats import UNASSIGNED, Caveat, ServedComparison, ServedTravel
 from roster.comparison.metrics import ModelMetrics, PoolMetrics, difference
 from roster.comparison.run import rounds_params
 from roster.comparison.summary import (
@@ -171,3 +173,31 @@ def travel() -> dict[str, np.ndarray]:
         "framework": np.array([300, 600, 900, 1200, 600, 450]),
         "consortium": np.array([120, 240, 360, 480, 240, 180]),
     }
+
+
+def qualified(summary: Summary) -> Summary:
+    """Return the summary with a caveat: a third of the framework's visits unassigned.
+
+    Served-visit figures: 450 s and 270 s per served carer visit; priced travel 10.5 h and 6.3 h.
+    """
+    caveat = Caveat(
+        UNASSIGNED,
+        "framework",
+        0.33,
+        "no capacity",
+        "Mon",
+        "early morning",
+        "framework/P01",
+        20,
+        3,
+        "The framework rounds leave 27 of 81 visits (33.3%) unassigned; most fall on Mon early "
+        "morning in framework/P01 (20 visits), where the work needs about 3 more carer(s).",
+    )
+    served = ServedComparison(
+        ServedTravel(0.667, 4, 450.0, 37_800),
+        ServedTravel(0.99, 4, 270.0, 22_680),
+        -180.0,
+        -15_120,
+        -0.4,
+    )
+    return replace(summary, caveats=(caveat,), served_comparison=served)

@@ -103,3 +103,18 @@ def test_print_summary_reads_the_summary(capsys):
     assert "Oakham <test>: 7 day(s), seed 1" in lines
     assert ["travel", "(hours)", "10", "6"] in [line.split() for line in lines]
     assert "travel saved by neighbourhood commissioning: 40.0%" in lines
+
+
+def test_print_summary_gives_the_caveats_and_served_figures(capsys):
+    """A summary with a caveat prints it, marks the saving not like for like, and prices it."""
+    import report_inputs
+
+    _print_summary(report_inputs.qualified(report_inputs.summary()))
+    lines = capsys.readouterr().out.splitlines()
+    saved = "travel saved by neighbourhood commissioning: 40.0%"
+    assert f"{saved} (not like for like: see the caveats)" in lines
+    assert any(line.startswith("caveat: The framework rounds leave 27 of 81") for line in lines)
+    assert ["travel", "per", "served", "carer", "visit", "(min)", "7.5", "4.5"] in [
+        line.split() for line in lines
+    ]
+    assert any(line.endswith("priced at its mean travel per visit: 40.0%") for line in lines)

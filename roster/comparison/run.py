@@ -15,7 +15,8 @@ import numpy as np
 from roster.commissioning.models import Commissioning, consortium, framework
 from roster.commissioning.neighbourhood_plan import NeighbourhoodPlan, plan_neighbourhoods
 from roster.commissioning.week import SolvedPool, solve_week
-from roster.comparison.metrics import CostSettings, ModelMetrics, model_metrics
+from roster.comparison.capacity import Capacity, capacity, parse_bands
+from roster.comparison.metrics import CostSettings, JsonRecord, ModelMetrics, model_metrics
 from roster.demand.generate import generate_area
 from roster.geo.locations import Locations, locate
 from roster.geo.network import RoadNetwork, load_network
@@ -54,6 +55,10 @@ class SeedRun:
         Model metrics by model name.
     seconds
         Wall-clock seconds per stage.
+    capacity
+        Work against carers on shift by pool, day and band, and the spare packages.
+    settings
+        What rebuilds the same rounds problems from the run's files.
     """
 
     seed: int
@@ -65,6 +70,36 @@ class SeedRun:
     params: RoundsParams
     metrics: Mapping[str, ModelMetrics]
     seconds: dict[str, float]
+    capacity: Capacity
+    settings: RunSettings
+
+
+@dataclass(frozen=True)
+class RunSettings(JsonRecord):
+    """What rebuilds a run's rounds problems from its instance and pools (``run.json``).
+
+    Parameters
+    ----------
+    area
+        The OSM extract the networks came from.
+    scenario
+        The scenario's name.
+    seed
+        The seed.
+    days
+        Days rostered, from Monday.
+    max_snap_m
+        Largest distance from a home to its road.
+    max_daily_working_s
+        Cap on a carer's working time in a day.
+    """
+
+    area: str
+    scenario: str
+    seed: int
+    days: int
+    max_snap_m: float
+    max_daily_working_s: int
 
 
 @contextmanager
@@ -164,13 +199,37 @@ def run_seed(
             progress=advance,
             max_daily_working_s=round(config.max_daily_working_h * 3600),
         )
+    settings = RunSettings(
+        str(area),
+        scenario.name,
+        seed,
+        config.days,
+        scenario.area.max_snap_m,
+        round(config.max_daily_working_h * 3600),
+    )
     costs = CostSettings.from_config(config)
     recipient_of = {v.id: v.recipient_id for v in instance.visits}
     metrics = {
         model.name: model_metrics([s for s in solved if s.model == model.name], recipient_of, costs)
         for model in models
     }
-    return SeedRun(seed, instance, locations, plan, models, tuple(solved), params, metrics, seconds)
+    bands = parse_bands(config.bands)
+    room = capacity(
+        instance, models, solved, bands, scenario.workforce.utilisation, range(config.days)
+    )
+    return SeedRun(
+        seed,
+        instance,
+        locations,
+        plan,
+        models,
+        tuple(solved),
+        params,
+        metrics,
+        seconds,
+        room,
+        settings,
+    )
 
 
 def replace_comparison(scenario: Scenario, **changes: object) -> Scenario:

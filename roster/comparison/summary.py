@@ -7,6 +7,7 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 from roster.commissioning.models import weekly_hours
+from roster.comparison.caveats import Caveat, ServedComparison, caveats, served_comparison
 from roster.comparison.metrics import (
     Difference,
     JsonRecord,
@@ -169,6 +170,12 @@ class Summary(JsonRecord):
         Wall-clock seconds per stage, first seed.
     assumptions
         The figures the comparison rests on, by name.
+    caveats
+        What qualifies the headline (first seed; see :mod:`roster.comparison.caveats`): empty
+        when nothing does, None in a summary written before caveats existed (then left out of
+        the JSON, as is ``served_comparison`` when None).
+    served_comparison
+        The models compared on the visits they served (first seed).
     """
 
     area: str
@@ -187,8 +194,12 @@ class Summary(JsonRecord):
     models_described: Mapping[str, str]
     stage_seconds: Mapping[str, float]
     assumptions: Mapping[str, Assumption]
+    caveats: tuple[Caveat, ...] | None = None
+    served_comparison: ServedComparison | None = None
 
     def __post_init__(self) -> None:
+        if self.caveats is not None:
+            object.__setattr__(self, "caveats", tuple(self.caveats))
         for name in ("seeds", "per_seed"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         for name in ("models", "uncertainty", "models_described", "stage_seconds", "assumptions"):
@@ -207,9 +218,15 @@ class Summary(JsonRecord):
         if len(self.seeds) < 2 and self.uncertainty:
             raise ValueError("One seed gives no uncertainty.")
 
+    def to_json(self) -> dict[str, Any]:
+        """Return summary.json's content: the fields in order, leaving out those that are None."""
+        return {key: value for key, value in super().to_json().items() if value is not None}
+
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> Summary:
         """Read summary.json's content, checking it as when it was made."""
+        caveats = data.get("caveats")
+        served = data.get("served_comparison")
         return cls(
             area=data["area"],
             seed=data["seed"],
@@ -232,7 +249,14 @@ class Summary(JsonRecord):
             assumptions={
                 name: Assumption.from_json(item) for name, item in data["assumptions"].items()
             },
+            caveats=None if caveats is None else tuple(Caveat.from_json(c) for c in caveats),
+            served_comparison=None if served is None else ServedComparison.from_json(served),
         )
+
+    @property
+    def qualified(self) -> bool:
+        """Whether the headline must be qualified (some caveat applies)."""
+        return bool(self.caveats)
 
 
 def summarise(scenario: Scenario, runs: Sequence[SeedRun]) -> Summary:
@@ -270,6 +294,8 @@ def summarise(scenario: Scenario, runs: Sequence[SeedRun]) -> Summary:
         models_described={model.name: model.description for model in first.models},
         stage_seconds=first.seconds,
         assumptions=assumptions(scenario, first.params, first.locations.networks["drive"].speeds),
+        caveats=caveats(first),
+        served_comparison=served_comparison(first),
     )
 
 

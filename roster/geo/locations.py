@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import logging
+import os
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -91,3 +93,47 @@ def locate(
         length_m[mode] = matrix.length_m.astype(np.int32)
         logger.info("%s matrix for %d homes", mode, len(ids))
     return Locations(ids, lon, lat, dict(networks), points, time_s, length_m)
+
+
+#: The arrays of :class:`SnappedPoints`, in the order it takes them.
+_SNAPPED = ("edge", "twin", "fraction", "access_m", "access_s")
+
+
+def save_locations(path: str | os.PathLike[str], locations: Locations) -> Path:
+    """Write the homes' snapped points and travel matrices to a compressed ``.npz`` file.
+
+    With the networks they were snapped to, :func:`load_locations` gives them back without
+    computing a matrix again (a run's folder keeps them for ``roster place``).
+    """
+    arrays: dict[str, np.ndarray] = {
+        "ids": np.array(locations.ids, dtype=str),
+        "lon": locations.lon,
+        "lat": locations.lat,
+    }
+    for mode, points in locations.snapped.items():
+        for name in _SNAPPED:
+            arrays[f"{mode}.{name}"] = getattr(points, name)
+        arrays[f"{mode}.travel_time_s"] = locations.travel_time_s[mode]
+        arrays[f"{mode}.length_m"] = locations.length_m[mode]
+    path = Path(path)
+    with path.open("wb") as handle:
+        np.savez_compressed(handle, **arrays)
+    return path
+
+
+def load_locations(path: str | os.PathLike[str], networks: Mapping[str, RoadNetwork]) -> Locations:
+    """Read what :func:`save_locations` wrote, for these networks (one per mode saved)."""
+    with np.load(Path(path)) as data:
+        snapped = {
+            mode: SnappedPoints(mode, *(data[f"{mode}.{name}"] for name in _SNAPPED))
+            for mode in networks
+        }
+        return Locations(
+            tuple(str(i) for i in data["ids"]),
+            data["lon"],
+            data["lat"],
+            dict(networks),
+            snapped,
+            {mode: data[f"{mode}.travel_time_s"] for mode in networks},
+            {mode: data[f"{mode}.length_m"] for mode in networks},
+        )

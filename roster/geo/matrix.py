@@ -84,16 +84,21 @@ def travel_matrix(
 
     exit_node, exit_cost = _exits(network, origins)
     entry_node, entry_cost = _entries(network, destinations)
-    sources, source_row = np.unique(exit_node[exit_node >= 0], return_inverse=True)
-    row = np.full(exit_node.shape, -1, dtype=np.int64)
-    row[exit_node >= 0] = source_row
-    road = _node_costs(network, sources, engine)
+    sources, row = _compact(exit_node)
+    targets, column = _compact(entry_node)
+    if engine == "scipy" and len(targets) < len(sources):
+        # Few destinations (a new home): search backwards from them on the reversed roads.
+        # Costs are whole numbers well below 2**53, so the sums are the same either way.
+        reverse = _csr(network).transpose().tocsr()
+        road = dijkstra(reverse, directed=True, indices=targets)[:, sources].T
+    else:
+        road = _node_costs(network, sources, engine)[:, targets]
 
     packed = np.full((len(origins), len(destinations)), np.inf)
     for i in range(exit_node.shape[1]):
         has_exit = row[:, i] >= 0
         for j in range(entry_node.shape[1]):
-            block = road[np.ix_(row[has_exit, i], entry_node[:, j].clip(0))]
+            block = road[np.ix_(row[has_exit, i], column[:, j].clip(0))]
             block = block + exit_cost[has_exit, i, None] + entry_cost[None, :, j]
             packed[has_exit] = np.minimum(packed[has_exit], block)
     _same_edge_direct(network, origins, destinations, packed)
@@ -107,6 +112,14 @@ def travel_matrix(
     travel_time_s[same] = 0
     length_m[same] = 0
     return TravelMatrix(network.mode, travel_time_s, length_m)
+
+
+def _compact(nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Return the distinct nodes (-1 left out) and each entry's index among them (-1 stays)."""
+    unique, index = np.unique(nodes[nodes >= 0], return_inverse=True)
+    position = np.full(nodes.shape, -1, dtype=np.int64)
+    position[nodes >= 0] = index
+    return unique, position
 
 
 def _packed(network: RoadNetwork, edges: np.ndarray, share: np.ndarray) -> np.ndarray:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 
 import numpy as np
 from matplotlib import rc_context
@@ -140,6 +140,62 @@ def travel_per_visit_svg(travel_per_visit_s: Mapping[str, np.ndarray]) -> str:
         box.set_xlabel("Travel before a visit (minutes)")
         for axes in (histogram, box):
             axes.spines[["top", "right"]].set_visible(False)
+        return _svg(figure)
+
+
+def capacity_svg(
+    bands: Sequence[str],
+    demanded_h: Mapping[str, np.ndarray],
+    available_h: Mapping[str, np.ndarray],
+    short: Mapping[str, np.ndarray],
+) -> str:
+    """Draw, per model and time band, contact hours demanded against those carers can give.
+
+    Parameters
+    ----------
+    bands
+        Band names, in order.
+    demanded_h, available_h
+        For each model, contact hours demanded and available in each band (over its pools
+        and the days modelled).
+    short
+        For each model, how many pool-days are short of carers in each band (written on the
+        bars).
+
+    Returns
+    -------
+    str
+        An ``<svg>`` element.
+    """
+    models = list(demanded_h)
+    positions = np.arange(len(bands))
+    width = 0.8 / max(len(models), 1)
+    with rc_context(_SVG_SETTINGS):
+        figure = Figure(figsize=(6.5, 3.4))
+        axes = figure.add_subplot()
+        for k, model in enumerate(models):
+            x = positions - 0.4 + width * (k + 0.5)
+            colour = model_colour(model)
+            axes.bar(x, available_h[model], width * 0.9, color=colour, alpha=0.25)
+            axes.bar(x, demanded_h[model], width * 0.5, color=colour, label=model.capitalize())
+            for xk, top, count in zip(x, available_h[model], short[model], strict=True):
+                if count:
+                    axes.annotate(
+                        f"{int(count)} short",
+                        (xk, top),
+                        xytext=(0, 2),
+                        textcoords="offset points",
+                        ha="center",
+                        fontsize=7,
+                    )
+        axes.set_xticks(positions, list(bands))
+        axes.set_ylabel("Contact hours")
+        axes.set_title(
+            "Demanded (narrow bars) against what carers on shift can give (wide bars)",
+            fontsize=9,
+        )
+        axes.legend(frameon=False, fontsize=8)
+        axes.spines[["top", "right"]].set_visible(False)
         return _svg(figure)
 
 

@@ -3,18 +3,22 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import json
 import logging
 import os
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
 import geopandas as gpd
 
 from roster.commissioning.models import weekly_hours
+from roster.comparison.capacity import CAPACITY_COLUMNS
 from roster.comparison.metrics import legs_before_visits
 from roster.comparison.run import SeedRun
 from roster.comparison.summary import MODELS, Summary
+from roster.geo.locations import save_locations
 from roster.io import atomic_path, write_instance
 from roster.model import DAYS
 from roster.report.html import write_report
@@ -49,9 +53,12 @@ def write_outputs(
     """Write every output of a comparison into ``out`` (created if needed), atomically.
 
     Files: ``summary.json`` (``summary.to_json()``); ``rounds.csv`` (every carer's rounds,
-    first seed); ``comparison.gpkg`` with layers recipients, neighbourhoods and rounds (the
-    first day's rounds drawn on roads); ``report.html``; and ``instance/`` with the inputs as
-    CSV, so the same work can be rerun or inspected.
+    first seed); ``capacity.csv`` (work against carers on shift by pool, day and band, and
+    each pool's spare packages); ``comparison.gpkg`` with layers recipients, neighbourhoods
+    and rounds (the first day's rounds drawn on roads); ``report.html``; ``instance/`` with
+    the inputs as CSV; and ``rounds.json``, ``run.json`` and ``travel.npz`` (the homes snapped
+    and the travel between them), which with ``instance/`` rebuild the same rounds problems
+    and rounds (what ``roster place`` reads).
     """
     folder = Path(out)
     folder.mkdir(parents=True, exist_ok=True)
@@ -59,6 +66,9 @@ def write_outputs(
     written = [
         _write_json(folder / "summary.json", summary.to_json()),
         _write_rounds_csv(folder / "rounds.csv", run),
+        _write_csv(folder / "capacity.csv", run.capacity.csv_rows(), CAPACITY_COLUMNS),
+        _write_json(folder / "rounds.json", rounds_json(run), indent=None),
+        _write_json(folder / "run.json", run_json(run)),
     ]
     recipients = _recipients_frame(run)
     neighbourhoods = _neighbourhoods_frame(run)
@@ -81,17 +91,56 @@ def write_outputs(
             neighbourhoods,
             _sample_rounds(lines),
             travel,
+            run.capacity,
         )
     )
+    with atomic_path(folder / "travel.npz") as temporary:
+        save_locations(temporary, run.locations)
+    written.append(folder / "travel.npz")
     write_instance(run.instance, folder / "instance", "csv")
     written.append(folder / "instance")
     logger.info("wrote %d files to %s", len(written), folder)
     return written
 
 
-def _write_json(path: Path, data: dict) -> Path:
+def rounds_json(run: SeedRun) -> dict:
+    """Return every pool-day-session's rounds of the first seed (``rounds.json``).
+
+    Sessions are numbered in the order :func:`roster.commissioning.pools.pool_problems`
+    builds them, so the same instance, pools and settings rebuild each one's problem.
+    """
+    session: Counter[tuple[str, str, int]] = Counter()
+    entries = []
+    for item in run.solved:
+        key = (item.model, item.pool, item.day)
+        entries.append(
+            {
+                "model": item.model,
+                "pool": item.pool,
+                "day": item.day,
+                "session": session[key],
+                "rounds": item.rounds.to_json(),
+            }
+        )
+        session[key] += 1
+    return {"seed": run.seed, "entries": entries}
+
+
+def run_json(run: SeedRun) -> dict:
+    """Return what rebuilds the run's problems (``run.json``): settings, rules and pools."""
+    return {
+        "settings": run.settings.to_json(),
+        "rounds_params": dataclasses.asdict(run.params),
+        "models": [
+            {"name": model.name, "pools": [dataclasses.asdict(pool) for pool in model.pools]}
+            for model in run.models
+        ],
+    }
+
+
+def _write_json(path: Path, data: dict, indent: int | None = 2) -> Path:
     with atomic_path(path) as temporary:
-        temporary.write_text(json.dumps(data, indent=2) + "\n", encoding="utf-8")
+        temporary.write_text(json.dumps(data, indent=indent) + "\n", encoding="utf-8")
     return path
 
 
@@ -102,9 +151,14 @@ def _write_rounds_csv(path: Path, run: SeedRun) -> Path:
         for item in sorted(run.solved, key=lambda s: (s.model, s.pool, s.day))
         for row in item.rounds.to_csv_rows(item.problem, DAYS[item.day], run.locations.ids)
     ]
+    return _write_csv(path, rows, ROUNDS_COLUMNS)
+
+
+def _write_csv(path: Path, rows: Sequence[dict], columns: Sequence[str]) -> Path:
+    """Write rows under these columns (a row's missing columns left empty), atomically."""
     with atomic_path(path) as temporary:
         with temporary.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=ROUNDS_COLUMNS, extrasaction="ignore")
+            writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
             writer.writeheader()
             writer.writerows(rows)
     return path

@@ -15,10 +15,12 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 
+from roster.comparison.capacity import BandCapacity, Capacity
+from roster.comparison.caveats import ServedComparison
 from roster.comparison.metrics import MetricUncertainty, ModelMetrics, PoolMetrics, plain
 from roster.comparison.summary import MODELS, Assumption, Summary
 from roster.io import atomic_path
-from roster.report.charts import travel_per_visit_svg, travel_share_svg
+from roster.report.charts import capacity_svg, travel_per_visit_svg, travel_share_svg
 from roster.report.maps import MapHtml, leaflet_assets, recipients_map, require_columns, rounds_map
 
 LOGGER = logging.getLogger(__name__)
@@ -118,6 +120,7 @@ def write_report(
     neighbourhoods: gpd.GeoDataFrame,
     rounds: gpd.GeoDataFrame,
     travel_per_visit_s: Mapping[str, np.ndarray],
+    capacity: Capacity | None = None,
 ) -> Path:
     """Write the comparison report, a page that reads offline, atomically to `path`.
 
@@ -140,6 +143,9 @@ def write_report(
         day, period, visits, travel_time_s and length_m.
     travel_per_visit_s
         The travel leg before each assigned visit, in seconds, for each model.
+    capacity
+        Work against carers on shift by pool, day and band, and the spare packages (the
+        capacity section is left out without it).
 
     Returns
     -------
@@ -151,7 +157,7 @@ def write_report(
     InputError
         If a table lacks a column the report needs, or there is nothing to draw.
     """
-    page = report_html(summary, recipients, neighbourhoods, rounds, travel_per_visit_s)
+    page = report_html(summary, recipients, neighbourhoods, rounds, travel_per_visit_s, capacity)
     with atomic_path(path) as temporary:
         temporary.write_text(page, encoding="utf-8")
     LOGGER.info("Wrote the report to %s (%.1f MB)", path, len(page.encode()) / 1e6)
@@ -164,6 +170,7 @@ def report_html(
     neighbourhoods: gpd.GeoDataFrame,
     rounds: gpd.GeoDataFrame,
     travel_per_visit_s: Mapping[str, np.ndarray],
+    capacity: Capacity | None = None,
 ) -> str:
     """Return the comparison report as one HTML page; see :func:`write_report`.
 
@@ -179,6 +186,8 @@ def report_html(
         A few carers' rounds as LineStrings.
     travel_per_visit_s
         The travel leg before each assigned visit, in seconds, for each model.
+    capacity
+        Capacity by pool, day and band, or None.
 
     Returns
     -------
@@ -205,6 +214,7 @@ def report_html(
     body = "\n".join(
         [
             f"<h1>Framework or neighbourhood commissioning: {area}</h1>",
+            _warning(summary),
             _run_line(summary),
             _headline(summary, models),
             "<h2>Who serves whom</h2>",
@@ -222,7 +232,9 @@ def report_html(
             "<h2>Metrics</h2>",
             _metrics_table(models, summary.uncertainty),
             _unassigned_list(models),
+            _served_table(summary.served_comparison),
             *(_pool_table(name, model) for name, model in models.items()),
+            *(_capacity_section(capacity) if capacity is not None else ()),
             "<h2>Assumptions</h2>",
             _assumptions_table(summary.assumptions),
             f'<p class="note">{html.escape(_ATTRIBUTION)}</p>',
@@ -286,11 +298,154 @@ def _headline(summary: Summary, models: Mapping[str, ModelMetrics]) -> str:
         low, high = sorted(-x / 3600 for x in uncertainty.difference_ci)
         seeds = len(summary.seeds)
         text += f"; saving, mean of {seeds} seeds, 95% interval {low:,.1f} to {high:,.1f} hours"
+    if summary.qualified:
+        text += _qualification(summary, period)
     shares = " → ".join(f"{100 * models[m].travel_share:.1f}%" for m in MODELS)
     return (
         f'<p class="headline">{text}.</p>'
         f'<p class="note">Travel share of working time, framework → consortium: {shares}.</p>'
     )
+
+
+def _qualification(summary: Summary, period: str) -> str:
+    """Return the clause qualifying the headline: visits unserved, like-for-like figures."""
+    unserved = " and ".join(
+        f"{100 * m.visits_unassigned / m.visits:.1f}% of {name} visits"
+        for name, m in summary.models.items()
+        if m.visits
+    )
+    text = f", but the rounds leave {unserved} unserved, so the totals are not like for like"
+    served = summary.served_comparison
+    if served is not None:
+        f, c = served.framework, served.consortium
+        delta = served.travel_priced_difference_s
+        verb = "saves" if delta <= 0 else "adds"
+        text += (
+            f": travel per served carer visit is {f.travel_per_carer_visit_s / 60:.1f} min "
+            f"(framework) against {c.travel_per_carer_visit_s / 60:.1f} min (consortium), and "
+            f"with each model's unserved visits priced at its mean travel per visit it "
+            f"{verb} {abs(delta) / 3600:,.1f} hours {period} "
+            f"({abs(served.travel_priced_relative):.0%})"
+        )
+    return text
+
+
+def _warning(summary: Summary) -> str:
+    """Open the report with the caveats, if any: cause and place of each."""
+    if not summary.caveats:
+        return ""
+    items = "".join(f"<li>{html.escape(c.message)}</li>" for c in summary.caveats)
+    return (
+        '<div class="warning"><p><b>Read the figures with care: the rosters do not serve the '
+        "same work in both models.</b></p>"
+        f"<ul>{items}</ul><p>The comparison on the visits served is under Metrics, and the "
+        "carers on shift against the work in each time band under Capacity.</p></div>"
+    )
+
+
+def _served_table(served: ServedComparison | None) -> str:
+    """Tabulate the comparison on served visits: per served carer visit, and priced."""
+    if served is None:
+        return ""
+    rows = [
+        (
+            "Visits served (%)",
+            [100 * m.served_share for m in (served.framework, served.consortium)],
+            1,
+        ),
+        (
+            "Carer visits left out (a double-handed visit counts twice)",
+            [m.carer_visits_unserved for m in (served.framework, served.consortium)],
+            0,
+        ),
+        (
+            "Travel per served carer visit (minutes)",
+            [m.travel_per_carer_visit_s / 60 for m in (served.framework, served.consortium)],
+            1,
+        ),
+        (
+            "Travel with unserved carer visits priced at the model's mean travel per carer "
+            "visit (hours)",
+            [m.travel_priced_s / 3600 for m in (served.framework, served.consortium)],
+            1,
+        ),
+    ]
+    body = "".join(
+        f"<tr><th>{html.escape(label)}</th>"
+        + "".join(f"<td>{_number(v, decimals)}</td>" for v in values)
+        + f"<td>{_number(values[1] - values[0], decimals, signed=True)}</td></tr>"
+        for label, values, decimals in rows
+    )
+    return (
+        "<h3>On the visits served</h3>"
+        '<p class="note">When the models leave different visits out, their travel totals do not '
+        "measure the same work. These figures compare them on what each served.</p>"
+        "<table><thead><tr><th>Metric</th><th>Framework</th><th>Consortium</th>"
+        f"<th>Difference</th></tr></thead><tbody>{body}</tbody></table>"
+    )
+
+
+def _capacity_section(capacity: Capacity) -> tuple[str, ...]:
+    """Return the capacity chart, the table by pool and band, and the spare packages."""
+    bands = [b.name for b in capacity.bands]
+    models = list(dict.fromkeys(r.model for r in capacity.rows))
+    demanded, available, short = {}, {}, {}
+    for model in models:
+        rows = [r for r in capacity.rows if r.model == model]
+        demanded[model] = np.array(
+            [sum(r.contact_demanded_s for r in rows if r.band == b) / 3600 for b in bands]
+        )
+        available[model] = np.array(
+            [sum(r.contact_available_s for r in rows if r.band == b) / 3600 for b in bands]
+        )
+        short[model] = np.array(
+            [sum(1 for r in rows if r.band == b and r.carers_spare < 0) for b in bands]
+        )
+    chart = capacity_svg(bands, demanded, available, short)
+    header = "".join(f"<th>{html.escape(b)}</th>" for b in bands)
+    worst = {}
+    for r in capacity.rows:
+        key = (r.model, r.pool, r.band)
+        if key not in worst or r.carers_spare < worst[key].carers_spare:
+            worst[key] = r
+    rows = []
+    for spare in capacity.spare:
+        cells = "".join(
+            _capacity_cell(worst.get((spare.model, spare.pool, b)), spare.extra_calls[b])
+            for b in bands
+        )
+        rows.append(
+            f"<tr><th>{html.escape(spare.model.capitalize())}</th>"
+            f"<th>{html.escape(spare.pool)}</th>{cells}<td><b>{spare.packages}</b></td></tr>"
+        )
+    package = " + ".join(capacity.package) or "none"
+    calls = ", ".join(f"{b} {capacity.call_s[b] // 60} min" for b in bands)
+    return (
+        "<h2>Capacity by time band</h2>",
+        f'<figure class="chart">{chart}</figure>',
+        '<p class="note">Each visit\'s contact time is spread over the span it could be served '
+        "in; carers on shift can give "
+        f"{capacity.utilisation:.0%} of their time in the band as contact (the rest is travel "
+        "and waiting). Each cell: carers spare on the worst day modelled (negative: short), "
+        "then how many more calls of the band's typical length fit on every day modelled "
+        f"({html.escape(calls)}). <i>People</i>: how many more typical packages "
+        f"({html.escape(package)}, one call in each, every day) each pool could take this "
+        "week with no new carers. These count hours only, so they are an upper bound: "
+        "<code>roster place</code> checks a real package against the rounds' travel, windows "
+        "and breaks; <code>capacity.csv</code> has every pool, day and band.</p>",
+        f"<table><thead><tr><th>Model</th><th>Pool</th>{header}<th>People (at most)</th>"
+        "</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>",
+    )
+
+
+def _capacity_cell(row: BandCapacity | None, extra_calls: int) -> str:
+    """Return a capacity table cell: carers spare or short on the worst day, and extra calls."""
+    if row is None:
+        return "<td>–</td>"
+    style = ' class="short"' if row.carers_spare < 0 else ""
+    spare = _number(row.carers_spare, 0, signed=True)
+    return f"<td{style}>{spare} carers, {extra_calls} calls</td>"
 
 
 def _mixing_paragraph(recipients: gpd.GeoDataFrame) -> str:
@@ -461,6 +616,8 @@ h2 { font-size: 1.25rem; margin-top: 2rem; border-bottom: 1px solid #ddd; }
 .headline { font-size: 1.3rem; background: #eef6f2; border-left: 6px solid #1b9e77;
             padding: 0.8rem 1rem; }
 .note { color: #555; font-size: 0.9rem; }
+.warning { background: #fdf0e6; border-left: 6px solid #d95f02; padding: 0.4rem 1rem; }
+td.short { background: #fbe3d3; }
 .pair { display: grid; grid-template-columns: repeat(auto-fit, minmax(420px, 1fr)); gap: 1rem; }
 figure { margin: 0; }
 figure.chart svg { width: 100%; height: auto; }

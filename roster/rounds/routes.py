@@ -62,17 +62,54 @@ def build_route(
     earliest = max([earliest, *(b for _, b in after)])
     leave, back = max(leave, latest), min(back, earliest)
     kept = tuple((a, b) for a, b in breaks if leave <= a and b <= back)
+    timed = [
+        (
+            p.visit_id[tasks.visit[node]],
+            int(tasks.half[node]),
+            int(tasks.location[node]),
+            start,
+            start + int(tasks.duration_s[node]),
+        )
+        for node, start in order
+    ]
+    return timed_route(p, period, leave, back, timed, kept)
+
+
+def timed_route(
+    problem: RoundsProblem,
+    period: int,
+    leave: int,
+    back: int,
+    order: list[tuple[str, int, int, int, int]],
+    breaks: tuple[tuple[int, int], ...],
+) -> Route:
+    """Build a period's route from its visits in order, recomputing each leg and its waiting.
+
+    Parameters
+    ----------
+    problem
+        The pool.
+    period
+        The working period.
+    leave, back
+        When the carer leaves home and gets back.
+    order
+        ``(visit_id, half, location, start, end)`` of each carer visit, in order.
+    breaks
+        The round's breaks, each inside the waiting before a visit (or before getting home).
+    """
+    p = problem
+    carer = int(p.period_carer[period])
+    mode, home = int(p.carer_mode[carer]), int(p.carer_home[carer])
     steps = []
     place, free = home, leave
-    for node, start in order:
-        loc = int(tasks.location[node])
+    for visit_id, half, loc, start, end in order:
         travel = int(p.travel_time_s[mode, place, loc])
-        rest = sum(b - a for a, b in kept if free <= a and b <= start)
-        end = start + int(tasks.duration_s[node])
+        rest = sum(b - a for a, b in breaks if free <= a and b <= start)
         steps.append(
             Step(
-                visit_id=p.visit_id[tasks.visit[node]],
-                half=int(tasks.half[node]),
+                visit_id=visit_id,
+                half=half,
                 location=loc,
                 arrival_s=free + travel,
                 start_s=start,
@@ -91,5 +128,5 @@ def build_route(
         steps=tuple(steps),
         home_travel_time_s=int(p.travel_time_s[mode, place, home]),
         home_length_m=int(p.length_m[mode, place, home]),
-        breaks=kept,
+        breaks=tuple(breaks),
     )

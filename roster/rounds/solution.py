@@ -216,6 +216,45 @@ class Rounds:
             "unassigned": [{"id": u.visit_id, "reason": u.reason} for u in self.unassigned],
         }
 
+    @classmethod
+    def from_json(cls, data: dict) -> Rounds:
+        """Read what :meth:`to_json` wrote (the summary's totals are recomputed, not read)."""
+        routes = []
+        for r in data["routes"]:
+            start, *jobs, end = r["steps"]
+            steps = tuple(
+                Step(
+                    visit_id=j["id"],
+                    half=j["half"],
+                    location=j["location"],
+                    arrival_s=j["arrival"],
+                    start_s=j["start"],
+                    end_s=j["end"],
+                    waiting_s=j["waiting_time"],
+                    travel_time_s=j["travel_time_s"],
+                    length_m=j["length_m"],
+                )
+                for j in jobs
+            )
+            routes.append(
+                Route(
+                    carer_id=r["carer"],
+                    period=r["period"],
+                    leave_s=start["arrival"],
+                    return_s=end["arrival"],
+                    steps=steps,
+                    home_travel_time_s=end["travel_time_s"],
+                    home_length_m=end["length_m"],
+                    breaks=tuple((b["start"], b["end"]) for b in r["breaks"]),
+                )
+            )
+        return cls(
+            routes=tuple(routes),
+            unassigned=tuple(Unassigned(u["id"], u["reason"]) for u in data["unassigned"]),
+            status=data["summary"]["status"],
+            objective=data["summary"]["objective"],
+        )
+
     def to_csv_rows(
         self, problem: RoundsProblem, day: str = "", location_ids: Sequence[str] | None = None
     ) -> list[dict[str, str | int | float]]:

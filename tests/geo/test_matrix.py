@@ -56,6 +56,19 @@ def test_rectangular_matrix_and_take(line_network):
     assert pool.travel_time_s.tolist() == [[0, 125], [full.travel_time_s[1, 2], 0]]
 
 
+def test_few_destinations_search_backwards_with_the_same_answer(line_network):
+    """Many origins to one destination (searched on the reversed roads) match the full matrix.
+
+    Q -> P has to go round by C on the one-way street, so the reversed search must follow it.
+    """
+    snapped = snap_points(line_network, LON, LAT)
+    full = travel_matrix(line_network, snapped)
+    for k in range(3):
+        column = travel_matrix(line_network, snapped, snapped.take([k]))
+        assert np.array_equal(column.travel_time_s[:, 0], full.travel_time_s[:, k])
+        assert np.array_equal(column.length_m[:, 0], full.length_m[:, k])
+
+
 def test_engines_agree_exactly_on_real_streets(its_drive):
     """Scipy and the networkx baseline give identical matrices on a real extract."""
     rng = np.random.default_rng(0)

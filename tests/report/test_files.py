@@ -10,9 +10,11 @@ import geopandas as gpd
 import pyogrio
 import pytest
 
+from roster.comparison.capacity import CAPACITY_COLUMNS
 from roster.io import read_instance
 from roster.model import DAYS
 from roster.report.files import ROUNDS_COLUMNS, write_outputs
+from roster.rounds.solution import Rounds
 
 
 @pytest.fixture(scope="module")
@@ -24,14 +26,55 @@ def out(small_run, small_summary, tmp_path_factory):
 
 
 def test_the_folder_holds_every_output_and_nothing_else(out):
-    """summary.json, rounds.csv, comparison.gpkg, report.html and instance/ (no temporaries)."""
+    """The outputs, the files that rebuild the rounds, and instance/ (no temporaries)."""
     assert sorted(p.name for p in out.iterdir()) == [
+        "capacity.csv",
         "comparison.gpkg",
         "instance",
         "report.html",
         "rounds.csv",
+        "rounds.json",
+        "run.json",
         "summary.json",
+        "travel.npz",
     ]
+
+
+def test_capacity_csv_is_the_run_capacity(out, small_run):
+    """capacity.csv has the capacity's rows under its columns, day rows then week rows."""
+    with (out / "capacity.csv").open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        rows = list(reader)
+    assert tuple(reader.fieldnames or ()) == CAPACITY_COLUMNS
+    assert len(rows) == len(small_run.capacity.csv_rows())
+    first = small_run.capacity.rows[0]
+    assert (rows[0]["pool"], rows[0]["band"], int(rows[0]["carers_spare"])) == (
+        first.pool,
+        first.band,
+        first.carers_spare,
+    )
+
+
+def test_rounds_json_holds_every_pool_day_session(out, small_run):
+    """rounds.json gives back each solved pool-day-session's rounds, in order."""
+    entries = json.loads((out / "rounds.json").read_text(encoding="utf-8"))["entries"]
+    assert len(entries) == len(small_run.solved)
+    for entry, item in zip(entries, small_run.solved, strict=True):
+        assert (entry["model"], entry["pool"], entry["day"]) == (item.model, item.pool, item.day)
+        assert Rounds.from_json(entry["rounds"]).routes == item.rounds.routes
+        assert Rounds.from_json(entry["rounds"]).unassigned == item.rounds.unassigned
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert run["settings"]["days"] == 1 and run["settings"]["seed"] == 3
+    assert [m["name"] for m in run["models"]] == ["framework", "consortium"]
+
+
+def test_a_run_with_many_unassigned_gets_a_qualified_report(out, small_summary):
+    """The small run leaves 1.7% and 2.0% of visits out: the report opens with the caveats."""
+    assert small_summary.qualified
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "Read the figures with care" in page
+    assert page.index("Read the figures with care") < page.index('class="headline"')
+    assert "not like for like" in page
 
 
 def test_summary_json_is_the_summary(out, small_summary):

@@ -15,11 +15,13 @@ import report_inputs as inputs
 from matplotlib import image
 from matplotlib.colors import to_rgb
 
+from roster.comparison.capacity import BandCapacity, Capacity, PoolSpare, parse_bands
 from roster.comparison.metrics import MetricUncertainty, difference
 from roster.comparison.summary import Summary
 from roster.errors import InputError
 from roster.report.charts import model_colour
 from roster.report.html import report_html, write_report
+from roster.scenario import ComparisonConfig
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 _CHROMIUM_FLAGS = (
@@ -132,6 +134,51 @@ def test_headline_says_when_travel_grows(summary, recipients, neighbourhoods, ro
         "adds 4.0 hours of care workers' travel over the 5 days modelled (67% of framework travel)"
         in text
     )
+
+
+def test_a_qualified_headline_says_so_in_the_same_sentence(
+    summary, recipients, neighbourhoods, rounds, travel
+):
+    """With a caveat the headline names the visits unserved and the like-for-like figures.
+
+    The report opens with the caveat, cause and place named, before the headline.
+    """
+    text = _text(report_html(inputs.qualified(summary), recipients, neighbourhoods, rounds, travel))
+    sentence = next(s for s in text.split(". ") if "saves 4.0 hours" in s)
+    assert "but the rounds leave 1.2% of framework visits and 1.2% of consortium visits" in sentence
+    assert "not like for like" in sentence
+    assert "7.5 min (framework) against 4.5 min (consortium)" in sentence
+    assert "priced at its mean travel per visit it saves 4.2 hours a week (40%)" in sentence
+    warning = text.index("Read the figures with care")
+    assert warning < text.index("saves 4.0 hours")
+    assert "Mon early morning in framework/P01 (20 visits)" in text[warning:]
+    assert "Travel with unserved carer visits priced" in text
+
+
+def test_an_unqualified_headline_has_no_warning(page: str) -> None:
+    """Without caveats (a summary from before them) the page reads as it did."""
+    assert "Read the figures with care" not in page and "not like for like" not in page
+
+
+def test_capacity_section_shows_bands_pools_and_people(
+    summary, recipients, neighbourhoods, rounds, travel
+):
+    """One pool short of two carers on Monday morning, with room for three more people."""
+    bands = parse_bands(ComparisonConfig().bands)
+    row = BandCapacity(
+        "framework", "framework/P01", 0, "early morning", 30, 5, 4, 36_000, 28_800, 21_600, -2, 0
+    )
+    spare = PoolSpare(
+        "framework", "framework/P01", "P01", "", {b.name: 3 for b in bands}, packages=3
+    )
+    room = Capacity(
+        bands, 0.75, {b.name: 1800 for b in bands}, ("early morning",), (row,), (spare,)
+    )
+    page = report_html(summary, recipients, neighbourhoods, rounds, travel, room)
+    text = _text(page)
+    assert "Capacity by time band" in text
+    assert "−2 carers, 3 calls" in text and 'class="short"' in page
+    assert "Demanded (narrow bars) against what carers on shift can give" in page
 
 
 def test_metrics_table_shows_models_and_differences(page: str) -> None:

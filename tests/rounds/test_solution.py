@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 from tiny_pools import exact_params, line_pool
 
-from roster.rounds.solution import Unassigned, clock
+from roster.rounds.solution import Rounds, Unassigned, clock
 from roster.rounds.solve import solve_rounds
 
 
@@ -36,6 +36,12 @@ def test_json_has_summary_routes_and_unassigned(solved):
     assert [s.get("id") for s in route["steps"][1:3]] == ["a", "b"]
     assert route["steps"][2]["waiting_time"] == 3600 - 1800 - 600
     assert data["unassigned"] == [{"id": "c", "reason": "no carer with the required skills"}]
+
+
+def test_json_reads_back_as_the_same_rounds(solved):
+    """Routes, steps, breaks, unassigned visits, status and objective survive the JSON."""
+    _, rounds = solved
+    assert Rounds.from_json(rounds.to_json()) == rounds
 
 
 def test_csv_rows_for_a_coordinator(solved):
