@@ -18,7 +18,6 @@ from xml.sax.saxutils import quoteattr
 import networkx as nx
 import numpy as np
 import osmium
-import osmnx as ox
 import shapely
 from pyproj import CRS, Transformer
 
@@ -326,6 +325,8 @@ def _way_filter(mode: str) -> list[tuple[str, re.Pattern[str] | None]]:
 
     ``["highway"]`` means the key must be present (None); ``["k"!~"a|b"]`` forbids values.
     """
+    import osmnx as ox  # only to build a network: a cached one loads without it
+
     text = ox._overpass._get_network_filter(mode)
     rules: list[tuple[str, re.Pattern[str] | None]] = []
     for key, pattern in re.findall(r'\["([^"]+)"(?:!~"([^"]*)")?\]', text):
@@ -350,6 +351,8 @@ def _graph_from_file(path: Path, mode: str) -> nx.MultiDiGraph:
     Ways are filtered first (``graph_from_xml`` would otherwise load every highway), and ways
     clipped at the extract's edge are split where nodes are missing.
     """
+    import osmnx as ox  # only to build a network: a cached one loads without it
+
     rules = _way_filter(mode)
     useful = set(ox.settings.useful_tags_way)
     nodes: dict[int, tuple[float, float]] = {}
@@ -409,6 +412,8 @@ def _write_osm_xml(
 
 def _graph_from_place(place: str, mode: str) -> nx.MultiDiGraph:
     """Download a network by place name (needs internet access to Overpass)."""
+    import osmnx as ox  # only to build a network: a cached one loads without it
+
     try:
         return ox.graph_from_place(place, network_type=mode, simplify=True, retain_all=True)
     except Exception as error:
@@ -426,6 +431,8 @@ def network_from_graph(
     Nodes need ``x`` (lon) and ``y`` (lat); edges need ``length`` (metres) and, for driving,
     ``highway`` and optionally ``maxspeed``; an edge ``geometry`` (lon/lat) is optional.
     """
+    import osmnx as ox  # only to build a network: a cached one loads without it
+
     speeds = speeds or SpeedModel()
     if mode == "walk":
         graph = nx.MultiDiGraph(graph)
