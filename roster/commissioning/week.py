@@ -5,8 +5,10 @@ from __future__ import annotations
 import dataclasses
 import logging
 import multiprocessing
+import queue
+import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 
 from roster.commissioning.models import Commissioning
 from roster.commissioning.pools import MAX_DAILY_WORKING_S, pool_problems
@@ -22,6 +24,11 @@ logger = logging.getLogger(__name__)
 
 Progress = Callable[[int], None]
 
+#: Seconds between two progress messages from one search.
+_PROGRESS_EVERY_S = 0.5
+#: Where a worker process sends (job, share done) messages (set by :func:`_worker_init`).
+_QUEUE = None
+
 
 @dataclasses.dataclass(frozen=True)
 class _Job:
@@ -32,6 +39,7 @@ class _Job:
     day: int
     problem: RoundsProblem
     params: RoundsParams
+    index: int = 0
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -60,9 +68,62 @@ class SolvedPool:
     violations: tuple[str, ...] = ()
 
 
-def _solve(job: _Job) -> tuple[Rounds, tuple[str, ...]]:
-    rounds = solve_rounds(job.problem, job.params)
+def _worker_init(messages) -> None:
+    """Keep the queue a worker process sends its progress messages to."""
+    global _QUEUE
+    _QUEUE = messages
+
+
+def _solve(
+    job: _Job, share_done: Callable[[int, float], None] | None = None
+) -> tuple[Rounds, tuple[str, ...]]:
+    """Solve and check one pool-day, sending ``(job, share done)`` now and then.
+
+    In a worker process the messages go to the queue given at its start (if any).
+    """
+    if share_done is None and _QUEUE is not None:
+        share_done = _QUEUE.put
+    progress = None
+    if share_done is not None:
+        last = [time.perf_counter()]
+
+        def progress(share: float) -> None:
+            now = time.perf_counter()
+            if now - last[0] >= _PROGRESS_EVERY_S:
+                last[0] = now
+                share_done((job.index, share))
+
+    rounds = solve_rounds(job.problem, job.params, progress=progress)
     return rounds, tuple(check_rounds(job.problem, rounds, job.params))
+
+
+class _Tally:
+    """Turns shares of each search done into visits for the progress callback."""
+
+    def __init__(self, jobs: list[_Job], progress: Progress | None) -> None:
+        self.jobs, self.progress = jobs, progress
+        self.reported = [0] * len(jobs)
+        self.finished = [False] * len(jobs)
+
+    def share(self, message: tuple[int, float]) -> None:
+        """Count a search's share done, as that share of its visits (but never all of them)."""
+        i, share = message
+        if self.finished[i] or self.progress is None:
+            return
+        visits = self.jobs[i].problem.num_visits
+        self.advance(i, min(visits - 1, int(share * visits)))
+
+    def finish(self, i: int) -> None:
+        """Count every visit of a finished search."""
+        self.finished[i] = True
+        if self.progress is not None:
+            self.advance(i, self.jobs[i].problem.num_visits)
+
+    def advance(self, i: int, visits: int) -> None:
+        """Move search ``i``'s tally up to ``visits`` (never down)."""
+        if visits > self.reported[i]:
+            self.progress(visits - self.reported[i])
+            self.reported[i] = visits
 
 
 def solve_week(
@@ -96,7 +157,9 @@ def solve_week(
     workers
         Processes solving in parallel (one OR-Tools search each).
     progress
-        Called with the number of visits just solved, for a progress bar.
+        Called with a number of visits to advance a progress bar by: each search's visits
+        when it ends, and within a large search (the insertion engine) its share done so far
+        as that share of its visits, so that the bar moves within minutes-long searches.
     max_daily_working_s
         Cap on a carer's working time in a day.
 
@@ -128,29 +191,56 @@ def solve_week(
     logger.info(
         "solving %d pool-days (%d visits) on %d worker(s)", len(jobs), total_visits, workers
     )
+    jobs = [dataclasses.replace(job, index=i) for i, job in enumerate(jobs)]
     # Largest first, so the parallel workers finish together.
     order = sorted(range(len(jobs)), key=lambda i: -jobs[i].problem.num_visits)
     answers: dict[int, tuple[Rounds, tuple[str, ...]]] = {}
+    tally = _Tally(jobs, progress)
     if workers > 1:
         # Spawned, not forked: a fork of a process that has already used OR-Tools (the
         # neighbourhood flow does) can deadlock in the child.
         context = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-            futures = {i: pool.submit(_solve, jobs[i]) for i in order}
-            for i in order:
-                answers[i] = futures[i].result()
-                _report(jobs[i], answers[i], progress)
+        messages = context.Queue() if progress is not None else None
+        with ProcessPoolExecutor(
+            max_workers=workers,
+            mp_context=context,
+            initializer=_worker_init,
+            initargs=(messages,),
+        ) as pool:
+            futures = {pool.submit(_solve, jobs[i]): i for i in order}
+            pending = set(futures)
+            while pending:
+                done, pending = wait(
+                    pending, timeout=_PROGRESS_EVERY_S, return_when=FIRST_COMPLETED
+                )
+                _drain(messages, tally)
+                for future in done:
+                    i = futures[future]
+                    answers[i] = future.result()
+                    _report(jobs[i], answers[i])
+                    tally.finish(i)
     else:
         for i in order:
-            answers[i] = _solve(jobs[i])
-            _report(jobs[i], answers[i], progress)
+            answers[i] = _solve(jobs[i], tally.share if progress is not None else None)
+            _report(jobs[i], answers[i])
+            tally.finish(i)
     return [
         SolvedPool(job.model, job.pool, job.day, job.problem, *answers[i])
         for i, job in enumerate(jobs)
     ]
 
 
-def _report(job: _Job, answer: tuple[Rounds, tuple[str, ...]], progress: Progress | None) -> None:
+def _drain(messages, tally: _Tally) -> None:
+    """Count every progress message waiting in the queue (if there is one)."""
+    while messages is not None:
+        try:
+            tally.share(messages.get_nowait())
+        except queue.Empty:
+            return
+
+
+def _report(job: _Job, answer: tuple[Rounds, tuple[str, ...]]) -> None:
+    """Log what the checker found in a pool-day's rounds, if anything."""
     rounds, violations = answer
     if violations:
         logger.error(
@@ -160,5 +250,3 @@ def _report(job: _Job, answer: tuple[Rounds, tuple[str, ...]], progress: Progres
             len(violations),
             violations[0],
         )
-    if progress is not None:
-        progress(job.problem.num_visits)

@@ -11,6 +11,8 @@ from ortools.constraint_solver import routing_enums_pb2
 
 FIRST_SOLUTIONS = routing_enums_pb2.FirstSolutionStrategy
 METAHEURISTICS = routing_enums_pb2.LocalSearchMetaheuristic
+#: Rounds engines: OR-Tools, the improvement's insertion, or by size.
+ENGINES = ("auto", "ortools", "insertion")
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,16 @@ class RoundsParams:
     improve_iterations
         Stop the improvement after this many iterations (deterministic; use in tests), or
         None. Either this or a share turns the improvement on.
+    engine
+        ``"ortools"``: OR-Tools' first solution and search (then the improvement, if asked
+        for). ``"insertion"``: the improvement's pair-aware cheapest insertion from empty
+        rounds (:func:`roster.rounds.improve.construct_routes`), then ruin and recreate for
+        the rest of the time limit (or ``improve_iterations``), no OR-Tools at all.
+        ``"auto"``: insertion for pools of more than ``insertion_above`` carer-visits,
+        OR-Tools for smaller ones.
+    insertion_above
+        Carer-visits above which ``"auto"`` uses the insertion engine: OR-Tools' first
+        solution slows sharply past about a thousand nodes.
     """
 
     time_limit_s: float | None = 30.0
@@ -90,8 +102,12 @@ class RoundsParams:
     seed: int = 0
     improve_share: float = 0.0
     improve_iterations: int | None = None
+    engine: str = "auto"
+    insertion_above: int = 1000
 
     def __post_init__(self) -> None:
+        if self.engine not in ENGINES:
+            raise ValueError(f"Unknown rounds engine {self.engine!r}: one of {ENGINES}.")
         if self.first_solution not in FIRST_SOLUTIONS.Value.keys():
             raise ValueError(f"Unknown first-solution strategy {self.first_solution!r}.")
         if self.metaheuristic not in METAHEURISTICS.Value.keys():

@@ -1,6 +1,11 @@
 """Solve one day's pool of visits into carers' rounds: the rounds solver's one entry point.
 
-Each solve builds one OR-Tools model (:mod:`roster.rounds.ortools_model`). With a time limit
+Two engines (``RoundsParams.engine``; ``"auto"`` picks by size). Large pools (more than
+``insertion_above`` carer-visits) are built by the improvement's pair-aware cheapest insertion
+from empty rounds, which scales where OR-Tools' first solution does not, and improved by ruin
+and recreate for the rest of the time limit (:mod:`roster.rounds.improve`).
+
+Smaller pools build one OR-Tools model (:mod:`roster.rounds.ortools_model`). With a time limit
 its search runs in two phases on that model: the first solution always completes, however
 long it takes (a limit that ran out during it would leave every visit unplaced), and local
 search then goes on from it for what remains of the limit. A ruin-and-recreate improvement
@@ -12,6 +17,7 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -34,13 +40,18 @@ def solve_rounds(
     problem: RoundsProblem,
     params: RoundsParams,
     initial_routes: list[list[tuple[int, int]]] | list[list[int]] | None = None,
+    progress: Callable[[float], None] | None = None,
 ) -> Rounds:
     """Build every carer period's round for one day's pool.
 
-    With ``params.time_limit_s`` the first solution is completed without a limit, then the
-    search goes on from it, on the same model, for the rest of the limit; if that serves fewer
-    visits or costs more, the first solution is kept. Without a time limit there is a single
-    search (stopped by the solution limit or the metaheuristic).
+    The engine is ``params.engine`` (``"auto"``: the insertion engine above
+    ``params.insertion_above`` carer-visits, OR-Tools below). The insertion engine completes
+    its construction whatever the limit, then improves for the time left.
+
+    With OR-Tools and ``params.time_limit_s`` the first solution is completed without a limit,
+    then the search goes on from it, on the same model, for the rest of the limit; if that
+    serves fewer visits or costs more, the first solution is kept. Without a time limit there
+    is a single search (stopped by the solution limit or the metaheuristic).
 
     Parameters
     ----------
@@ -52,6 +63,9 @@ def solve_rounds(
         Optional start: per period, ``(visit, half)`` pairs in order, visits as indices into
         the problem. Bare visit indices are accepted too: a double-handed visit's first listing
         is then its first half. Used to restart searches.
+    progress
+        Called now and then with the share of the solve done (0 to 1), by the insertion
+        engine only (OR-Tools' search reports nothing until it ends).
 
     Returns
     -------
@@ -65,6 +79,8 @@ def solve_rounds(
         return _answer(problem, params, (), reasons, "NOT_SOLVED")
     if initial_routes is None and params.warm_start_s > 0 and pyvrp_can_model(problem, params):
         initial_routes = pyvrp_routes(problem, params, params.warm_start_s, params.seed)
+    if engine(params, len(tasks.visit)) == "insertion":
+        return _insertion(problem, params, tasks, reasons, started, initial_routes, progress)
     model = OrToolsModel(problem, params, tasks)
     if params.time_limit_s is None:
         return _search(problem, params, tasks, reasons, model, initial_routes=initial_routes)
@@ -81,6 +97,64 @@ def solve_rounds(
     if _served(better) < _served(first) or not better.routes:
         return first
     return better if better.objective <= first.objective else first
+
+
+def engine(params: RoundsParams, carer_visits: int) -> str:
+    """Return the engine a pool of this many carer-visits is solved with."""
+    if params.engine != "auto":
+        return params.engine
+    return "insertion" if carer_visits > params.insertion_above else "ortools"
+
+
+def _insertion(
+    problem: RoundsProblem,
+    params: RoundsParams,
+    tasks: Tasks,
+    reasons: dict[int, str],
+    started: float,
+    initial_routes: list[list[tuple[int, int]]] | list[list[int]] | None,
+    progress: Callable[[float], None] | None,
+) -> Rounds:
+    """Construct by insertion (from ``initial_routes`` if given), then ruin and recreate.
+
+    The improvement runs for what is left of the time limit, or ``improve_iterations``
+    iterations (none without either).
+    """
+    seconds = None
+    if params.time_limit_s is not None:
+        seconds = max(0.0, params.time_limit_s - (time.perf_counter() - started))
+    iterations = params.improve_iterations
+    if seconds is None and iterations is None:
+        iterations = 0
+    start = [[] for _ in range(problem.num_periods)]
+    if initial_routes is not None:
+        start = _node_routes(tasks, initial_routes)
+    routes, _ = improve_routes(
+        problem, params, tasks, start, seconds, iterations, params.seed, progress
+    )
+    logger.info("Insertion engine: %d carer-visits, %d routes.", len(tasks.visit), len(routes))
+    return _answer(problem, params, routes, reasons, "INSERTION")
+
+
+def _node_routes(
+    tasks: Tasks, routes: list[list[tuple[int, int]]] | list[list[int]]
+) -> list[list[int]]:
+    """Translate routes of ``(visit, half)`` pairs (or bare visits) into routing nodes."""
+    pairs = zip(tasks.visit, tasks.half, strict=True)
+    node_of = {(int(v), int(h)): n for n, (v, h) in enumerate(pairs)}
+    seen: set[int] = set()
+    nodes = []
+    for route in routes:
+        order = []
+        for key in route:
+            if not isinstance(key, tuple):
+                visit = int(key)
+                key = (visit, 1 if visit in seen else 0)
+                seen.add(visit)
+            if key in node_of:
+                order.append(node_of[key])
+        nodes.append(order)
+    return nodes
 
 
 def _search(

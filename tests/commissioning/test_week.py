@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from helpers import INSTANCE_SMALL, line_networks
 
+from roster.commissioning import week
 from roster.commissioning.models import framework
 from roster.commissioning.week import solve_week
 from roster.geo.locations import locate
@@ -51,3 +54,19 @@ def test_progress_counts_visits(setting):
     counted: list[int] = []
     solve_week(instance, [model], locations, PARAMS, days=[0, 1], progress=counted.append)
     assert sum(counted) == 6
+
+
+def test_progress_moves_within_a_search(setting, monkeypatch):
+    """With the insertion engine a search reports parts of its visits as it goes: still 6 in all.
+
+    Messages are sent every 0 s here (0.5 s by default), so even these small searches report
+    a part of their visits before they end.
+    """
+    instance, model, locations = setting
+    monkeypatch.setattr(week, "_PROGRESS_EVERY_S", 0.0)
+    params = dataclasses.replace(PARAMS, engine="insertion", improve_iterations=20)
+    counted: list[int] = []
+    solved = solve_week(instance, [model], locations, params, days=[0, 1], progress=counted.append)
+    assert sum(counted) == 6
+    assert len(counted) > len(solved)
+    assert all(s.violations == () for s in solved)

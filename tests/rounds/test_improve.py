@@ -6,10 +6,12 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tiny_pools import HOUR, exact_params, line_pool, random_pool
+from tiny_pools import HOUR, exact_params, line_pool, random_pool, rounds_of
 
 from roster.rounds.checker import check_rounds
+from roster.rounds.improve import construct_routes
 from roster.rounds.solve import solve_rounds
+from roster.rounds.tasks import node_tasks, screen_visits
 
 
 def improve_params(**changes):
@@ -166,3 +168,38 @@ def test_gaps_between_halves_hold_on_a_busy_pool(gap):
     pairs = [s for s in starts.values() if len(s) == 2]
     assert pairs
     assert all(gap[0] <= s[1] - s[0] <= gap[1] for s in pairs)
+
+
+def test_construction_from_empty_rounds_serves_a_pair_with_two_carers():
+    """From empty rounds, X (two carers, 9:00 at place 2) and Y (10:00 at place 1) go in.
+
+    Ann lives at 1 and Bob at 3 (10 minutes a place): X takes both at 9:00 exactly (a pair goes
+    in as one job, on two carers); Y costs Ann nothing on her way home, Bob 20 minutes more.
+    """
+    problem = line_pool(
+        [
+            {"id": "x", "at": 2, "window": (9, 9), "carers": 2},
+            {"id": "y", "at": 1, "window": (10, 10)},
+        ],
+        [{"id": "ann", "home": 1}, {"id": "bob", "home": 3}],
+    )
+    params = exact_params()
+    reasons, allowed = screen_visits(problem, params)
+    routes, cost = construct_routes(problem, params, node_tasks(problem, allowed, reasons))
+    rounds = rounds_of(problem, params, reasons, routes)
+    assert check_rounds(problem, rounds, params) == []
+    steps = sorted((r.carer_id, s.visit_id, s.start_s) for r in routes for s in r.steps)
+    assert steps == [("ann", "x", 9 * HOUR), ("ann", "y", 10 * HOUR), ("bob", "x", 9 * HOUR)]
+    assert cost == rounds.objective == 4 * 600  # Ann 1-2-1, Bob 3-2-3
+
+
+def test_construction_reports_its_progress():
+    """The construction reports a rising share of its jobs placed, ending at 1."""
+    problem = random_pool(np.random.default_rng(3), visits=30, carers=4)
+    params = exact_params()
+    reasons, allowed = screen_visits(problem, params)
+    shares: list[float] = []
+    construct_routes(problem, params, node_tasks(problem, allowed, reasons), 0, shares.append)
+    assert shares == sorted(shares)
+    assert shares[-1] == 1.0
+    assert len(shares) > 1

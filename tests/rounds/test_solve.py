@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
-from tiny_pools import HOUR, exact_params, line_pool
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tiny_pools import HOUR, exact_params, line_pool, random_pool
 
 from roster.rounds.checker import check_rounds
 from roster.rounds.params import RoundsParams
 from roster.rounds.solution import Rounds
-from roster.rounds.solve import solve_rounds
+from roster.rounds.solve import engine, solve_rounds
 
 
 def solve_checked(problem, params=None) -> Rounds:
@@ -320,3 +324,82 @@ def test_bad_params_are_rejected(changes):
     """Never-ending searches, unknown strategies, negative costs, bad improvement shares fail."""
     with pytest.raises(ValueError):
         RoundsParams(**changes)
+
+
+def test_auto_engine_picks_insertion_above_the_threshold():
+    """``"auto"`` uses OR-Tools up to ``insertion_above`` carer-visits, insertion past it."""
+    params = RoundsParams(insertion_above=10)
+    assert (engine(params, 10), engine(params, 11)) == ("ortools", "insertion")
+    assert engine(replace(params, engine="ortools"), 5000) == "ortools"
+    assert engine(replace(params, engine="insertion"), 1) == "insertion"
+    with pytest.raises(ValueError, match="engine"):
+        RoundsParams(engine="vroom")
+
+
+def test_insertion_engine_solves_the_ordered_line():
+    """The insertion engine finds the same 3-2-1 round as OR-Tools, with no OR-Tools at all."""
+    problem = line_pool(
+        [
+            {"id": "v1", "at": 1, "window": (10, 10.5)},
+            {"id": "v2", "at": 2, "window": (9, 9.5)},
+            {"id": "v3", "at": 3, "window": (8, 8.5)},
+        ],
+        [{"id": "ann"}],
+    )
+    rounds = solve_checked(problem, exact_params(engine="insertion"))
+    (route,) = rounds.routes
+    assert [s.visit_id for s in route.steps] == ["v3", "v2", "v1"]
+    assert rounds.travel_time_s == 3600
+    assert rounds.status == "INSERTION"
+
+
+def test_insertion_engine_completes_its_construction_with_no_time_left():
+    """A time limit of 0 still gives every visit a place: the construction always completes."""
+    problem = line_pool(
+        [{"id": f"v{k}", "at": k % 5 + 1, "window": (8 + k % 4, 9 + k % 4)} for k in range(8)],
+        [{"id": "ann"}, {"id": "bob", "home": 4}],
+    )
+    params = RoundsParams(engine="insertion", time_limit_s=0.0)
+    rounds = solve_checked(problem, params)
+    assert rounds.unassigned == ()
+
+
+def test_insertion_engine_starts_from_initial_routes():
+    """Given a start, the insertion engine keeps it and puts in what it leaves out."""
+    problem = line_pool(
+        [{"id": "a", "at": 1, "window": (8, 12)}, {"id": "b", "at": 2, "window": (8, 12)}],
+        [{"id": "ann"}],
+    )
+    params = exact_params(engine="insertion")
+    started = solve_rounds(problem, params, initial_routes=[[1]])
+    assert check_rounds(problem, started, params) == []
+    assert started.unassigned == () and started.travel_time_s == 2400  # 0-1-2-0
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    seed=st.integers(0, 10_000),
+    lateness=st.booleans(),
+    gender_hard=st.booleans(),
+    iterations=st.sampled_from([0, 30]),
+)
+def test_insertion_engine_keeps_every_rule_on_random_pools(seed, lateness, gender_hard, iterations):
+    """Pairs, skills, genders, split shifts, breaks, caps and walkers: the checker finds nothing.
+
+    With no improvement (0 iterations) too: the construction alone keeps every rule.
+    """
+    problem = random_pool(np.random.default_rng(seed), visits=14, carers=4)
+    params = exact_params(
+        engine="insertion",
+        allow_lateness=lateness,
+        gender_hard=gender_hard,
+        improve_iterations=iterations,
+    )
+    rounds = solve_checked(problem, params)
+    left_out = {u.visit_id for u in rounds.unassigned}
+    halves = [
+        int(c)
+        for v, c in zip(problem.visit_id, problem.carers_required, strict=True)
+        if v not in left_out
+    ]
+    assert sum(len(r.steps) for r in rounds.routes) == sum(halves)
