@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import sys
 import time
@@ -64,9 +65,24 @@ def _network_command(args: argparse.Namespace) -> None:
             print(f"{name:<{width}}" + "".join(f"{value / 60:>11.1f}" for value in row))
 
 
+def _scenario(args: argparse.Namespace) -> Scenario:
+    """Load the scenario and apply ``--council`` and ``--study-area`` to its area."""
+    from roster.demand.census import resolve_council
+
+    scenario = load_scenario(getattr(args, "scenario", None))
+    area = scenario.area
+    if getattr(args, "council", None):
+        code, name = resolve_council(args.council, area.lad_names)
+        logger.info("council %s (%s)", name, code)
+        area = dataclasses.replace(area, code=code)
+    if getattr(args, "study_area", None):
+        area = dataclasses.replace(area, study_area=tuple(args.study_area))
+    return dataclasses.replace(scenario, area=area)
+
+
 def _generate_command(args: argparse.Namespace) -> None:
     """Generate recipients, visits, carers and providers for an area and write them."""
-    scenario = load_scenario(args.scenario)
+    scenario = _scenario(args)
     generated = generate_area(scenario, args.area or RUTLAND_PBF, args.seed, args.cache_dir)
     files = write_area(generated, args.out)
     summary = generated.summary
@@ -86,7 +102,7 @@ def _neighbourhoods_command(args: argparse.Namespace) -> None:
     from roster.io import read_recipients, write_polygons
 
     area = args.area or RUTLAND_PBF
-    scenario = load_scenario(args.scenario)
+    scenario = _scenario(args)
     network = load_network(area, "drive", cache_dir=args.cache_dir)
     if args.recipients:
         instance = read_recipients(args.recipients)
@@ -149,7 +165,7 @@ def _compare_command(args: argparse.Namespace) -> None:
     from roster.comparison.summary import summarise
     from roster.report.files import write_outputs
 
-    scenario = load_scenario(args.scenario)
+    scenario = _scenario(args)
     changes = {
         key: value
         for key, value in (
@@ -234,6 +250,22 @@ def build_parser() -> argparse.ArgumentParser:
     add_network_options(network)
     network.set_defaults(run=_network_command)
 
+    def add_council_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "--council",
+            help="council by name (any case) or ONS code, e.g. Leeds or E08000035: its census "
+            "and boundaries come from the shipped England and Wales data (default: the "
+            "scenario's, Rutland)",
+        )
+        command.add_argument(
+            "--study-area",
+            nargs="+",
+            metavar="MSOA_OR_FILE",
+            help="study just part of the council: MSOA codes or names, a polygon file "
+            "(GeoJSON/GeoPackage; census scaled by area), or 'extract' for what the OSM "
+            "extract covers",
+        )
+
     def add_compare_options(command: argparse.ArgumentParser, out_default: str | None) -> None:
         command.add_argument("--out", required=out_default is None, default=out_default)
         command.add_argument("--seed", type=int, default=1, help="first seed (default 1)")
@@ -295,6 +327,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--scenario",
         help="scenario TOML: the recipients generated, neighbourhood size and tolerance",
     )
+    add_council_options(neighbourhoods)
     neighbourhoods.add_argument("--seed", type=int, default=1)
     neighbourhoods.add_argument("--out", required=True, help="output folder")
     neighbourhoods.add_argument("--cache-dir", help="network cache (default ~/.cache/roster)")
@@ -303,8 +336,9 @@ def build_parser() -> argparse.ArgumentParser:
     compare = commands.add_parser(
         "compare", help="compare framework and neighbourhood commissioning for any area"
     )
-    compare.add_argument("--scenario", required=True, help="scenario TOML")
+    compare.add_argument("--scenario", help="scenario TOML (default: Rutland defaults)")
     compare.add_argument("--area", help="OSM extract (.osm.pbf); default: embedded Rutland")
+    add_council_options(compare)
     add_compare_options(compare, None)
     compare.set_defaults(run=_compare_command)
 
@@ -313,6 +347,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     generate.add_argument("--area", help="OSM extract (.osm.pbf); default: embedded Rutland")
     generate.add_argument("--scenario", help="scenario TOML (default: Rutland defaults)")
+    add_council_options(generate)
     generate.add_argument("--seed", type=int, required=True, help="random seed")
     generate.add_argument("--out", required=True, help="output folder")
     generate.add_argument("--cache-dir", help="network cache (default ~/.cache/roster)")
