@@ -75,8 +75,11 @@ def _scenario(args: argparse.Namespace) -> Scenario:
         code, name = resolve_council(args.council, area.lad_names)
         logger.info("council %s (%s)", name, code)
         area = dataclasses.replace(area, code=code)
+        if scenario.name == DEFAULTS.name and code != DEFAULTS.area.code:
+            scenario = dataclasses.replace(scenario, name=name.split(",")[0].lower())
     if getattr(args, "study_area", None):
         area = dataclasses.replace(area, study_area=tuple(args.study_area))
+        scenario = dataclasses.replace(scenario, name=f"{scenario.name} (study area)")
     return dataclasses.replace(scenario, area=area)
 
 
@@ -192,6 +195,43 @@ def _compare_command(args: argparse.Namespace) -> None:
     _print_summary(summary)
     print(f"wrote {', '.join(path.name for path in files)} to {args.out}")
     print(f"total {time.perf_counter() - started:.0f} s")
+
+
+def _sweep_command(args: argparse.Namespace) -> int:
+    """Run a sweep's cells on a Dask cluster and write its table, chart and page."""
+    import dask
+    from distributed import Client, LocalCluster
+    from tqdm import tqdm
+
+    from roster.comparison.sweep import read_sweep, run_sweep
+    from roster.report.sweep_files import write_sweep_outputs
+
+    sweep = read_sweep(args.file, RUTLAND_PBF)
+    started = time.perf_counter()
+    with dask.config.set({"distributed.worker.daemon": False}):  # cells may start processes
+        if args.scheduler:
+            cluster, client = None, Client(args.scheduler)
+        else:
+            cluster = LocalCluster(
+                n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=":0"
+            )
+            client = Client(cluster)
+        try:
+            with tqdm(total=len(sweep.cells), desc=f"sweep {sweep.name}", unit="cell") as bar:
+                outcome = run_sweep(sweep, args.out, client, args.cache_dir, progress=bar.update)
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+    files = write_sweep_outputs(args.out, sweep.name, outcome.results)
+    print(
+        f"{len(sweep.cells)} cells: {outcome.skipped} finished before, {outcome.ran} run now, "
+        f"{len(outcome.failed)} failed ({time.perf_counter() - started:.0f} s)"
+    )
+    for cell, error in outcome.failed:
+        print(f"  failed: {cell.council.council}, {cell.variant}, seed {cell.seed}: {error}")
+    print(f"wrote {', '.join(path.name for path in files)} to {args.out}")
+    return 1 if outcome.failed else 0
 
 
 def _print_summary(summary: Summary) -> None:
@@ -352,6 +392,20 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--out", required=True, help="output folder")
     generate.add_argument("--cache-dir", help="network cache (default ~/.cache/roster)")
     generate.set_defaults(run=_generate_command)
+
+    sweep = commands.add_parser(
+        "sweep", help="run many comparisons (seeds x scenario changes x councils) on Dask"
+    )
+    sweep.add_argument("file", help="sweep TOML: seeds, [grid] of changes, [[council]] tables")
+    sweep.add_argument("--out", required=True, help="output folder (finished cells are kept)")
+    sweep.add_argument(
+        "--scheduler", help="address of an existing Dask scheduler (default: a LocalCluster)"
+    )
+    sweep.add_argument(
+        "--workers", type=int, default=2, help="LocalCluster worker processes (default 2)"
+    )
+    sweep.add_argument("--cache-dir", help="network cache (default ~/.cache/roster)")
+    sweep.set_defaults(run=_sweep_command)
     return parser
 
 
@@ -364,11 +418,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         datefmt="%H:%M:%S",
     )
     try:
-        args.run(args)
+        code = args.run(args)
     except (InputError, BoundaryError) as error:
         print(f"roster: error: {error}", file=sys.stderr)
         return 2
-    return 0
+    return code or 0
 
 
 if __name__ == "__main__":
