@@ -55,9 +55,7 @@ def saving_chart(variants: Sequence[dict[str, Any]]) -> Figure:
         )
         axes.set_yticks(rows, labels)
         axes.axvline(0, color="#999999", linewidth=0.8)
-        axes.set_xlabel(
-            "care workers' travel saved by neighbourhood commissioning (%, 95% interval)"
-        )
+        axes.set_xlabel("travel saved by neighbourhood commissioning (%, mean and 95% interval)")
         figure.tight_layout()
     return figure
 
@@ -68,7 +66,7 @@ def _svg_text(figure: Figure) -> str:
 
     buffer = io.StringIO()
     with rc_context(_SETTINGS):
-        figure.savefig(buffer, format="svg", metadata={"Date": None})
+        figure.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
     text = buffer.getvalue()
     return text[text.index("<svg") :]
 
@@ -134,6 +132,7 @@ def write_sweep_outputs(
                     format=suffix,
                     metadata={"Date": None} if suffix == "svg" else None,
                     dpi=120,
+                    bbox_inches="tight",
                 )
         written.append(folder / f"saving.{suffix}")
     heads = [
