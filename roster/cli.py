@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import logging
 import re
 import sys
@@ -66,9 +67,27 @@ def _network_command(args: argparse.Namespace) -> None:
             print(f"{name:<{width}}" + "".join(f"{value / 60:>11.1f}" for value in row))
 
 
+def _scenario(args: argparse.Namespace) -> Scenario:
+    """Load the scenario and apply ``--council`` and ``--study-area`` to its area."""
+    from roster.demand.census import resolve_council
+
+    scenario = load_scenario(getattr(args, "scenario", None))
+    area = scenario.area
+    if getattr(args, "council", None):
+        code, name = resolve_council(args.council, area.lad_names)
+        logger.info("council %s (%s)", name, code)
+        area = dataclasses.replace(area, code=code)
+        if scenario.name == DEFAULTS.name and code != DEFAULTS.area.code:
+            scenario = dataclasses.replace(scenario, name=name.split(",")[0].lower())
+    if getattr(args, "study_area", None):
+        area = dataclasses.replace(area, study_area=tuple(args.study_area))
+        scenario = dataclasses.replace(scenario, name=f"{scenario.name} (study area)")
+    return dataclasses.replace(scenario, area=area)
+
+
 def _generate_command(args: argparse.Namespace) -> None:
     """Generate recipients, visits, carers and providers for an area and write them."""
-    scenario = load_scenario(args.scenario)
+    scenario = _scenario(args)
     generated = generate_area(scenario, args.area or RUTLAND_PBF, args.seed, args.cache_dir)
     files = write_area(generated, args.out)
     summary = generated.summary
@@ -88,7 +107,7 @@ def _neighbourhoods_command(args: argparse.Namespace) -> None:
     from roster.io import read_recipients, write_polygons
 
     area = args.area or RUTLAND_PBF
-    scenario = load_scenario(args.scenario)
+    scenario = _scenario(args)
     network = load_network(area, "drive", cache_dir=args.cache_dir)
     if args.recipients:
         instance = read_recipients(args.recipients)
@@ -151,7 +170,7 @@ def _compare_command(args: argparse.Namespace) -> None:
     from roster.comparison.summary import summarise
     from roster.report.files import write_outputs
 
-    scenario = load_scenario(args.scenario)
+    scenario = _scenario(args)
     changes = {
         key: value
         for key, value in (
@@ -229,6 +248,43 @@ def _place_command(args: argparse.Namespace) -> None:
     print(f"wrote {path} ({seconds:.1f} s)")
 
 
+def _sweep_command(args: argparse.Namespace) -> int:
+    """Run a sweep's cells on a Dask cluster and write its table, chart and page."""
+    import dask
+    from distributed import Client, LocalCluster
+    from tqdm import tqdm
+
+    from roster.comparison.sweep import read_sweep, run_sweep
+    from roster.report.sweep_files import write_sweep_outputs
+
+    sweep = read_sweep(args.file, RUTLAND_PBF)
+    started = time.perf_counter()
+    with dask.config.set({"distributed.worker.daemon": False}):  # cells may start processes
+        if args.scheduler:
+            cluster, client = None, Client(args.scheduler)
+        else:
+            cluster = LocalCluster(
+                n_workers=args.workers, threads_per_worker=1, processes=True, dashboard_address=":0"
+            )
+            client = Client(cluster)
+        try:
+            with tqdm(total=len(sweep.cells), desc=f"sweep {sweep.name}", unit="cell") as bar:
+                outcome = run_sweep(sweep, args.out, client, args.cache_dir, progress=bar.update)
+        finally:
+            client.close()
+            if cluster is not None:
+                cluster.close()
+    files = write_sweep_outputs(args.out, sweep.name, outcome.results)
+    print(
+        f"{len(sweep.cells)} cells: {outcome.skipped} finished before, {outcome.ran} run now, "
+        f"{len(outcome.failed)} failed ({time.perf_counter() - started:.0f} s)"
+    )
+    for cell, error in outcome.failed:
+        print(f"  failed: {cell.council.council}, {cell.variant}, seed {cell.seed}: {error}")
+    print(f"wrote {', '.join(path.name for path in files)} to {args.out}")
+    return 1 if outcome.failed else 0
+
+
 def _print_summary(summary: Summary) -> None:
     """Print the headline figures of a comparison as a small table."""
     rows = [
@@ -304,6 +360,22 @@ def build_parser() -> argparse.ArgumentParser:
     add_network_options(network)
     network.set_defaults(run=_network_command)
 
+    def add_council_options(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "--council",
+            help="council by name (any case) or ONS code, e.g. Leeds or E08000035: its census "
+            "and boundaries come from the shipped England and Wales data (default: the "
+            "scenario's, Rutland)",
+        )
+        command.add_argument(
+            "--study-area",
+            nargs="+",
+            metavar="MSOA_OR_FILE",
+            help="study just part of the council: MSOA codes or names, a polygon file "
+            "(GeoJSON/GeoPackage; census scaled by area), or 'extract' for what the OSM "
+            "extract covers",
+        )
+
     def add_compare_options(command: argparse.ArgumentParser, out_default: str | None) -> None:
         command.add_argument("--out", required=out_default is None, default=out_default)
         command.add_argument("--seed", type=int, default=1, help="first seed (default 1)")
@@ -365,6 +437,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--scenario",
         help="scenario TOML: the recipients generated, neighbourhood size and tolerance",
     )
+    add_council_options(neighbourhoods)
     neighbourhoods.add_argument("--seed", type=int, default=1)
     neighbourhoods.add_argument("--out", required=True, help="output folder")
     neighbourhoods.add_argument("--cache-dir", help="network cache (default ~/.cache/roster)")
@@ -373,8 +446,9 @@ def build_parser() -> argparse.ArgumentParser:
     compare = commands.add_parser(
         "compare", help="compare framework and neighbourhood commissioning for any area"
     )
-    compare.add_argument("--scenario", required=True, help="scenario TOML")
+    compare.add_argument("--scenario", help="scenario TOML (default: Rutland defaults)")
     compare.add_argument("--area", help="OSM extract (.osm.pbf); default: embedded Rutland")
+    add_council_options(compare)
     add_compare_options(compare, None)
     compare.set_defaults(run=_compare_command)
 
@@ -413,10 +487,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     generate.add_argument("--area", help="OSM extract (.osm.pbf); default: embedded Rutland")
     generate.add_argument("--scenario", help="scenario TOML (default: Rutland defaults)")
+    add_council_options(generate)
     generate.add_argument("--seed", type=int, required=True, help="random seed")
     generate.add_argument("--out", required=True, help="output folder")
     generate.add_argument("--cache-dir", help="network cache (default ~/.cache/roster)")
     generate.set_defaults(run=_generate_command)
+
+    sweep = commands.add_parser(
+        "sweep", help="run many comparisons (seeds x scenario changes x councils) on Dask"
+    )
+    sweep.add_argument("file", help="sweep TOML: seeds, [grid] of changes, [[council]] tables")
+    sweep.add_argument("--out", required=True, help="output folder (finished cells are kept)")
+    sweep.add_argument(
+        "--scheduler", help="address of an existing Dask scheduler (default: a LocalCluster)"
+    )
+    sweep.add_argument(
+        "--workers", type=int, default=2, help="LocalCluster worker processes (default 2)"
+    )
+    sweep.add_argument("--cache-dir", help="network cache (default ~/.cache/roster)")
+    sweep.set_defaults(run=_sweep_command)
     return parser
 
 
@@ -429,11 +518,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         datefmt="%H:%M:%S",
     )
     try:
-        args.run(args)
+        code = args.run(args)
     except (InputError, BoundaryError) as error:
         print(f"roster: error: {error}", file=sys.stderr)
         return 2
-    return 0
+    return code or 0
 
 
 if __name__ == "__main__":

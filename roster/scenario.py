@@ -19,7 +19,7 @@ from types import MappingProxyType
 from typing import Any
 
 from neighbourhoods import SIZE_TOLERANCE, TARGET_SIZE
-from roster.data import DATA_DIR
+from roster.data import CENSUS_LSOA_AGES, COUNCIL_NAMES, MSOA_BOUNDARIES
 from roster.errors import InputError
 from roster.geo.snapping import DEFAULT_MAX_SNAP_M
 from roster.rounds.params import RoundsParams
@@ -31,6 +31,9 @@ SKILLS = ("hoist", "medication", "catheter", "insulin")
 TENDER_RULES = ("share_weighted", "nearest_base", "mixture")
 SHARE_MODELS = ("zipf", "lognormal")
 SHIFT_PATTERNS = ("split", "early", "late")
+
+#: Suffixes of polygon files a study area may be given as.
+POLYGON_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp")
 
 _TIME = re.compile(r"(\d{1,2}):(\d{2})")
 
@@ -113,22 +116,31 @@ class AreaConfig:
     lad_names
         CSV ``LAD21CD, LAD21NM`` naming every local authority (default: shipped, all 374).
     lsoa_ages
-        Census 2021 usual residents by 6 age bands per LSOA (default: the shipped Rutland rows;
-        the full England and Wales file has the same columns).
+        Census 2021 usual residents by 6 age bands per LSOA (default: the shipped England and
+        Wales file, gzipped; any file with the same columns will do).
     msoa_boundaries
-        MSOA (2011) polygons with ``msoa11cd``/``msoa11nm`` (default: the 5 shipped Rutland ones).
+        MSOA (2011) polygons with ``msoa11cd``/``msoa11nm`` (default: the shipped England and
+        Wales ones, gzipped GeoJSON).
+    study_area
+        Part of the council to study: MSOA codes or names (``"E02002330"``, ``"Leeds 111"``), or
+        one polygon file (GeoJSON or GeoPackage, e.g. a pilot's wards); empty for the whole
+        council. A polygon file keeps the MSOAs it overlaps, cut to it, with their census counts
+        scaled by the share of each MSOA's area inside it.
     max_snap_m
         Homes and bases must lie within this distance of the drive network [B].
     """
 
     code: str = "E06000017"
-    lad_names: str = str(DATA_DIR / "lad2021_names.csv")
-    lsoa_ages: str = str(DATA_DIR / "census2021_lsoa_age6_rutland.csv")
-    msoa_boundaries: str = str(DATA_DIR / "msoa2011_rutland.geojson")
+    lad_names: str = str(COUNCIL_NAMES)
+    lsoa_ages: str = str(CENSUS_LSOA_AGES)
+    msoa_boundaries: str = str(MSOA_BOUNDARIES)
+    study_area: tuple[str, ...] = ()
     max_snap_m: float = DEFAULT_MAX_SNAP_M
 
     def __post_init__(self) -> None:
         _check_positive(self.max_snap_m, "area.max_snap_m")
+        if isinstance(self.study_area, str):
+            object.__setattr__(self, "study_area", (self.study_area,))
 
 
 @dataclass(frozen=True)
@@ -584,6 +596,10 @@ def _group(kind: type, values: dict[str, Any], base: Path | None) -> Any:
         for key in ("lad_names", "lsoa_ages", "msoa_boundaries"):
             if key in changes:
                 changes[key] = str(base / os.path.expanduser(changes[key]))
+        study = changes.get("study_area", ())
+        study = (study,) if isinstance(study, str) else study
+        if len(study) == 1 and Path(study[0]).suffix.lower() in POLYGON_SUFFIXES:
+            changes["study_area"] = (str(base / os.path.expanduser(study[0])),)
     try:
         return kind(**changes)
     except TypeError as error:

@@ -47,3 +47,20 @@ def line_networks() -> dict[str, RoadNetwork]:
 
 
 INSTANCE_SMALL = DATA / "instance_small"
+
+
+def crash_once(marker, cell, cache_dir=None):
+    """Run a sweep cell, but kill the worker process the first time (while ``marker`` exists).
+
+    The marker file is removed before the worker dies, so the cell's second attempt, on
+    another (or the restarted) worker, runs normally.
+    """
+    import os
+    from pathlib import Path
+
+    from roster.comparison.sweep import run_cell
+
+    if Path(marker).exists():
+        Path(marker).unlink()
+        os._exit(1)
+    return run_cell(cell, cache_dir)

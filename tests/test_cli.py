@@ -118,3 +118,19 @@ def test_print_summary_gives_the_caveats_and_served_figures(capsys):
         line.split() for line in lines
     ]
     assert any(line.endswith("priced at its mean travel per visit: 40.0%") for line in lines)
+
+
+def test_compare_council_rutland_is_the_demo():
+    """`compare --council rutland` runs the very scenario `demo` runs; Leeds gets its name."""
+    from roster.cli import _scenario
+
+    parser = build_parser()
+    demo = _scenario(parser.parse_args(["demo"]))
+    assert _scenario(parser.parse_args(["compare", "--out", "x", "--council", "rutland"])) == demo
+    leeds = _scenario(
+        parser.parse_args(
+            ["compare", "--out", "x", "--council", "E08000035", "--study-area", "extract"]
+        )
+    )
+    assert (leeds.area.code, leeds.area.study_area) == ("E08000035", ("extract",))
+    assert leeds.name == "leeds (study area)"

@@ -12,7 +12,7 @@ from typing import Any
 import numpy as np
 import shapely
 
-from roster.demand.census import AreaPopulation, load_area
+from roster.demand.census import EXTRACT, AreaPopulation, check_coverage, cut_to, load_area
 from roster.demand.market import Fragmentation, draw_bases, fragmentation, market_shares, tender
 from roster.demand.osm_points import places, residential_buildings
 from roster.demand.packages import apportion, draw_packages, package_visits, recipient_counts
@@ -83,6 +83,31 @@ def _base_sites(
     )
 
 
+def _fit_extract(
+    area: AreaPopulation, network: RoadNetwork, study: tuple[str, ...]
+) -> AreaPopulation:
+    """Check the network covers the area, or cut it to the network for ``--study-area extract``.
+
+    An extract reaching beyond the area is clipped: homes, carers and bases stay inside.
+    """
+    nodes = np.column_stack([network.node_lon, network.node_lat])
+    extent = shapely.convex_hull(shapely.multipoints(nodes))
+    if study == (EXTRACT,):
+        area = cut_to(area, extent, EXTRACT)
+    else:
+        check_coverage(area, extent, bool(study))
+    outside = shapely.area(shapely.difference(extent, area.outline)) / shapely.area(extent)
+    if outside > 0.05:
+        logger.info(
+            "the extract reaches beyond %s (%.0f%% of it lies outside): homes, carers and "
+            "bases are clipped to %s; roads outside stay for journeys",
+            area.name,
+            100 * outside,
+            area.name,
+        )
+    return area
+
+
 def generate_area(
     scenario: Scenario,
     pbf: str | os.PathLike[str],
@@ -117,6 +142,7 @@ def generate_area(
     area = load_area(s.area)
     if network is None:
         network = load_network(pbf, "drive", cache_dir=cache_dir)
+    area = _fit_extract(area, network, s.area.study_area)
 
     buildings = residential_buildings(
         pbf, s.demand.building_types, s.demand.max_unspecified_building_m2

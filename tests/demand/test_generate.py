@@ -5,9 +5,10 @@ from __future__ import annotations
 import dataclasses
 
 import pytest
+import shapely
 
 from roster.cli import main
-from roster.data import RUTLAND_PBF
+from roster.data import LEEDS_PBF, RUTLAND_PBF
 from roster.demand.generate import generate_area, write_area
 from roster.io import read_instance
 from roster.scenario import Scenario
@@ -87,3 +88,38 @@ def test_generate_command_bad_scenario(tmp_path, capsys):
     code = main(["generate", "--seed", "1", "--out", str(tmp_path), "--scenario", str(bad)])
     assert code == 2
     assert "package.double_handed_share" in capsys.readouterr().err
+
+
+def test_partial_extract_says_what_it_covers(tmp_path, capsys, cache):
+    """The Leeds centre extract with the whole of Leeds: exit 2 naming the one MSOA covered."""
+    args = ["generate", "--seed", "1", "--out", str(tmp_path), "--cache-dir", str(cache)]
+    code = main([*args, "--council", "leeds", "--area", str(LEEDS_PBF)])
+    assert code == 2
+    err = capsys.readouterr().err
+    assert "covers 1 of Leeds' 107 MSOAs (and part of 5 more)" in err
+    assert "--study-area E02002392" in err
+    code = main([*args, "--area", str(LEEDS_PBF)])  # Rutland's census by default
+    assert code == 2
+    assert "census defaults are Rutland's" in capsys.readouterr().err
+
+
+def test_leeds_study_area_uses_leeds_census(cache):
+    """The MSOA the Leeds extract covers gives a Leeds instance, all homes inside it."""
+    area = dataclasses.replace(Scenario().area, code="E08000035", study_area=("E02002392",))
+    generated = generate_area(Scenario(area=area), LEEDS_PBF, seed=1, cache_dir=cache)
+    assert generated.summary["area"]["name"] == "Leeds (study area)"
+    assert generated.summary["area"]["small_areas"] == 1
+    polygon = generated.area.polygons[0]
+    homes = [*generated.instance.recipients, *generated.instance.carers]
+    assert shapely.contains_xy(polygon, [h.lon for h in homes], [h.lat for h in homes]).all()
+
+
+def test_larger_extract_is_clipped_to_the_study_area(cache):
+    """Rutland's extract with a study area of Rutland 001: every home lies inside that MSOA."""
+    area = dataclasses.replace(Scenario().area, study_area=("Rutland 001",))
+    generated = generate_area(Scenario(area=area), RUTLAND_PBF, seed=1, cache_dir=cache)
+    polygon = generated.area.polygons[0]
+    homes = [*generated.instance.recipients, *generated.instance.carers]
+    assert shapely.contains_xy(polygon, [h.lon for h in homes], [h.lat for h in homes]).all()
+    bases = generated.instance.providers
+    assert shapely.contains_xy(polygon, [b.lon for b in bases], [b.lat for b in bases]).all()
