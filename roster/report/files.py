@@ -42,6 +42,8 @@ ROUNDS_COLUMNS = (
     "length_before_m",
 )
 
+UNASSIGNED_COLUMNS = ("seed", "model", "pool", "day", "visit", "recipient", "reason")
+
 
 def write_outputs(
     out: str | os.PathLike[str], summary: Summary, runs: Sequence[SeedRun]
@@ -49,7 +51,8 @@ def write_outputs(
     """Write every output of a comparison into ``out`` (created if needed), atomically.
 
     Files: ``summary.json`` (``summary.to_json()``); ``rounds.csv`` (every carer's rounds,
-    first seed); ``comparison.gpkg`` with layers recipients, neighbourhoods and rounds (the
+    first seed); ``unassigned.csv`` (every visit left out, every seed, with its reason);
+    ``comparison.gpkg`` with layers recipients, neighbourhoods and rounds (the
     first day's rounds drawn on roads); ``report.html``; and ``instance/`` with the inputs as
     CSV, so the same work can be rerun or inspected.
     """
@@ -59,6 +62,7 @@ def write_outputs(
     written = [
         _write_json(folder / "summary.json", summary.to_json()),
         _write_rounds_csv(folder / "rounds.csv", run),
+        _write_unassigned_csv(folder / "unassigned.csv", runs),
     ]
     recipients = _recipients_frame(run)
     neighbourhoods = _neighbourhoods_frame(run)
@@ -102,9 +106,32 @@ def _write_rounds_csv(path: Path, run: SeedRun) -> Path:
         for item in sorted(run.solved, key=lambda s: (s.model, s.pool, s.day))
         for row in item.rounds.to_csv_rows(item.problem, DAYS[item.day], run.locations.ids)
     ]
+    return _write_csv(path, ROUNDS_COLUMNS, rows)
+
+
+def _write_unassigned_csv(path: Path, runs: Sequence[SeedRun]) -> Path:
+    """One row per visit left out, for every seed, model, pool and day, with its reason."""
+    rows = [
+        {
+            "seed": run.seed,
+            "model": item.model,
+            "pool": item.pool,
+            "day": DAYS[item.day],
+            "visit": unassigned.visit_id,
+            "recipient": run.instance.visit_by_id[unassigned.visit_id].recipient_id,
+            "reason": unassigned.reason,
+        }
+        for run in runs
+        for item in sorted(run.solved, key=lambda s: (s.model, s.pool, s.day))
+        for unassigned in item.rounds.unassigned
+    ]
+    return _write_csv(path, UNASSIGNED_COLUMNS, rows)
+
+
+def _write_csv(path: Path, columns: tuple[str, ...], rows: list[dict]) -> Path:
     with atomic_path(path) as temporary:
         with temporary.open("w", newline="", encoding="utf-8") as handle:
-            writer = csv.DictWriter(handle, fieldnames=ROUNDS_COLUMNS, extrasaction="ignore")
+            writer = csv.DictWriter(handle, fieldnames=columns, extrasaction="ignore")
             writer.writeheader()
             writer.writerows(rows)
     return path

@@ -12,7 +12,7 @@ import pytest
 
 from roster.io import read_instance
 from roster.model import DAYS
-from roster.report.files import ROUNDS_COLUMNS, write_outputs
+from roster.report.files import ROUNDS_COLUMNS, UNASSIGNED_COLUMNS, write_outputs
 
 
 @pytest.fixture(scope="module")
@@ -24,14 +24,35 @@ def out(small_run, small_summary, tmp_path_factory):
 
 
 def test_the_folder_holds_every_output_and_nothing_else(out):
-    """summary.json, rounds.csv, comparison.gpkg, report.html and instance/ (no temporaries)."""
+    """summary.json, rounds.csv, unassigned.csv, comparison.gpkg, report.html, instance/."""
     assert sorted(p.name for p in out.iterdir()) == [
         "comparison.gpkg",
         "instance",
         "report.html",
         "rounds.csv",
         "summary.json",
+        "unassigned.csv",
     ]
+
+
+def test_unassigned_csv_lists_every_visit_left_out(out, small_run, small_summary):
+    """Every unassigned visit, with seed, model, pool, day, recipient and reason."""
+    with (out / "unassigned.csv").open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        rows = list(reader)
+    assert tuple(reader.fieldnames or ()) == UNASSIGNED_COLUMNS
+    expected = sorted(
+        (item.model, item.pool, DAYS[item.day], u.visit_id, u.reason)
+        for item in small_run.solved
+        for u in item.rounds.unassigned
+    )
+    assert sorted((r["model"], r["pool"], r["day"], r["visit"], r["reason"]) for r in rows) == (
+        expected
+    )
+    assert {r["seed"] for r in rows} <= {str(small_run.seed)}
+    by_model = Counter(r["model"] for r in rows)
+    for model, metrics in small_summary.models.items():
+        assert by_model[model] == metrics.visits_unassigned
 
 
 def test_summary_json_is_the_summary(out, small_summary):
