@@ -64,7 +64,9 @@ def _check_type(value: object, hint: Any, key: str) -> None:
     item by item, naming the item (``package.windows.morning``).
     """
     origin, args = typing.get_origin(hint), typing.get_args(hint)
-    if origin in (typing.Union, types.UnionType):  # X | None: TOML has no None
+    if origin in (typing.Union, types.UnionType):  # X | None (None only from Python, not TOML)
+        if value is None:
+            return
         hint = next(arg for arg in args if arg is not type(None))
         origin, args = typing.get_origin(hint), typing.get_args(hint)
     if hint is bool:
