@@ -5,12 +5,16 @@ from __future__ import annotations
 import csv
 import dataclasses
 import difflib
+import hashlib
 import io
+import json
 import logging
 import math
 import os
 import re
 import secrets
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -69,6 +73,134 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+#: The file in every output folder that lists what the folder holds.
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class OutputFolder:
+    """An output folder written as a unit: checked before any work, moved into place at the end.
+
+    Everything is written into a hidden temporary folder beside the target; only when the whole
+    block succeeds is ``manifest.json`` added (every file with its size and SHA-256, plus what
+    the caller says: seed, command, version) and the folder moved onto the target. An error or
+    Ctrl-C leaves the target as it was.
+
+    Parameters
+    ----------
+    path
+        The folder to create or replace.
+    force
+        Whether a non-empty existing folder may be replaced.
+    """
+
+    path: Path
+    force: bool = False
+
+    @classmethod
+    def check(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        force: bool = False,
+        inputs: tuple[str | os.PathLike[str] | None, ...] = (),
+    ) -> OutputFolder:
+        """Check an output folder before any work is done.
+
+        Parameters
+        ----------
+        path
+            The folder to write (``--out``).
+        force
+            Allow replacing a folder that is not empty.
+        inputs
+            Files and folders the run reads; the output folder must not hold any of them.
+
+        Raises
+        ------
+        InputError
+            If the path is a file, is not empty (without ``force``), holds an input, or its
+            parent cannot be written; naming the path.
+        """
+        target = Path(path).expanduser().absolute()
+        where = str(path)
+        if target.exists() and not target.is_dir():
+            raise InputError("The output folder is a file; give a folder.", file=where)
+        resolved = target.resolve()
+        for item in inputs:
+            if item and (
+                resolved == Path(item).resolve() or resolved in Path(item).resolve().parents
+            ):
+                raise InputError(
+                    f"The output folder holds an input ({item}); write somewhere else.",
+                    file=where,
+                )
+        if target.is_dir() and any(target.iterdir()) and not force:
+            raise InputError(
+                "The output folder is not empty; use --force to replace it, or give another.",
+                file=where,
+            )
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            probe = tempfile.mkdtemp(prefix=f".{target.name}.probe-", dir=target.parent)
+            os.rmdir(probe)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            raise InputError(
+                f"The output folder cannot be written ({reason}).", file=where
+            ) from error
+        return cls(target, force)
+
+    @contextmanager
+    def writing(self, manifest: dict[str, Any] | None = None) -> Iterator[Path]:
+        """Yield a temporary folder to write into; on success, move it onto the target.
+
+        Parameters
+        ----------
+        manifest
+            Extra entries of ``manifest.json`` (seed, command, version); ``files`` is added.
+        """
+        temporary = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.tmp-", dir=self.path.parent))
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o777 & ~umask)  # as mkdir would make it, not mkdtemp's 0o700
+        old = self.path.with_name(f".{self.path.name}.old-{secrets.token_hex(4)}")
+        try:
+            yield temporary
+            files = _manifest_files(temporary)
+            (temporary / MANIFEST).write_text(
+                json.dumps({**(manifest or {}), "files": files}, indent=2) + "\n",
+                encoding="utf-8",
+            )
+            if self.path.exists():
+                os.rename(self.path, old)
+            os.rename(temporary, self.path)
+            LOGGER.info("wrote %d files to %s", len(files) + 1, self.path)
+        finally:
+            if old.exists() and not self.path.exists():  # interrupted between the two moves
+                os.rename(old, self.path)
+            shutil.rmtree(temporary, ignore_errors=True)
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _manifest_files(folder: Path) -> list[dict[str, Any]]:
+    """Every file under a folder with its size and SHA-256, in path order."""
+    entries = []
+    for file in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest = hashlib.sha256()
+        with file.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        entries.append(
+            {
+                "path": file.relative_to(folder).as_posix(),
+                "bytes": file.stat().st_size,
+                "sha256": digest.hexdigest(),
+            }
+        )
+    return entries
 
 
 def write_polygons(

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -16,6 +18,8 @@ from hypothesis import strategies as st
 from neighbourhoods import read_boundaries
 from roster.errors import InputError
 from roster.io import (
+    MANIFEST,
+    OutputFolder,
     atomic_path,
     read_instance,
     write_instance,
@@ -487,3 +491,58 @@ def test_a_corrupted_cell_is_named_or_harmless(tmp_path_factory, data) -> None:
         assert (Path(error.file).name, error.row, error.field) == (name, index + 2, column)
     else:
         assert read_instance(directory) == read_instance(SMALL)
+
+
+def test_output_folder_is_checked_before_any_work(tmp_path: Path) -> None:
+    """A file, a non-empty folder (without force), an input's folder are refused, by path."""
+    a_file = tmp_path / "a-file"
+    a_file.write_text("x")
+    full = tmp_path / "full"
+    full.mkdir()
+    (full / "keep.txt").write_text("mine")
+    for path, message in ((a_file, "is a file"), (full, "use --force")):
+        with pytest.raises(InputError, match=message) as caught:
+            OutputFolder.check(path)
+        assert caught.value.file == str(path)
+    assert OutputFolder.check(full, force=True).path == full
+    with pytest.raises(InputError, match="holds an input"):
+        OutputFolder.check(tmp_path, force=True, inputs=(full / "keep.txt",))
+    with pytest.raises(InputError, match="cannot be written"):
+        OutputFolder.check("/proc/roster-output")
+    assert not list(tmp_path.glob(".*")), "the write probe is left behind"
+
+
+def test_output_folder_appears_whole_with_a_manifest(tmp_path: Path) -> None:
+    """Files appear only when the block ends; manifest.json lists each with size and hash."""
+    target = tmp_path / "out"
+    folder = OutputFolder.check(target)
+    with folder.writing({"seed": 3, "command": ["roster", "demo"]}) as temporary:
+        (temporary / "a.txt").write_text("hello")
+        (temporary / "sub").mkdir()
+        (temporary / "sub" / "b.txt").write_text("")
+        assert not target.exists()
+    manifest = json.loads((target / MANIFEST).read_text())
+    assert manifest["seed"] == 3 and manifest["command"] == ["roster", "demo"]
+    assert manifest["files"] == [
+        {"path": "a.txt", "bytes": 5, "sha256": hashlib.sha256(b"hello").hexdigest()},
+        {"path": "sub/b.txt", "bytes": 0, "sha256": hashlib.sha256(b"").hexdigest()},
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_output_folder_is_untouched_by_a_failed_or_interrupted_write(tmp_path: Path) -> None:
+    """An error or Ctrl-C while writing leaves the old folder as it was, and no temporaries."""
+    target = tmp_path / "out"
+    target.mkdir()
+    (target / "old.txt").write_text("old")
+    for failure in (ValueError("bug"), KeyboardInterrupt()):
+        with pytest.raises(type(failure)):
+            with OutputFolder.check(target, force=True).writing() as temporary:
+                (temporary / "new.txt").write_text("new")
+                raise failure
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+        assert [p.name for p in target.iterdir()] == ["old.txt"]
+    with OutputFolder.check(target, force=True).writing() as temporary:
+        (temporary / "new.txt").write_text("new")
+    assert sorted(p.name for p in target.iterdir()) == [MANIFEST, "new.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
