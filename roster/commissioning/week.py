@@ -4,11 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import multiprocessing
-import signal
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor
 
+from neighbourhoods.processes import stoppable_pool
 from roster.commissioning.models import Commissioning
 from roster.commissioning.pools import MAX_DAILY_WORKING_S, pool_gaps, pool_problems
 from roster.geo.locations import Locations
@@ -59,27 +57,6 @@ class SolvedPool:
     problem: RoundsProblem
     rounds: Rounds
     violations: tuple[str, ...] = ()
-
-
-def _ignore_interrupts() -> None:
-    """Let only the parent process handle Ctrl-C; it stops the workers itself."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
-def _stop(pool: ProcessPoolExecutor) -> None:
-    """Stop a pool's workers at once: cancel waiting jobs, terminate running ones.
-
-    ``shutdown`` alone would wait for the running searches (up to their time limits).
-    """
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    for process in processes:  # signal every worker before waiting for any
-        process.terminate()
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.join(timeout=2)
-        if process.is_alive():
-            process.kill()
-            process.join(timeout=2)
 
 
 def _solve(job: _Job) -> tuple[Rounds, tuple[str, ...]]:
@@ -159,29 +136,13 @@ def solve_week(
     order = sorted(range(len(jobs)), key=lambda i: -jobs[i].problem.num_visits)
     answers: dict[int, tuple[Rounds, tuple[str, ...]]] = {}
     if workers > 1:
-        # Spawned, not forked: a fork of a process that has already used OR-Tools (the
-        # neighbourhood flow does) can deadlock in the child.
-        # Workers ignore Ctrl-C; on Ctrl-C (or any error) the parent stops them within seconds.
-        context = multiprocessing.get_context("spawn")
-        pool = ProcessPoolExecutor(
-            max_workers=workers, mp_context=context, initializer=_ignore_interrupts
-        )
-        try:
-            # Workers are started by the first submits; ignoring Ctrl-C meanwhile makes them
-            # ignore it from birth (an ignored signal survives exec), not only once the
-            # initializer runs: a Ctrl-C while they import would print their tracebacks.
-            previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
-            try:
-                futures = {i: pool.submit(_solve, jobs[i]) for i in order}
-            finally:
-                signal.signal(signal.SIGINT, previous)
+        # Spawned (a fork of a process that has used OR-Tools can deadlock); workers ignore
+        # Ctrl-C, and on Ctrl-C (or any error) the parent stops them within seconds.
+        with stoppable_pool(workers) as submit:
+            futures = dict(zip(order, submit(_solve, [jobs[i] for i in order]), strict=True))
             for i in order:
                 answers[i] = futures[i].result()
                 _report(jobs[i], answers[i], progress)
-        except BaseException:
-            _stop(pool)
-            raise
-        pool.shutdown()
     else:
         for i in order:
             answers[i] = _solve(jobs[i])
