@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 import pytest
-from helpers import ITS_EXAMPLE
+from helpers import ITS_EXAMPLE, bad_output_folders
 
 from roster.cli import _print_summary, build_parser, main
 from roster.scenario import Scenario
@@ -141,18 +141,13 @@ def test_bad_options_are_one_line_naming_the_option(capsys, argv, option):
 
 def test_output_folder_is_refused_before_any_work(tmp_path, capsys):
     """An --out that is a file, or a non-empty folder without --force, fails in one line."""
-    a_file = tmp_path / "a-file"
-    a_file.write_text("x")
-    full = tmp_path / "full"
-    full.mkdir()
-    (full / "keep.txt").write_text("mine")
-    for out, message in ((a_file, "is a file"), (full, "use --force")):
+    for out, message in bad_output_folders(tmp_path):
         # "--area" does not exist: reaching the network stage would be a different error.
         argv = ["generate", "--seed", "1", "--out", str(out), "--area", str(tmp_path / "none")]
         assert main(argv) == 2
         err = capsys.readouterr().err
         assert err.count("\n") == 1 and message in err and str(out) in err
-    assert [p.name for p in full.iterdir()] == ["keep.txt"]
+    assert [p.name for p in (tmp_path / "full").iterdir()] == ["keep.txt"]
 
 
 def test_a_bug_exits_1_with_a_log_of_the_traceback(monkeypatch, capsys):

@@ -12,6 +12,7 @@ import geopandas as gpd
 import pyogrio
 import pytest
 import shapely
+from helpers import bad_output_folders
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -495,15 +496,11 @@ def test_a_corrupted_cell_is_named_or_harmless(tmp_path_factory, data) -> None:
 
 def test_output_folder_is_checked_before_any_work(tmp_path: Path) -> None:
     """A file, a non-empty folder (without force), an input's folder are refused, by path."""
-    a_file = tmp_path / "a-file"
-    a_file.write_text("x")
-    full = tmp_path / "full"
-    full.mkdir()
-    (full / "keep.txt").write_text("mine")
-    for path, message in ((a_file, "is a file"), (full, "use --force")):
+    for path, message in bad_output_folders(tmp_path):
         with pytest.raises(InputError, match=message) as caught:
             OutputFolder.check(path)
         assert caught.value.file == str(path)
+    full = tmp_path / "full"
     assert OutputFolder.check(full, force=True).path == full
     with pytest.raises(InputError, match="holds an input"):
         OutputFolder.check(tmp_path, force=True, inputs=(full / "keep.txt",))
