@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import multiprocessing
 import signal
+import threading
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from contextlib import contextmanager
@@ -48,13 +49,22 @@ def stoppable_pool(workers: int) -> Iterator[Callable[..., list[Future]]]:
 
 
 def _stop(pool: ProcessPoolExecutor) -> None:
-    """Stop a pool's workers at once: signal every worker first, then wait a little for each."""
-    processes = list((getattr(pool, "_processes", None) or {}).values())
-    for process in processes:
-        process.terminate()
-    pool.shutdown(wait=False, cancel_futures=True)
-    for process in processes:
-        process.join(timeout=2)
-        if process.is_alive():
-            process.kill()
+    """Stop a pool's workers at once: signal every worker first, then wait a little for each.
+
+    A second Ctrl-C meanwhile is ignored (in the main thread), so the stop always completes.
+    """
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
+    try:
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        for process in processes:
+            process.terminate()
+        pool.shutdown(wait=False, cancel_futures=True)
+        for process in processes:
             process.join(timeout=2)
+            if process.is_alive():
+                process.kill()
+                process.join(timeout=2)
+    finally:
+        if main:
+            signal.signal(signal.SIGINT, previous)

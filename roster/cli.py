@@ -6,6 +6,7 @@ import argparse
 import logging
 import math
 import os
+import signal
 import sys
 import tempfile
 import time
@@ -424,6 +425,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"roster: error: {error}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the exit
         _close_bars()
         print("roster: interrupted; nothing was written", file=sys.stderr)
         return 130
