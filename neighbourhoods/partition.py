@@ -33,9 +33,7 @@ Every move keeps regions contiguous, so the result is contiguous by construction
 from __future__ import annotations
 
 import logging
-import multiprocessing
 from collections import deque
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -45,6 +43,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 
 from neighbourhoods.adjacency import count_components
+from neighbourhoods.processes import stoppable_pool
 
 log = logging.getLogger(__name__)
 
@@ -182,9 +181,8 @@ def partition(
     seeds = np.random.SeedSequence(seed).spawn(n_starts)
     jobs = ([problem] * n_starts, seeds, [max_rounds] * n_starts, [iterations] * n_starts)
     if workers > 1:
-        spawn = multiprocessing.get_context("spawn")
-        with ProcessPoolExecutor(min(workers, n_starts), mp_context=spawn) as pool:
-            found = list(pool.map(_search, *jobs))
+        with stoppable_pool(min(workers, n_starts)) as submit:
+            found = [future.result() for future in submit(_search, *jobs)]
     else:
         found = list(map(_search, *jobs))
     best = _State(problem, found[0])

@@ -5,10 +5,15 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import logging
+import math
+import os
 import re
+import signal
 import sys
+import tempfile
 import time
-from collections.abc import Sequence
+import traceback
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +27,7 @@ from roster.errors import InputError
 from roster.geo.matrix import travel_matrix
 from roster.geo.network import load_network
 from roster.geo.snapping import snap_points
+from roster.io import OutputFolder
 from roster.model import TRAVEL_MODES
 from roster.scenario import Scenario, load_scenario
 
@@ -88,8 +94,10 @@ def _scenario(args: argparse.Namespace) -> Scenario:
 def _generate_command(args: argparse.Namespace) -> None:
     """Generate recipients, visits, carers and providers for an area and write them."""
     scenario = _scenario(args)
+    folder = OutputFolder.check(args.out, force=args.force, inputs=(args.scenario, args.area))
     generated = generate_area(scenario, args.area or RUTLAND_PBF, args.seed, args.cache_dir)
-    files = write_area(generated, args.out)
+    with folder.writing(_manifest(args, [args.seed])) as temporary:
+        files = write_area(generated, temporary)
     summary = generated.summary
     print(
         f"{summary['area']['name']} ({summary['area']['code']}): {summary['recipients']} "
@@ -108,6 +116,8 @@ def _neighbourhoods_command(args: argparse.Namespace) -> None:
 
     area = args.area or RUTLAND_PBF
     scenario = _scenario(args)
+    inputs = (args.recipients, args.boundaries, args.scenario, args.area)
+    folder = OutputFolder.check(args.out, force=args.force, inputs=inputs)
     network = load_network(area, "drive", cache_dir=args.cache_dir)
     if args.recipients:
         instance = read_recipients(args.recipients)
@@ -122,13 +132,12 @@ def _neighbourhoods_command(args: argparse.Namespace) -> None:
         boundaries=args.boundaries,
         balance_hours=scenario.comparison.balance_hours,
     )
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    files = [
-        write_polygons(plan.polygons, out / "neighbourhoods.geojson"),
-        write_polygons(plan.polygons, out / "neighbourhoods.gpkg"),
-        *write_quality_table(plan, out),
-    ]
+    with folder.writing(_manifest(args, [args.seed])) as out:
+        files = [
+            write_polygons(plan.polygons, out / "neighbourhoods.geojson"),
+            write_polygons(plan.polygons, out / "neighbourhoods.gpkg"),
+            *write_quality_table(plan, out),
+        ]
     print(plan.method)
     print(f"{'':26}{'neighbourhoods':>16}{'k-means':>10}")
     ours, kmeans = plan.quality.summary(), plan.baseline.summary()
@@ -142,7 +151,60 @@ def _neighbourhoods_command(args: argparse.Namespace) -> None:
         "diameter_s",
     ):
         print(f"{key:26}{ours[key]!s:>16}{kmeans[key]!s:>10}")
-    print(f"wrote {', '.join(path.name for path in files)} to {out}")
+    print(f"wrote {', '.join(path.name for path in files)} to {args.out}")
+
+
+def _manifest(args: argparse.Namespace, seeds: list[int]) -> dict[str, object]:
+    """Return what ``manifest.json`` records besides the files: seeds, command and version."""
+    from roster import __version__
+
+    return {
+        "command": ["roster", *args.argv],
+        "seed": seeds[0],
+        "seeds": seeds,
+        "version": __version__,
+    }
+
+
+def _whole(low: int, high: int | None = None) -> Callable[[str], int]:
+    """Return an option type for a whole number in ``low..high``."""
+    span = f">= {low}" if high is None else f"from {low} to {high}"
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < low or (high is not None and value > high):
+            raise argparse.ArgumentTypeError(f"{value} is not a whole number {span}")
+        return value
+
+    return parse
+
+
+def _number(low: float, *, above: bool = False, below: float | None = None) -> Callable:
+    """Return an option type for a finite number ``>= low`` (``> low``), below ``below``."""
+    span = f"{'>' if above else '>='} {low:g}" + ("" if below is None else f" and < {below:g}")
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        too_low = value <= low if above else value < low
+        if not math.isfinite(value) or too_low or (below is not None and value >= below):
+            raise argparse.ArgumentTypeError(f"{text} is not a finite number {span}")
+        return value
+
+    return parse
+
+
+class _Parser(argparse.ArgumentParser):
+    """An argument parser whose errors are one line and exit with code 2."""
+
+    def error(self, message: str) -> None:
+        """Print the message on one line and exit with code 2."""
+        self.exit(2, f"roster: error: {message} (see {self.prog} --help)\n")
 
 
 def _given(value: float | None, default: float) -> float:
@@ -150,11 +212,16 @@ def _given(value: float | None, default: float) -> float:
     return default if value is None else value
 
 
+#: Progress bars still open, closed before an error or interruption is reported.
+_BARS: list = []
+
+
 def _progress_bars(description: str, total: int):
     """Return a callback advancing a tqdm progress bar (closed when it reaches the total)."""
     from tqdm import tqdm
 
     bar = tqdm(total=total, desc=description, unit="visit", leave=True)
+    _BARS.append(bar)
 
     def advance(n: int) -> None:
         bar.update(n)
@@ -183,6 +250,9 @@ def _compare_command(args: argparse.Namespace) -> None:
         if value is not None
     }
     scenario = replace_comparison(scenario, **changes)
+    config = scenario.comparison
+    inputs = (args.scenario, config.instance, config.boundaries, args.area)
+    folder = OutputFolder.check(args.out, force=args.force, inputs=inputs)
     area = args.area or RUTLAND_PBF
     started = time.perf_counter()
     networks = load_networks(area, args.cache_dir)
@@ -193,7 +263,8 @@ def _compare_command(args: argparse.Namespace) -> None:
         logger.info("seed %d of %d (%d)", len(runs) + 1, len(seeds), seed)
         runs.append(run_seed(scenario, area, networks, seed, progress=_progress_bars))
     summary = summarise(scenario, runs)
-    files = write_outputs(args.out, summary, runs)
+    with folder.writing(_manifest(args, seeds)) as temporary:
+        files = write_outputs(temporary, summary, runs)
     _print_summary(summary)
     print(f"wrote {', '.join(path.name for path in files)} to {args.out}")
     print(f"total {time.perf_counter() - started:.0f} s")
@@ -333,7 +404,7 @@ def _print_summary(summary: Summary) -> None:
 
 def build_parser() -> argparse.ArgumentParser:
     """Return the argument parser for the ``roster`` command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="roster",
         description="Homecare neighbourhood rostering: road networks, rounds and comparisons.",
     )
@@ -349,7 +420,7 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument("--cache-dir", help="network cache (default ~/.cache/roster)")
         command.add_argument(
             "--max-snap-m",
-            type=float,
+            type=_number(0, above=True),
             help="farthest a place may lie from the road network, in metres "
             f"(default {DEFAULTS.area.max_snap_m:g})",
         )
@@ -376,24 +447,34 @@ def build_parser() -> argparse.ArgumentParser:
             "extract covers",
         )
 
+    def add_force(command: argparse.ArgumentParser) -> None:
+        command.add_argument(
+            "--force",
+            action="store_true",
+            help="replace the output folder if it is not empty (by default it is refused)",
+        )
+
     def add_compare_options(command: argparse.ArgumentParser, out_default: str | None) -> None:
         command.add_argument("--out", required=out_default is None, default=out_default)
-        command.add_argument("--seed", type=int, default=1, help="first seed (default 1)")
-        command.add_argument("--seeds", type=int, default=1, help="number of seeds (default 1)")
+        add_force(command)
+        command.add_argument("--seed", type=_whole(0), default=1, help="first seed (default 1)")
+        command.add_argument(
+            "--seeds", type=_whole(1), default=1, help="number of seeds (default 1)"
+        )
         command.add_argument(
             "--days",
-            type=int,
+            type=_whole(1, 7),
             help=f"days rostered from Monday (default: the scenario's, {comparison.days})",
         )
         command.add_argument(
             "--time-budget",
-            type=float,
+            type=_number(0),
             help="seconds of rostering search per seed "
             f"(default: the scenario's, {comparison.time_budget_s:g})",
         )
         command.add_argument(
             "--workers",
-            type=int,
+            type=_whole(1),
             help=f"parallel searches (default: the scenario's, {comparison.workers})",
         )
         command.add_argument("--boundaries", help="a commissioner's neighbourhood polygons")
@@ -423,12 +504,12 @@ def build_parser() -> argparse.ArgumentParser:
     neighbourhoods.add_argument("--boundaries", help="a commissioner's polygons to evaluate")
     neighbourhoods.add_argument(
         "--target",
-        type=float,
+        type=_number(0, above=True),
         help=f"recipients each (default: the scenario's, {comparison.neighbourhood_size:g})",
     )
     neighbourhoods.add_argument(
         "--tolerance",
-        type=float,
+        type=_number(0, below=1),
         help="allowed relative deviation from the target "
         f"(default: the scenario's, {comparison.neighbourhood_tolerance:g})",
     )
@@ -438,8 +519,9 @@ def build_parser() -> argparse.ArgumentParser:
         help="scenario TOML: the recipients generated, neighbourhood size and tolerance",
     )
     add_council_options(neighbourhoods)
-    neighbourhoods.add_argument("--seed", type=int, default=1)
+    neighbourhoods.add_argument("--seed", type=_whole(0), default=1)
     neighbourhoods.add_argument("--out", required=True, help="output folder")
+    add_force(neighbourhoods)
     neighbourhoods.add_argument("--cache-dir", help="network cache (default ~/.cache/roster)")
     neighbourhoods.set_defaults(run=_neighbourhoods_command)
 
@@ -488,8 +570,9 @@ def build_parser() -> argparse.ArgumentParser:
     generate.add_argument("--area", help="OSM extract (.osm.pbf); default: embedded Rutland")
     generate.add_argument("--scenario", help="scenario TOML (default: Rutland defaults)")
     add_council_options(generate)
-    generate.add_argument("--seed", type=int, required=True, help="random seed")
+    generate.add_argument("--seed", type=_whole(0), required=True, help="random seed")
     generate.add_argument("--out", required=True, help="output folder")
+    add_force(generate)
     generate.add_argument("--cache-dir", help="network cache (default ~/.cache/roster)")
     generate.set_defaults(run=_generate_command)
 
@@ -510,8 +593,15 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the ``roster`` command; return the exit code."""
+    """Run the ``roster`` command; return the exit code.
+
+    0 on success; 2 with one line for bad input (options, files, scenario, output folder);
+    130 with one line on Ctrl-C (nothing is written); 1 with one line and the path of a log
+    file holding the traceback for anything else, which is a bug.
+    """
+    argv = list(sys.argv[1:] if argv is None else argv)
     args = build_parser().parse_args(argv)
+    args.argv = argv
     logging.basicConfig(
         level=logging.DEBUG if args.verbose else logging.INFO,
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
@@ -520,9 +610,37 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         code = args.run(args)
     except (InputError, BoundaryError) as error:
+        _close_bars()
         print(f"roster: error: {error}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)  # a second Ctrl-C must not cut the exit
+        _close_bars()
+        print("roster: interrupted; nothing was written", file=sys.stderr)
+        return 130
+    except Exception as error:  # a bug: keep the traceback, show one line
+        _close_bars()
+        log = _write_crash_log(argv)
+        print(
+            f"roster: internal error ({type(error).__name__}: {error}); the traceback is in {log}",
+            file=sys.stderr,
+        )
+        return 1
     return code or 0
+
+
+def _close_bars() -> None:
+    """Close open progress bars, so that the message printed next is the last line."""
+    while _BARS:
+        _BARS.pop().close()
+
+
+def _write_crash_log(argv: Sequence[str]) -> Path:
+    """Write the current exception's traceback, with the command line, to a log file."""
+    handle, name = tempfile.mkstemp(prefix="roster-error-", suffix=".log")
+    with os.fdopen(handle, "w", encoding="utf-8") as log:
+        log.write("roster " + " ".join(argv) + "\n\n" + traceback.format_exc())
+    return Path(name)
 
 
 if __name__ == "__main__":

@@ -5,11 +5,16 @@ from __future__ import annotations
 import csv
 import dataclasses
 import difflib
+import hashlib
+import io
+import json
 import logging
 import math
 import os
 import re
 import secrets
+import shutil
+import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -68,6 +73,134 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
         os.replace(temporary, target)
     finally:
         temporary.unlink(missing_ok=True)
+
+
+#: The file in every output folder that lists what the folder holds.
+MANIFEST = "manifest.json"
+
+
+@dataclass(frozen=True)
+class OutputFolder:
+    """An output folder written as a unit: checked before any work, moved into place at the end.
+
+    Everything is written into a hidden temporary folder beside the target; only when the whole
+    block succeeds is ``manifest.json`` added (every file with its size and SHA-256, plus what
+    the caller says: seed, command, version) and the folder moved onto the target. An error or
+    Ctrl-C leaves the target as it was.
+
+    Parameters
+    ----------
+    path
+        The folder to create or replace.
+    force
+        Whether a non-empty existing folder may be replaced.
+    """
+
+    path: Path
+    force: bool = False
+
+    @classmethod
+    def check(
+        cls,
+        path: str | os.PathLike[str],
+        *,
+        force: bool = False,
+        inputs: tuple[str | os.PathLike[str] | None, ...] = (),
+    ) -> OutputFolder:
+        """Check an output folder before any work is done.
+
+        Parameters
+        ----------
+        path
+            The folder to write (``--out``).
+        force
+            Allow replacing a folder that is not empty.
+        inputs
+            Files and folders the run reads; the output folder must not hold any of them.
+
+        Raises
+        ------
+        InputError
+            If the path is a file, is not empty (without ``force``), holds an input, or its
+            parent cannot be written; naming the path.
+        """
+        target = Path(path).expanduser().absolute()
+        where = str(path)
+        if target.exists() and not target.is_dir():
+            raise InputError("The output folder is a file; give a folder.", file=where)
+        resolved = target.resolve()
+        for item in inputs:
+            if item and (
+                resolved == Path(item).resolve() or resolved in Path(item).resolve().parents
+            ):
+                raise InputError(
+                    f"The output folder holds an input ({item}); write somewhere else.",
+                    file=where,
+                )
+        if target.is_dir() and any(target.iterdir()) and not force:
+            raise InputError(
+                "The output folder is not empty; use --force to replace it, or give another.",
+                file=where,
+            )
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            probe = tempfile.mkdtemp(prefix=f".{target.name}.probe-", dir=target.parent)
+            os.rmdir(probe)
+        except OSError as error:
+            reason = error.strerror or str(error)
+            raise InputError(
+                f"The output folder cannot be written ({reason}).", file=where
+            ) from error
+        return cls(target, force)
+
+    @contextmanager
+    def writing(self, manifest: dict[str, Any] | None = None) -> Iterator[Path]:
+        """Yield a temporary folder to write into; on success, move it onto the target.
+
+        Parameters
+        ----------
+        manifest
+            Extra entries of ``manifest.json`` (seed, command, version); ``files`` is added.
+        """
+        temporary = Path(tempfile.mkdtemp(prefix=f".{self.path.name}.tmp-", dir=self.path.parent))
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o777 & ~umask)  # as mkdir would make it, not mkdtemp's 0o700
+        old = self.path.with_name(f".{self.path.name}.old-{secrets.token_hex(4)}")
+        try:
+            yield temporary
+            files = _manifest_files(temporary)
+            (temporary / MANIFEST).write_text(
+                json.dumps({**(manifest or {}), "files": files}, indent=2) + "\n",
+                encoding="utf-8",
+            )
+            if self.path.exists():
+                os.rename(self.path, old)
+            os.rename(temporary, self.path)
+            LOGGER.info("wrote %d files to %s", len(files) + 1, self.path)
+        finally:
+            if old.exists() and not self.path.exists():  # interrupted between the two moves
+                os.rename(old, self.path)
+            shutil.rmtree(temporary, ignore_errors=True)
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def _manifest_files(folder: Path) -> list[dict[str, Any]]:
+    """Every file under a folder with its size and SHA-256, in path order."""
+    entries = []
+    for file in sorted(p for p in folder.rglob("*") if p.is_file()):
+        digest = hashlib.sha256()
+        with file.open("rb") as handle:
+            for block in iter(lambda: handle.read(1 << 20), b""):
+                digest.update(block)
+        entries.append(
+            {
+                "path": file.relative_to(folder).as_posix(),
+                "bytes": file.stat().st_size,
+                "sha256": digest.hexdigest(),
+            }
+        )
+    return entries
 
 
 def write_polygons(
@@ -133,7 +266,8 @@ def _parse_list(text: str) -> list[str]:
 
 
 def _parse_skills(text: str) -> frozenset[str]:
-    return frozenset(_parse_list(text))
+    """Skills are names without case: ``Hoist`` and ``hoist`` are one skill."""
+    return frozenset(item.lower() for item in _parse_list(text))
 
 
 def _parse_shift(text: str) -> Shift:
@@ -207,6 +341,8 @@ class _Column:
     format: Callable[[Any], Any] = _as_is
     required: bool = True
     default: Any = _FAIL
+    #: Whether the value is read without case (``Female`` is ``female``), which is reported.
+    caseless: bool = False
 
 
 @dataclass(frozen=True)
@@ -234,7 +370,7 @@ _LOCATION = (
     _Column("lat", "lat", _parse_number, float),
 )
 _PROVIDER_ID = _Column("provider_id", "provider_id", required=False, default=None)
-_SKILLS = _Column("skills", "skills", _parse_skills, _format_skills, False, frozenset())
+_SKILLS = _Column("skills", "skills", _parse_skills, _format_skills, False, frozenset(), True)
 _TABLES = (
     _Table("recipients", Recipient, (_Column("recipient_id", "id"), *_LOCATION, _PROVIDER_ID)),
     _Table(
@@ -250,7 +386,12 @@ _TABLES = (
             _Column("carers_required", "carers_required", _parse_int, required=False, default=1),
             _SKILLS,
             _Column(
-                "gender_preference", "gender_preference", str.lower, required=False, default=None
+                "gender_preference",
+                "gender_preference",
+                str.lower,
+                required=False,
+                default=None,
+                caseless=True,
             ),
         ),
     ),
@@ -260,9 +401,9 @@ _TABLES = (
         (
             _Column("carer_id", "id"),
             *_LOCATION,
-            _Column("travel_mode", "travel_mode", str.lower),
+            _Column("travel_mode", "travel_mode", str.lower, caseless=True),
             _SKILLS,
-            _Column("gender", "gender", str.lower),
+            _Column("gender", "gender", str.lower, caseless=True),
             _Column("shifts", "shifts", _parse_shifts, _format_shifts, default=()),
             _Column("contracted_hours", "contracted_s", _seconds_per(3600), _in_units(3600)),
             _PROVIDER_ID,
@@ -306,19 +447,47 @@ def _text(value: object) -> str:
     return str(value).strip()
 
 
+#: Delimiters a CSV file may use; the header row decides which one a file uses.
+DELIMITERS = {",": "a comma", ";": "a semicolon", "\t": "a tab", "|": "a vertical bar"}
+
+
+def _delimiter(first_line: str, path: Path) -> str:
+    """Pick the delimiter the header uses most (a comma when it uses none), and say so."""
+    counts = {delimiter: first_line.count(delimiter) for delimiter in DELIMITERS}
+    found = max(counts, key=lambda delimiter: (counts[delimiter], delimiter == ","))
+    if counts[found] == 0:
+        return ","
+    if found != ",":
+        LOGGER.warning(
+            "%s: the columns are separated by %s (%r), not commas; reading it so.",
+            path,
+            DELIMITERS[found],
+            found,
+        )
+    return found
+
+
 def _read_csv(path: Path) -> _Records:
     try:
         with path.open(newline="", encoding="utf-8-sig") as handle:
-            reader = csv.reader(handle)
-            header = tuple(name.strip().lower() for name in next(reader, []))
-            rows = tuple(
-                (
-                    reader.line_num,
-                    {name: cell.strip() for name, cell in zip(header, cells, strict=False)},
+            text = handle.read()
+        reader = csv.reader(
+            io.StringIO(text, newline=""), delimiter=_delimiter(text.partition("\n")[0], path)
+        )
+        header = tuple(name.strip().lower() for name in next(reader, []))
+        rows = []
+        for cells in reader:
+            if not any(cell.strip() for cell in cells):
+                continue
+            if any(cell.strip() for cell in cells[len(header) :]):
+                raise InputError(
+                    f"The row has {len(cells)} cells but the header names {len(header)} "
+                    "columns; a cell would be lost.",
+                    file=str(path),
+                    row=reader.line_num,
                 )
-                for cells in reader
-                if any(cell.strip() for cell in cells)
-            )
+            cells_by_name = {name: cell.strip() for name, cell in zip(header, cells, strict=False)}
+            rows.append((reader.line_num, cells_by_name))
     except (UnicodeDecodeError, csv.Error) as error:
         raise InputError(f"The file is not UTF-8 CSV text ({error}).", file=str(path)) from error
     if not header:
@@ -326,7 +495,7 @@ def _read_csv(path: Path) -> _Records:
     duplicates = sorted({name for name in header if name and header.count(name) > 1})
     if duplicates:
         raise InputError("The column appears twice.", file=str(path), row=1, field=duplicates[0])
-    return _Records(str(path), header, rows)
+    return _Records(str(path), header, tuple(rows))
 
 
 def _read_layer(path: Path, layer: str | None, located: bool) -> _Records:
@@ -401,24 +570,48 @@ def _sources(path: Path) -> dict[str, Callable[[], _Records]]:
 
 
 def _check_columns(table: _Table, records: _Records) -> None:
+    """Refuse missing or misspelt columns; warn, in one line, about other unknown columns.
+
+    An unknown column close to a known one that is absent (``carers_requried``) is an error:
+    read as unknown, it would silently turn a double-handed visit into a single-handed one.
+    """
     if not records.rows:
         if table.required:
             raise InputError("The file has no data rows.", file=records.file)
         return  # an empty GeoJSON file has no columns at all
     known = {column.name for column in table.columns}
-    unknown = [name for name in records.columns if name not in known]
+    unknown = [name for name in records.columns if name not in known and name]
     for column in table.columns:
-        if column.required and column.name not in records.columns:
-            match = difflib.get_close_matches(column.name, unknown, n=1)
+        if column.name in records.columns:
+            continue
+        match = difflib.get_close_matches(column.name, unknown, n=1, cutoff=0.75)
+        if column.required or match:
+            kind = "required" if column.required else "optional"
             hint = f"; did you mean {match[0]!r}?" if match else "."
-            message = f"The required column {column.name!r} is missing{hint}"
+            message = f"The {kind} column {column.name!r} is missing{hint}"
             raise InputError(message, file=records.file, row=1, field=column.name)
+    if unknown:
+        LOGGER.warning(
+            "%s: ignoring %d unknown column(s) %s (known: %s).",
+            records.file,
+            len(unknown),
+            ", ".join(repr(name) for name in unknown),
+            ", ".join(column.name for column in table.columns),
+        )
 
 
-def _parse_row(table: _Table, records: _Records, row: int, cells: dict[str, str]) -> Any:
+def _parse_row(
+    table: _Table,
+    records: _Records,
+    row: int,
+    cells: dict[str, str],
+    recased: list[tuple[int, str, str]] | None = None,
+) -> Any:
     values = {}
     for column in table.columns:
         text = cells.get(column.name, "")
+        if column.caseless and recased is not None and text != text.lower():
+            recased.append((row, column.name, text))
         try:
             if text:
                 values[column.attribute] = column.parse(text)
@@ -463,13 +656,12 @@ def read_instance(path: str | os.PathLike[str]) -> Instance:
             items[table.name] = ()
             continue
         records = sources[table.name]()
-        _check_columns(table, records)
-        items[table.name] = tuple(_parse_row(table, records, *row) for row in records.rows)
+        items[table.name] = _read_table(table, records)
         read[table.name] = table, records
     for name, index, error in instance_problems(**items):
         table, records = read[name]
         raise records.error(error, records.rows[index][0], table.column(error.field))
-    instance = Instance(**items)
+    instance = Instance(**items, origins=_origins(items, read))
     LOGGER.info(
         "Read %d recipients, %d visits, %d carers and %d providers from %s.",
         *(len(items[table.name]) for table in _TABLES),
@@ -499,12 +691,46 @@ def read_recipients(path: str | os.PathLike[str]) -> Instance:
         records = _read_csv(path)
     else:
         records = _read_layer(path, None, table.located)
-    _check_columns(table, records)
-    recipients = tuple(_parse_row(table, records, *row) for row in records.rows)
+    recipients = _read_table(table, records)
+    if any(r.provider_id for r in recipients):
+        LOGGER.info("%s: provider ids are not used when recipients are read alone.", path)
     recipients = tuple(dataclasses.replace(r, provider_id=None) for r in recipients)
     for _, index, error in instance_problems(recipients, (), (), ()):
         raise records.error(error, records.rows[index][0], table.column(error.field))
-    return Instance(recipients, (), ())
+    origins = _origins({"recipients": recipients}, {"recipients": (table, records)})
+    return Instance(recipients, (), (), origins=origins)
+
+
+def _read_table(table: _Table, records: _Records) -> tuple[Any, ...]:
+    """Check a table's columns and parse its rows, reporting values read without case."""
+    _check_columns(table, records)
+    recased: list[tuple[int, str, str]] = []
+    items = tuple(_parse_row(table, records, *row, recased=recased) for row in records.rows)
+    if recased:
+        shown = "; ".join(
+            f"row {row}, field '{field}': {text!r}" for row, field, text in recased[:5]
+        )
+        more = f" and {len(recased) - 5} more" if len(recased) > 5 else ""
+        LOGGER.warning(
+            "%s: read %d value(s) in lower case (skills, genders and travel modes have no "
+            "case): %s%s.",
+            records.file,
+            len(recased),
+            shown,
+            more,
+        )
+    return items
+
+
+def _origins(
+    items: dict[str, tuple[Any, ...]], read: dict[str, tuple[_Table, _Records]]
+) -> dict[tuple[str, str], tuple[str, int]]:
+    """Where each item was read: ``(table, id)`` to ``(file, row)``, for later errors."""
+    return {
+        (name, item.id): (records.file, row)
+        for name, (_, records) in read.items()
+        for item, (row, _) in zip(items[name], records.rows, strict=True)
+    }
 
 
 def _rows(table: _Table, items: tuple[Any, ...]) -> list[dict[str, Any]]:

@@ -339,12 +339,22 @@ class Instance:
         Care workers; ids unique.
     providers
         Providers referenced by recipients and carers; ids unique.
+    origins
+        Where items were read, ``(table, id)`` to ``(file, row)``, so that a problem found
+        later (a home far from any road) can name its file and row; not part of equality.
     """
 
     recipients: tuple[Recipient, ...]
     visits: tuple[Visit, ...]
     carers: tuple[Carer, ...]
     providers: tuple[Provider, ...] = ()
+    origins: Mapping[tuple[str, str], tuple[str, int]] = dataclasses.field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def origin(self, table: str, item_id: str) -> tuple[str | None, int | None]:
+        """Return the file and row an item was read from, or ``(None, None)``."""
+        return self.origins.get((table, item_id), (None, None))
 
     def __post_init__(self) -> None:
         kinds = (

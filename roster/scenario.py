@@ -8,10 +8,13 @@ section 4, [B] the project brief (issue 3).
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import math
 import os
 import re
 import tomllib
+import types
+import typing
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,8 +56,59 @@ def _check_share(value: object, key: str) -> None:
 
 
 def _check_positive(value: object, key: str) -> None:
-    if isinstance(value, bool) or not isinstance(value, int | float) or not value > 0:
+    if isinstance(value, bool) or not isinstance(value, int | float) or not 0 < value < math.inf:
         _fail(f"{value!r} is not a positive number.", key)
+
+
+def _check_type(value: object, hint: Any, key: str) -> None:
+    """Refuse a TOML value of the wrong type, naming its key: no string is taken as a boolean.
+
+    Booleans must be ``true``/``false``, whole numbers must be whole, numbers must be finite
+    (TOML allows ``nan`` and ``inf``), strings must be strings; lists and tables are checked
+    item by item, naming the item (``package.windows.morning``).
+    """
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if origin in (typing.Union, types.UnionType):  # X | None (None only from Python, not TOML)
+        if value is None:
+            return
+        hint = next(arg for arg in args if arg is not type(None))
+        origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if hint is bool:
+        ok, what = isinstance(value, bool), "true or false"
+    elif hint is int:
+        ok, what = isinstance(value, int) and not isinstance(value, bool), "a whole number"
+    elif hint is float:
+        ok = isinstance(value, int | float) and not isinstance(value, bool)
+        ok, what = ok and math.isfinite(value), "a finite number"
+    elif hint is str:
+        ok, what = isinstance(value, str), "a string"
+    elif origin is tuple:
+        if not isinstance(value, list | tuple):
+            _fail(f"{value!r} is not a list.", key)
+        if len(args) == 2 and args[1] is Ellipsis:
+            args = (args[0],) * len(value)
+        elif len(value) != len(args):
+            _fail(f"{list(value)!r} is not a list of {len(args)} items.", key)
+        for item, item_hint in zip(value, args, strict=True):
+            _check_type(item, item_hint, key)
+        return
+    elif origin is MappingProxyType:
+        if not isinstance(value, dict | MappingProxyType):
+            _fail(f"{value!r} is not a table.", key)
+        for name, item in value.items():
+            _check_type(item, args[1], f"{key}.{name}")
+        return
+    else:
+        return
+    if not ok:
+        _fail(f"{value!r} is not {what}.", key)
+
+
+def _check_known(key: str, known: set[str], table: str) -> None:
+    if key not in known:
+        match = difflib.get_close_matches(key, known, n=1)
+        hint = f"did you mean {match[0]!r}? The keys are" if match else "use one of"
+        _fail(f"Unknown key; {hint} {', '.join(sorted(known))}.", f"{table}.{key}")
 
 
 def _check_distribution(shares: tuple[float, ...], size: int, key: str) -> None:
@@ -517,8 +571,13 @@ class ComparisonConfig:
         _check_bands(self.bands, "comparison.bands")
         _check_share(self.consortium_share, "comparison.consortium_share")
         _check_share(self.neighbourhood_tolerance, "comparison.neighbourhood_tolerance")
+        if self.neighbourhood_tolerance == 1:
+            # The partitioner's range: a tolerance of 1 would allow empty neighbourhoods.
+            _fail("1 is not a tolerance below 1.", "comparison.neighbourhood_tolerance")
         _check_positive(self.neighbourhood_size, "comparison.neighbourhood_size")
         _check_positive(self.max_daily_working_h, "comparison.max_daily_working_h")
+        if self.max_daily_working_h > 24:
+            _fail("A day has 24 hours.", "comparison.max_daily_working_h")
         for name in ("days", "workers"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int) or value < 1:
@@ -526,8 +585,11 @@ class ComparisonConfig:
         if self.days > 7:
             _fail("A week has 7 days.", "comparison.days")
         for name in ("time_budget_s", "pence_per_mile", "co2_kg_per_km"):
-            if getattr(self, name) < 0:
-                _fail("Cannot be negative.", f"comparison.{name}")
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                _fail(f"{value!r} is not a number.", f"comparison.{name}")
+            if not 0 <= value < math.inf:
+                _fail(f"{value!r} is not a finite number >= 0.", f"comparison.{name}")
 
 
 @dataclass(frozen=True)
@@ -581,11 +643,11 @@ def _group(kind: type, values: dict[str, Any], base: Path | None) -> Any:
     if not isinstance(values, dict):
         _fail("Expected a table.", name)
     defaults = kind()
-    known = {f.name for f in dataclasses.fields(kind)}
+    hints = typing.get_type_hints(kind)
     changes = {}
     for key, value in values.items():
-        if key not in known:
-            _fail(f"Unknown key; use one of {', '.join(sorted(known))}.", f"{name}.{key}")
+        _check_known(key, set(hints), name)
+        _check_type(value, hints[key], f"{name}.{key}")
         changes[key] = _convert(value, getattr(defaults, key))
     if kind is ComparisonConfig and base is not None:
         for key in ("instance", "boundaries"):
@@ -610,8 +672,14 @@ def _rounds_table(values: Any) -> RoundsParams:
     """Return :data:`DEFAULT_ROUNDS` with the fields a ``[rounds]`` table sets."""
     if not isinstance(values, dict):
         _fail("Expected a table.", "rounds")
+    hints = typing.get_type_hints(RoundsParams)
+    for key, value in values.items():
+        _check_known(key, set(hints), "rounds")
+        _check_type(value, hints[key], f"rounds.{key}")
     try:
         return RoundsParams.from_dict({**dataclasses.asdict(DEFAULT_ROUNDS), **values})
+    except InputError as error:
+        raise InputError(error.message, field=f"rounds.{error.field}") from error
     except (TypeError, ValueError) as error:
         raise InputError(f"{error}", field="rounds") from error
 
@@ -634,7 +702,8 @@ def scenario_from_dict(data: dict[str, Any], base: Path | None = None) -> Scenar
     changes: dict[str, Any] = {}
     for key, value in data.items():
         if key == "name":
-            changes["name"] = str(value)
+            _check_type(value, str, "name")
+            changes["name"] = value
         elif key == "rounds":
             changes["rounds"] = _rounds_table(value)
         elif key in _GROUPS:

@@ -64,3 +64,13 @@ def crash_once(marker, cell, cache_dir=None):
         Path(marker).unlink()
         os._exit(1)
     return run_cell(cell, cache_dir)
+
+
+def bad_output_folders(folder: Path) -> list[tuple[Path, str]]:
+    """Make a file and a non-empty folder in ``folder``; return each with the refusal's words."""
+    a_file = folder / "a-file"
+    a_file.write_text("x")
+    full = folder / "full"
+    full.mkdir()
+    (full / "keep.txt").write_text("mine")
+    return [(a_file, "is a file"), (full, "use --force")]

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
 import pytest
-from helpers import ITS_EXAMPLE
+from helpers import ITS_EXAMPLE, bad_output_folders
 
 from roster.cli import _print_summary, build_parser, main
 from roster.scenario import Scenario
+
+ROOT = Path(__file__).parents[1]
 
 
 def test_network_command_prints_size_and_matrix(tmp_path, capsys):
@@ -44,6 +53,7 @@ def test_neighbourhoods_command_and_drawn_boundaries(tmp_path, capsys, network_c
         "neighbourhoods.gpkg",
         "quality.csv",
         "labels.csv",
+        "manifest.json",
     }
     assert "generated: 2 neighbourhoods" in capsys.readouterr().out
     drawn = tmp_path / "drawn"
@@ -134,3 +144,94 @@ def test_compare_council_rutland_is_the_demo():
     )
     assert (leeds.area.code, leeds.area.study_area) == ("E08000035", ("extract",))
     assert leeds.name == "leeds (study area)"
+
+
+@pytest.mark.parametrize(
+    ("argv", "option"),
+    [
+        (["demo", "--seeds", "0"], "--seeds"),
+        (["demo", "--seed", "-1"], "--seed"),
+        (["demo", "--days", "8"], "--days"),
+        (["demo", "--time-budget", "inf"], "--time-budget"),
+        (["demo", "--time-budget", "nan"], "--time-budget"),
+        (["demo", "--workers", "0"], "--workers"),
+        (["neighbourhoods", "--out", "x", "--target", "nan"], "--target"),
+        (["neighbourhoods", "--out", "x", "--tolerance", "1.0"], "--tolerance"),
+        (["network", "--max-snap-m", "-1"], "--max-snap-m"),
+        (["generate", "--out", "x", "--seed", "-1"], "--seed"),
+    ],
+)
+def test_bad_options_are_one_line_naming_the_option(capsys, argv, option):
+    """A nonsense option value exits with code 2 and one line naming the option."""
+    with pytest.raises(SystemExit) as caught:
+        main(argv)
+    err = capsys.readouterr().err
+    assert caught.value.code == 2
+    assert err.startswith(f"roster: error: argument {option}: ") and err.count("\n") == 1
+
+
+def test_output_folder_is_refused_before_any_work(tmp_path, capsys):
+    """An --out that is a file, or a non-empty folder without --force, fails in one line."""
+    for out, message in bad_output_folders(tmp_path):
+        # "--area" does not exist: reaching the network stage would be a different error.
+        argv = ["generate", "--seed", "1", "--out", str(out), "--area", str(tmp_path / "none")]
+        assert main(argv) == 2
+        err = capsys.readouterr().err
+        assert err.count("\n") == 1 and message in err and str(out) in err
+    assert [p.name for p in (tmp_path / "full").iterdir()] == ["keep.txt"]
+
+
+def test_a_bug_exits_1_with_a_log_of_the_traceback(monkeypatch, capsys):
+    """An unexpected exception is one line naming a log file, which holds the traceback."""
+    import roster.cli
+
+    def broken(args):
+        raise ZeroDivisionError("oops")
+
+    monkeypatch.setattr(roster.cli, "_network_command", broken)
+    assert main(["network"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "internal error (ZeroDivisionError: oops)" in err
+    log = Path(err.rsplit(" ", 1)[1].strip())
+    assert "Traceback" in log.read_text() and "ZeroDivisionError" in log.read_text()
+    log.unlink()
+
+
+def test_ctrl_c_stops_the_workers_and_writes_nothing(tmp_path, network_cache):
+    """Ctrl-C during the rounds: exit 130, one line, no worker left, no output folder.
+
+    The searches have a solution limit they cannot reach soon, so only the interrupt stops
+    them; waiting for the command is bounded so that a hang fails the test.
+    """
+    scenario = tmp_path / "endless.toml"
+    scenario.write_text(
+        "[demand]\nprevalence_65_plus = 0.008\n"
+        "[comparison]\nneighbourhood_size = 50\ndays = 1\nworkers = 2\ntime_budget_s = 0\n"
+        "[rounds]\nsolution_limit = 1000000000\n"
+    )
+    out = tmp_path / "out"
+    argv = ["compare", "--scenario", str(scenario), "--out", str(out)]
+    command = [sys.executable, "-m", "roster.cli", *argv, "--cache-dir", str(network_cache)]
+    log = tmp_path / "stderr.txt"
+    with log.open("w") as handle:
+        process = subprocess.Popen(
+            command, cwd=ROOT, stderr=handle, stdout=handle, start_new_session=True
+        )
+        try:
+            while "pool-days" not in log.read_text() and process.poll() is None:
+                time.sleep(0.2)
+            assert process.poll() is None, log.read_text()
+            time.sleep(2)
+            os.killpg(process.pid, signal.SIGINT)
+            assert process.wait(timeout=120) == 130
+        finally:
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGKILL)
+    text = log.read_text()
+    assert "Traceback" not in text
+    assert text.rstrip().splitlines()[-1] == "roster: interrupted; nothing was written"
+    with pytest.raises(ProcessLookupError):  # no process of the run's group is left
+        for _ in range(50):
+            os.killpg(process.pid, 0)
+            time.sleep(0.1)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["endless.toml", "stderr.txt"]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import hashlib
+import json
 import shutil
 from pathlib import Path
 
@@ -10,10 +12,15 @@ import geopandas as gpd
 import pyogrio
 import pytest
 import shapely
+from helpers import bad_output_folders
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from neighbourhoods import read_boundaries
 from roster.errors import InputError
 from roster.io import (
+    MANIFEST,
+    OutputFolder,
     atomic_path,
     read_instance,
     write_instance,
@@ -191,6 +198,81 @@ def test_missing_column_suggests_the_close_match(directory: Path) -> None:
 
 
 @pytest.mark.parametrize(
+    ("file", "column", "misspelt"),
+    [
+        ("visits.csv", "carers_required", "carers_requried"),
+        ("visits.csv", "gender_preference", "gender_preferance"),
+        ("visits.csv", "skills", "skils"),
+        ("carers.csv", "skills", "skils"),
+        ("recipients.csv", "provider_id", "provider_di"),
+    ],
+)
+def test_misspelt_optional_column_is_an_error(
+    directory: Path, file: str, column: str, misspelt: str
+) -> None:
+    """An optional column spelt nearly right is refused: ignored, it would change the visits."""
+    _set_cell(directory / file, 1, column, misspelt)
+    with pytest.raises(InputError, match=f"did you mean '{misspelt}'") as caught:
+        read_instance(directory)
+    assert (Path(caught.value.file).name, caught.value.row, caught.value.field) == (file, 1, column)
+
+
+def test_unknown_columns_are_listed_in_one_warning(directory: Path, caplog) -> None:
+    """Columns unlike any known one are ignored, and one warning per file names them all."""
+    text = (directory / "visits.csv").read_text().splitlines()
+    rows = [f"{text[0]},notes,colour", *(f"{line},x,red" for line in text[1:])]
+    (directory / "visits.csv").write_text("\n".join(rows) + "\n")
+    assert read_instance(directory) == read_instance(SMALL)
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 1
+    assert "visits.csv: ignoring 2 unknown column(s) 'notes', 'colour'" in warnings[0]
+
+
+@pytest.mark.parametrize(("delimiter", "name"), [(";", "a semicolon"), ("\t", "a tab")])
+def test_other_delimiters_are_found_and_named(
+    directory: Path, caplog, delimiter: str, name: str
+) -> None:
+    """A file separated by semicolons or tabs reads the same, with a warning saying so."""
+    for table in ("recipients", "providers"):
+        path = directory / f"{table}.csv"
+        path.write_text(path.read_text().replace(",", delimiter))
+    assert read_instance(directory) == read_instance(SMALL)
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len(warnings) == 2 and all(f"separated by {name}" in w for w in warnings)
+
+
+def test_a_cell_beyond_the_header_is_an_error(directory: Path) -> None:
+    """A row with more filled cells than the header has columns would lose one: an error."""
+    path = directory / "visits.csv"
+    lines = path.read_text().splitlines()
+    lines[2] += ",oops"
+    path.write_text("\n".join(lines) + "\n")
+    with pytest.raises(InputError, match="a cell would be lost") as caught:
+        read_instance(directory)
+    assert (Path(caught.value.file).name, caught.value.row) == ("visits.csv", 3)
+    lines[2] = lines[2].removesuffix("oops")  # an empty trailing cell holds nothing
+    path.write_text("\n".join(lines) + "\n")
+    assert read_instance(directory) == read_instance(SMALL)
+
+
+def test_skills_are_lower_cased_and_said_so(directory: Path, caplog) -> None:
+    """Skills have no case: ``Medication`` is ``medication``, and a warning names row and field."""
+    _set_cell(directory / "visits.csv", 3, "skills", "Medication")
+    _set_cell(directory / "carers.csv", 2, "gender", "Female")
+    assert read_instance(directory) == read_instance(SMALL)
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert any("visits.csv" in w and "row 3, field 'skills': 'Medication'" in w for w in warnings)
+    assert any("carers.csv" in w and "row 2, field 'gender': 'Female'" in w for w in warnings)
+
+
+def test_items_remember_their_file_and_row(small: Instance) -> None:
+    """Each item read knows its file and spreadsheet row, for errors found later."""
+    file, row = small.origin("carers", "c3")
+    assert (Path(file).name, row) == ("carers.csv", 4)
+    assert small.origin("carers", "nobody") == (None, None)
+
+
+@pytest.mark.parametrize(
     ("text", "message"),
     [
         ("", "empty"),
@@ -339,3 +421,125 @@ def test_visits_as_geojson_and_bom(small: Instance, tmp_path: Path) -> None:
     text = (bom / "carers.csv").read_text(encoding="utf-8")
     (bom / "carers.csv").write_text(text, encoding="utf-8-sig")
     assert read_instance(bom) == small
+
+
+#: For each column, text that can never be a valid value there (so reading must fail on it).
+_JUNK = {
+    "recipient_id": [""],
+    "visit_id": [""],
+    "carer_id": [""],
+    "lon": ["", "west", "nan", "inf", "181", "-1e999", "0x1"],
+    "lat": ["", "north", "nan", "-inf", "90.5", "1e400"],
+    "day": ["", "Funday", "Mo", "8", "Mon Tue"],
+    "earliest_start": ["", "7am", "24:01", "12:60", "-1:00", "7"],
+    "latest_start": ["", "noon", "25:00", "09:5"],
+    "duration_min": ["", "0", "-15", "nan", "inf", "half", "1e999"],
+    "carers_required": ["0", "3", "1.5", "two", "-1"],
+    "gender_preference": ["any", "f", "both"],
+    "travel_mode": ["", "cycle", "car"],
+    "gender": ["", "f", "other"],
+    "shifts": ["Mon 7-14", "Mon 14:00-07:00", "Funday 07:00-08:00", "Mon 07:00-25:00"],
+    "contracted_hours": ["", "-1", "many", "nan", "inf"],
+}
+
+
+def _same_value(column: str, text: str) -> list[str]:
+    """Other spellings of a cell that must read to the same value."""
+    spellings = [f"  {text} "]
+    if column in ("gender_preference", "gender", "travel_mode", "skills") and text:
+        spellings.append(text.upper())
+    if column == "day":
+        spellings += [{"Mon": "monday", "Tue": "TUESDAY"}.get(text, text)]
+    if column in ("earliest_start", "latest_start"):
+        spellings.append(f"{text}:00")
+    if column in ("duration_min", "contracted_hours") and "." not in text:
+        spellings.append(f"{text}.0")
+    if column == "skills":
+        spellings.append(f";{text};")
+    return spellings
+
+
+def _table_cells(name: str) -> tuple[list[str], list[list[str]]]:
+    with (SMALL / name).open(newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    return header, rows
+
+
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(data=st.data())
+def test_a_corrupted_cell_is_named_or_harmless(tmp_path_factory, data) -> None:
+    """Corrupt one cell of the small instance: reading names its row and field, or is unchanged.
+
+    The corruption is either text that can never be valid in that column (then the error must
+    name that file, row and field) or another spelling of the same value (then the instance
+    read must equal the original).
+    """
+    name = data.draw(st.sampled_from(["recipients.csv", "visits.csv", "carers.csv"]))
+    header, rows = _table_cells(name)
+    index = data.draw(st.integers(0, len(rows) - 1))
+    column = data.draw(st.sampled_from([c for c in header if c in _JUNK or c == "skills"]))
+    original = rows[index][header.index(column)]
+    junk = data.draw(st.booleans()) and column in _JUNK
+    text = data.draw(st.sampled_from(_JUNK[column] if junk else _same_value(column, original)))
+    directory = Path(shutil.copytree(SMALL, tmp_path_factory.mktemp("corrupt") / "instance"))
+    _set_cell(directory / name, index + 2, column, text)
+    if junk:
+        with pytest.raises(InputError) as caught:
+            read_instance(directory)
+        error = caught.value
+        assert (Path(error.file).name, error.row, error.field) == (name, index + 2, column)
+    else:
+        assert read_instance(directory) == read_instance(SMALL)
+
+
+def test_output_folder_is_checked_before_any_work(tmp_path: Path) -> None:
+    """A file, a non-empty folder (without force), an input's folder are refused, by path."""
+    for path, message in bad_output_folders(tmp_path):
+        with pytest.raises(InputError, match=message) as caught:
+            OutputFolder.check(path)
+        assert caught.value.file == str(path)
+    full = tmp_path / "full"
+    assert OutputFolder.check(full, force=True).path == full
+    with pytest.raises(InputError, match="holds an input"):
+        OutputFolder.check(tmp_path, force=True, inputs=(full / "keep.txt",))
+    with pytest.raises(InputError, match="cannot be written"):
+        OutputFolder.check("/proc/roster-output")
+    assert not list(tmp_path.glob(".*")), "the write probe is left behind"
+
+
+def test_output_folder_appears_whole_with_a_manifest(tmp_path: Path) -> None:
+    """Files appear only when the block ends; manifest.json lists each with size and hash."""
+    target = tmp_path / "out"
+    folder = OutputFolder.check(target)
+    with folder.writing({"seed": 3, "command": ["roster", "demo"]}) as temporary:
+        (temporary / "a.txt").write_text("hello")
+        (temporary / "sub").mkdir()
+        (temporary / "sub" / "b.txt").write_text("")
+        assert not target.exists()
+    manifest = json.loads((target / MANIFEST).read_text())
+    assert manifest["seed"] == 3 and manifest["command"] == ["roster", "demo"]
+    assert manifest["files"] == [
+        {"path": "a.txt", "bytes": 5, "sha256": hashlib.sha256(b"hello").hexdigest()},
+        {"path": "sub/b.txt", "bytes": 0, "sha256": hashlib.sha256(b"").hexdigest()},
+    ]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+
+
+def test_output_folder_is_untouched_by_a_failed_or_interrupted_write(tmp_path: Path) -> None:
+    """An error or Ctrl-C while writing leaves the old folder as it was, and no temporaries."""
+    target = tmp_path / "out"
+    target.mkdir()
+    (target / "old.txt").write_text("old")
+    for failure in (ValueError("bug"), KeyboardInterrupt()):
+        with pytest.raises(type(failure)):
+            with OutputFolder.check(target, force=True).writing() as temporary:
+                (temporary / "new.txt").write_text("new")
+                raise failure
+        assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
+        assert [p.name for p in target.iterdir()] == ["old.txt"]
+    with OutputFolder.check(target, force=True).writing() as temporary:
+        (temporary / "new.txt").write_text("new")
+    assert sorted(p.name for p in target.iterdir()) == [MANIFEST, "new.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]

@@ -57,19 +57,40 @@ def test_relative_data_paths_follow_the_file(tmp_path):
         ('[framework]\ntender = "lottery"\n', "framework.tender"),
         ("[demand]\nprevalance_65_plus = 0.1\n", "demand.prevalance_65_plus"),
         ('[package.windows]\nmorning = ["10:00", "07:00"]\n', "package.windows"),
-        ('[rounds]\nmetaheuristic = "HILL_CLIMBING"\n', "rounds"),
-        ("[rounds]\ntime_limt_s = 5\n", "rounds"),
+        ('[rounds]\nmetaheuristic = "HILL_CLIMBING"\n', "rounds.metaheuristic"),
+        ("[rounds]\ntime_limt_s = 5\n", "rounds.time_limt_s"),
         ("rounds = 5\n", "rounds"),
+        # Strict types: no string is a boolean, numbers are finite and of the right kind.
+        ('[comparison]\ntravel_paid = "false"\n', "comparison.travel_paid"),
+        ('[comparison]\ncarers_needed = "no"\n', "comparison.carers_needed"),
+        ("[comparison]\nbalance_hours = 1\n", "comparison.balance_hours"),
+        ('[comparison]\ntime_budget_s = "fast"\n', "comparison.time_budget_s"),
+        ("[comparison]\ntime_budget_s = nan\n", "comparison.time_budget_s"),
+        ("[comparison]\ntime_budget_s = inf\n", "comparison.time_budget_s"),
+        ("[comparison]\npence_per_mile = nan\n", "comparison.pence_per_mile"),
+        ("[comparison]\nneighbourhood_tolerance = 1.0\n", "comparison.neighbourhood_tolerance"),
+        ("[comparison]\ndays = 2.5\n", "comparison.days"),
+        ("[comparison]\nmax_daily_working_h = 30\n", "comparison.max_daily_working_h"),
+        ("[area]\nmax_snap_m = inf\n", "area.max_snap_m"),
+        ('[framework]\nzipf_exponent = "1"\n', "framework.zipf_exponent"),
+        ('[package.windows]\nmorning = ["07:00"]\n', "package.windows.morning"),
+        ('[workforce]\npattern_shares = ["a", "b", "c"]\n', "workforce.pattern_shares"),
+        ('[rounds]\ngender_hard = "yes"\n', "rounds.gender_hard"),
+        ("[rounds]\ntime_limit_s = nan\n", "rounds.time_limit_s"),
+        ("[rounds]\ntime_limit_s = -1\n", "rounds.time_limit_s"),
+        ("[rounds]\nsolution_limit = 0\n", "rounds.solution_limit"),
+        ("[rounds]\nunassigned_penalty = 1.5\n", "rounds.unassigned_penalty"),
+        ("name = 5\n", "name"),
     ],
 )
 def test_bad_values_name_file_and_key(tmp_path, text, key):
-    """A share outside [0, 1], a bad rule or a misspelt key is an error naming file and key."""
+    """A bad share, type, rule or key is an error naming file and key (strings are no booleans)."""
     path = tmp_path / "bad.toml"
     path.write_text(text)
     with pytest.raises(InputError) as caught:
         load_scenario(path)
     assert caught.value.field == key
-    assert str(path) in str(caught.value)
+    assert str(path) in str(caught.value) and f"field '{key}'" in str(caught.value)
 
 
 def test_missing_file_is_an_error(tmp_path):
@@ -122,3 +143,32 @@ def test_rounds_table_changes_only_its_fields():
     assert (rounds.time_limit_s, rounds.carer_fixed_cost) == (5, 60)
     assert rounds.first_solution == "PARALLEL_CHEAPEST_INSERTION"
     assert rounds.break_after_s == 6 * 3600
+
+
+def test_a_misspelt_key_suggests_the_known_one(tmp_path):
+    """An unknown key close to a known one says which was probably meant."""
+    path = tmp_path / "bad.toml"
+    path.write_text("[comparison]\ntime_budget = 30\n")
+    with pytest.raises(InputError, match="did you mean 'time_budget_s'"):
+        load_scenario(path)
+
+
+@pytest.mark.parametrize("tolerance", [0.99, 1.0])
+def test_tolerance_range_agrees_with_the_partitioner(tolerance):
+    """The scenario accepts a tolerance exactly when the partitioner does (below 1)."""
+    import numpy as np
+
+    from neighbourhoods.partition import partition
+
+    two = (np.array([[0, 60], [60, 0]]), np.array([[0, 1], [1, 0]]))
+    try:
+        partition(*two, target=1, tolerance=tolerance)
+        accepted = True
+    except ValueError:
+        accepted = False
+    try:
+        scenario_from_dict({"comparison": {"neighbourhood_tolerance": tolerance}})
+    except InputError:
+        assert not accepted
+    else:
+        assert accepted

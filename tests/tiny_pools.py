@@ -55,7 +55,7 @@ def line_pool(visits: list[dict[str, Any]], carers: list[dict[str, Any]], **extr
         carer_id=[c["id"] for c in carers],
         carer_home=[c.get("home", 0) for c in carers],
         carer_mode=[c.get("mode", 0) for c in carers],
-        carer_skills=[mask(c.get("skills", [0, 1])) for c in carers],
+        carer_skills=np.array([mask(c.get("skills", [0, 1])) for c in carers]).reshape(-1, skills),
         carer_gender=[c.get("gender", 0) for c in carers],
         max_working_s=[int(c.get("max_hours", 10) * HOUR) for c in carers],
         period_carer=[c for c, _ in periods],

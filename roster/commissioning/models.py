@@ -12,7 +12,7 @@ import numpy as np
 
 from roster.commissioning.pools import Pool
 from roster.errors import InputError
-from roster.model import Carer, Instance
+from roster.model import DAYS, Carer, Instance
 
 logger = logging.getLogger(__name__)
 
@@ -215,6 +215,18 @@ class _Need:
     latest_start_s: int
     earliest_end_s: int
 
+    def describe(self) -> str:
+        """Say in words which visits these are, for a log line."""
+
+        def clock(seconds: int) -> str:
+            return f"{seconds // 3600:02d}:{seconds % 3600 // 60:02d}"
+
+        carer = f"a {self.gender} carer" if self.gender else "a carer"
+        if self.skills:
+            carer += f" with the skills {', '.join(sorted(self.skills))},"
+        shift = f"on shift from {clock(self.latest_start_s)} to {clock(self.earliest_end_s)}"
+        return f"visits on {DAYS[self.day]} needing {carer} {shift}"
+
     def met_by(self, carer: Carer) -> bool:
         """Whether this carer could serve it (ignoring travel)."""
         return (
@@ -293,7 +305,7 @@ def _cover_needs(
                             if meets[row[c], k] and spare(j, c, have_j)
                         ]
                 if not offers:
-                    logger.warning("no consortium can spare a carer for %s", kinds[k])
+                    logger.warning("no consortium can spare a carer for %s", kinds[k].describe())
                     break
                 _, j, incoming = min(offers)
                 staff[j].remove(incoming)

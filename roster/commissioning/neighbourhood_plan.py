@@ -101,7 +101,9 @@ def plan_neighbourhoods(
     lon = np.array([r.lon for r in recipients])
     lat = np.array([r.lat for r in recipients])
     if snapped is None:
-        snapped = snap_points(network, lon, lat, ids=ids)
+        origins = [instance.origin("recipients", i) for i in ids]
+        files, rows = [file for file, _ in origins], [row for _, row in origins]
+        snapped = snap_points(network, lon, lat, ids=ids, file=files, rows=rows)
     travel = (
         travel_matrix(network, snapped).travel_time_s if travel_time_s is None else travel_time_s
     )

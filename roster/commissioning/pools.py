@@ -48,6 +48,39 @@ class Pool:
     neighbourhood: str | None = None
 
 
+def pool_gaps(instance: Instance, pool: Pool, days: Sequence[int] = range(7)) -> list[str]:
+    """Say, in words, what the pool's visits on these days need that none of its carers has.
+
+    Checked before solving, so a reader learns early why visits will be left out: a pool
+    without carers, a skill or a gender no carer in it has, double-handed visits with one carer.
+
+    Returns
+    -------
+    list[str]
+        One sentence per gap (empty when the pool's carers cover every kind of visit).
+    """
+    members = set(pool.recipient_ids)
+    visits = [v for v in instance.visits if v.recipient_id in members and v.day in days]
+    carers = [instance.carer_by_id[c] for c in pool.carer_ids]
+    if not visits:
+        return []
+    if not carers:
+        return [f"{len(visits)} visit(s) but no carers; every one will be left out"]
+    gaps = []
+    held = set().union(*(c.skills for c in carers))
+    for skill in sorted(set().union(*(v.skills for v in visits)) - held):
+        count = sum(skill in v.skills for v in visits)
+        gaps.append(f"{count} visit(s) need the skill '{skill}', which no carer in the pool has")
+    genders = {c.gender for c in carers}
+    for gender in sorted({v.gender_preference for v in visits if v.gender_preference} - genders):
+        count = sum(v.gender_preference == gender for v in visits)
+        gaps.append(f"{count} visit(s) ask for a {gender} carer, and no carer in the pool is one")
+    doubles = sum(v.carers_required == 2 for v in visits)
+    if doubles and len(carers) < 2:
+        gaps.append(f"{doubles} double-handed visit(s), but the pool has only one carer")
+    return gaps
+
+
 def pool_problems(
     instance: Instance,
     pool: Pool,

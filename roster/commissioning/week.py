@@ -8,16 +8,17 @@ import multiprocessing
 import queue
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, wait
 
+from neighbourhoods.processes import stoppable_pool
 from roster.commissioning.models import Commissioning
-from roster.commissioning.pools import MAX_DAILY_WORKING_S, pool_problems
+from roster.commissioning.pools import MAX_DAILY_WORKING_S, pool_gaps, pool_problems
 from roster.geo.locations import Locations
 from roster.model import DAYS, Instance
 from roster.rounds.checker import check_rounds
 from roster.rounds.params import RoundsParams
 from roster.rounds.problem import RoundsProblem
-from roster.rounds.solution import Rounds
+from roster.rounds.solution import NO_CARERS, NO_SHIFT, Rounds
 from roster.rounds.solve import solve_rounds
 
 logger = logging.getLogger(__name__)
@@ -169,8 +170,13 @@ def solve_week(
         One entry per model, pool, day and session with at least one visit, in that order.
     """
     jobs = []
+    staffed = set()
     for model in models:
         for pool in model.pools:
+            if pool.carer_ids:
+                staffed.add((model.name, pool.name))
+            for line in pool_gaps(instance, pool, days):
+                logger.warning("%s pool %s: %s", model.name, pool.name, line)
             for day in days:
                 for problem in pool_problems(instance, pool, day, locations, max_daily_working_s):
                     jobs.append(_Job(model.name, pool.name, day, problem, params))
@@ -197,17 +203,11 @@ def solve_week(
     answers: dict[int, tuple[Rounds, tuple[str, ...]]] = {}
     tally = _Tally(jobs, progress)
     if workers > 1:
-        # Spawned, not forked: a fork of a process that has already used OR-Tools (the
-        # neighbourhood flow does) can deadlock in the child.
-        context = multiprocessing.get_context("spawn")
-        messages = context.Queue() if progress is not None else None
-        with ProcessPoolExecutor(
-            max_workers=workers,
-            mp_context=context,
-            initializer=_worker_init,
-            initargs=(messages,),
-        ) as pool:
-            futures = {pool.submit(_solve, jobs[i]): i for i in order}
+        # Spawned (a fork of a process that has used OR-Tools can deadlock); workers ignore
+        # Ctrl-C, and on Ctrl-C (or any error) the parent stops them within seconds.
+        messages = multiprocessing.get_context("spawn").Queue() if progress is not None else None
+        with stoppable_pool(workers, initializer=_worker_init, initargs=(messages,)) as submit:
+            futures = dict(zip(submit(_solve, [jobs[i] for i in order]), order, strict=True))
             pending = set(futures)
             while pending:
                 done, pending = wait(
@@ -225,7 +225,7 @@ def solve_week(
             _report(jobs[i], answers[i])
             tally.finish(i)
     return [
-        SolvedPool(job.model, job.pool, job.day, job.problem, *answers[i])
+        SolvedPool(job.model, job.pool, job.day, job.problem, *_on_shift(answers[i], job, staffed))
         for i, job in enumerate(jobs)
     ]
 
@@ -237,6 +237,26 @@ def _drain(messages, tally: _Tally) -> None:
             tally.share(messages.get_nowait())
         except queue.Empty:
             return
+
+
+def _on_shift(
+    answer: tuple[Rounds, tuple[str, ...]], job: _Job, staffed: set[tuple[str, str]]
+) -> tuple[Rounds, tuple[str, ...]]:
+    """Say "no carer on shift that day" where a pool with carers had none working that day.
+
+    The rounds problem of such a day has no carers at all, so the solver can only say the pool
+    has none; the pool knows better.
+    """
+    rounds, violations = answer
+    if (job.model, job.pool) not in staffed or not any(
+        u.reason == NO_CARERS for u in rounds.unassigned
+    ):
+        return answer
+    unassigned = tuple(
+        dataclasses.replace(u, reason=NO_SHIFT) if u.reason == NO_CARERS else u
+        for u in rounds.unassigned
+    )
+    return dataclasses.replace(rounds, unassigned=unassigned), violations
 
 
 def _report(job: _Job, answer: tuple[Rounds, tuple[str, ...]]) -> None:

@@ -77,6 +77,9 @@ def locate(
     """
     people = [*instance.recipients, *instance.carers]
     ids = tuple(p.id for p in people)
+    tables = ["recipients"] * len(instance.recipients) + ["carers"] * len(instance.carers)
+    origins = [instance.origin(table, i) for table, i in zip(tables, ids, strict=True)]
+    files, rows = [file for file, _ in origins], [row for _, row in origins]
     lon = np.array([p.lon for p in people])
     lat = np.array([p.lat for p in people])
     given = dict(snapped or {})
@@ -87,7 +90,9 @@ def locate(
                 raise ValueError(f"snapped {mode} homes do not match the instance's people")
             points[mode] = given[mode]
         else:
-            points[mode] = snap_points(network, lon, lat, max_distance_m=max_snap_m, ids=ids)
+            points[mode] = snap_points(
+                network, lon, lat, max_distance_m=max_snap_m, ids=ids, file=files, rows=rows
+            )
         matrix = travel_matrix(network, points[mode])
         time_s[mode] = matrix.travel_time_s.astype(np.int32)
         length_m[mode] = matrix.length_m.astype(np.int32)

@@ -72,8 +72,8 @@ def snap_points(
     *,
     max_distance_m: float = DEFAULT_MAX_SNAP_M,
     ids: Sequence[str] | None = None,
-    file: str | None = None,
-    rows: Sequence[int] | None = None,
+    file: str | Sequence[str | None] | None = None,
+    rows: Sequence[int | None] | None = None,
 ) -> SnappedPoints:
     """Snap all points to their nearest road edge in one vectorised call.
 
@@ -86,7 +86,8 @@ def snap_points(
     max_distance_m
         A point farther than this from every road is an error.
     ids, file, rows
-        Used only to name the offending point in an error (its id, source file and row).
+        Used only to name the offending point in an error: its id, and its source file (one
+        for all points, or one per point) and row.
 
     Raises
     ------
@@ -98,14 +99,15 @@ def snap_points(
     if lon.shape != lat.shape or lon.ndim != 1:
         raise ValueError("lon and lat must be 1-D arrays of the same length.")
 
-    def name(i: int) -> tuple[str, int | None]:
+    def name(i: int) -> tuple[str, str | None, int | None]:
         label = f"point {i}" if ids is None else f"'{ids[i]}'"
-        return label, None if rows is None else rows[i]
+        source = file if file is None or isinstance(file, str) else file[i]
+        return label, source, None if rows is None else rows[i]
 
     bad = np.flatnonzero(~(np.isfinite(lon) & np.isfinite(lat)))
     if len(bad):
-        label, row = name(int(bad[0]))
-        raise InputError(f"{label} has no valid coordinates", file=file, row=row, field="lon/lat")
+        label, source, row = name(int(bad[0]))
+        raise InputError(f"{label} has no valid coordinates", file=source, row=row, field="lon/lat")
 
     x, y = network.to_metric.transform(lon, lat)
     points = shapely.points(x, y)
@@ -122,12 +124,12 @@ def snap_points(
     far = np.flatnonzero(distance > max_distance_m)
     if len(far):
         i = int(far[0])
-        label, row = name(i)
+        label, source, row = name(i)
         raise InputError(
             f"{label} at ({lon[i]:.5f}, {lat[i]:.5f}) is {distance[i]:,.0f} m from the nearest "
             f"{network.mode} road, beyond the {max_distance_m:,.0f} m limit "
             f"({len(far)} point(s) in all)",
-            file=file,
+            file=source,
             row=row,
             field="lon/lat",
         )

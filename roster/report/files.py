@@ -46,6 +46,8 @@ ROUNDS_COLUMNS = (
     "length_before_m",
 )
 
+UNASSIGNED_COLUMNS = ("seed", "model", "pool", "day", "visit", "recipient", "reason")
+
 
 def write_outputs(
     out: str | os.PathLike[str], summary: Summary, runs: Sequence[SeedRun]
@@ -53,7 +55,8 @@ def write_outputs(
     """Write every output of a comparison into ``out`` (created if needed), atomically.
 
     Files: ``summary.json`` (``summary.to_json()``); ``rounds.csv`` (every carer's rounds,
-    first seed); ``capacity.csv`` (work against carers on shift by pool, day and band, and
+    first seed); ``unassigned.csv`` (every visit left out, every seed, with its reason);
+    ``capacity.csv`` (work against carers on shift by pool, day and band, and
     each pool's spare packages); ``comparison.gpkg`` with layers recipients, neighbourhoods
     and rounds (the first day's rounds drawn on roads); ``report.html``; ``instance/`` with
     the inputs as CSV; and ``rounds.json``, ``run.json`` and ``travel.npz`` (the homes snapped
@@ -66,6 +69,7 @@ def write_outputs(
     written = [
         _write_json(folder / "summary.json", summary.to_json()),
         _write_rounds_csv(folder / "rounds.csv", run),
+        _write_unassigned_csv(folder / "unassigned.csv", runs),
         _write_csv(folder / "capacity.csv", run.capacity.csv_rows(), CAPACITY_COLUMNS),
         _write_json(folder / "rounds.json", rounds_json(run), indent=None),
         _write_json(folder / "run.json", run_json(run)),
@@ -152,6 +156,25 @@ def _write_rounds_csv(path: Path, run: SeedRun) -> Path:
         for row in item.rounds.to_csv_rows(item.problem, DAYS[item.day], run.locations.ids)
     ]
     return _write_csv(path, rows, ROUNDS_COLUMNS)
+
+
+def _write_unassigned_csv(path: Path, runs: Sequence[SeedRun]) -> Path:
+    """One row per visit left out, for every seed, model, pool and day, with its reason."""
+    rows = [
+        {
+            "seed": run.seed,
+            "model": item.model,
+            "pool": item.pool,
+            "day": DAYS[item.day],
+            "visit": unassigned.visit_id,
+            "recipient": run.instance.visit_by_id[unassigned.visit_id].recipient_id,
+            "reason": unassigned.reason,
+        }
+        for run in runs
+        for item in sorted(run.solved, key=lambda s: (s.model, s.pool, s.day))
+        for unassigned in item.rounds.unassigned
+    ]
+    return _write_csv(path, rows, UNASSIGNED_COLUMNS)
 
 
 def _write_csv(path: Path, rows: Sequence[dict], columns: Sequence[str]) -> Path:

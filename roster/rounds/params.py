@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import difflib
+import math
 import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any
 
 from ortools.constraint_solver import routing_enums_pb2
+
+from roster.errors import InputError
 
 FIRST_SOLUTIONS = routing_enums_pb2.FirstSolutionStrategy
 METAHEURISTICS = routing_enums_pb2.LocalSearchMetaheuristic
@@ -106,25 +110,31 @@ class RoundsParams:
     insertion_above: int = 1000
 
     def __post_init__(self) -> None:
+        def fail(message: str, name: str) -> None:
+            raise InputError(message, field=name)
+
+        for item in fields(self):
+            value = getattr(self, item.name)
+            if isinstance(value, int | float) and not isinstance(value, bool):
+                if not math.isfinite(value) or value < 0:
+                    fail(f"{value!r} is not a finite number >= 0.", item.name)
         if self.engine not in ENGINES:
-            raise ValueError(f"Unknown rounds engine {self.engine!r}: one of {ENGINES}.")
+            fail(f"Unknown rounds engine {self.engine!r}: one of {ENGINES}.", "engine")
         if self.first_solution not in FIRST_SOLUTIONS.Value.keys():
-            raise ValueError(f"Unknown first-solution strategy {self.first_solution!r}.")
+            fail(f"Unknown first-solution strategy {self.first_solution!r}.", "first_solution")
         if self.metaheuristic not in METAHEURISTICS.Value.keys():
-            raise ValueError(f"Unknown local search metaheuristic {self.metaheuristic!r}.")
+            fail(f"Unknown local search metaheuristic {self.metaheuristic!r}.", "metaheuristic")
         stops = self.metaheuristic in ("GREEDY_DESCENT", "AUTOMATIC")
         if not stops and self.time_limit_s is None and self.solution_limit is None:
-            raise ValueError("A metaheuristic needs a time limit or a solution limit to stop.")
-        costs = ("gender_penalty", "lateness_cost_per_s", "worst_lateness_cost_per_s")
-        for name in (*costs, "carer_fixed_cost"):
-            if getattr(self, name) < 0:
-                raise ValueError(f"{name} cannot be negative.")
-        if not 0 <= self.improve_share < 1 or (self.improve_iterations or 0) < 0:
-            raise ValueError("The improvement share must lie in [0, 1), its iterations >= 0.")
+            fail("A metaheuristic needs a time limit or a solution limit to stop.", "time_limit_s")
+        if self.solution_limit is not None and self.solution_limit < 1:
+            fail("A solution limit must be at least 1.", "solution_limit")
+        if self.break_after_s is not None and self.break_after_s <= 0:
+            fail("The longest stretch without a break must be positive.", "break_after_s")
+        if not 0 <= self.improve_share < 1:
+            fail("The improvement share must lie in [0, 1).", "improve_share")
         if self.improve_share and self.time_limit_s is None and self.improve_iterations is None:
-            raise ValueError("An improvement share needs a time limit.")
-        if self.double_handed_tolerance_s < 0 or self.break_duration_s < 0:
-            raise ValueError("Tolerances and break durations cannot be negative.")
+            fail("An improvement share needs a time limit.", "improve_share")
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> RoundsParams:
@@ -132,7 +142,11 @@ class RoundsParams:
         known = {f.name for f in fields(cls)}
         unknown = sorted(set(values) - known)
         if unknown:
-            raise ValueError(f"Unknown rounds parameters: {', '.join(unknown)}.")
+            match = difflib.get_close_matches(unknown[0], known, n=1)
+            hint = f"; did you mean {match[0]!r}?" if match else "."
+            raise InputError(
+                f"Unknown rounds parameters: {', '.join(unknown)}{hint}", field=unknown[0]
+            )
         return cls(**values)
 
     @classmethod

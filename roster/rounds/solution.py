@@ -7,12 +7,15 @@ from dataclasses import dataclass
 
 from roster.rounds.problem import RoundsProblem
 
-#: Why a visit was left out; the first three come from checks made before solving.
+#: Why a visit was left out; all but "no capacity" come from checks made before solving.
 NO_SKILLS = "no carer with the required skills"
 NO_GENDER = "no carer of the preferred gender"
 UNREACHABLE = "window unreachable"
 NO_CAPACITY = "no capacity"
-REASONS = (NO_SKILLS, NO_GENDER, UNREACHABLE, NO_CAPACITY)
+NO_CARERS = "pool has no carers"
+NO_SHIFT = "no carer on shift that day"
+TOO_FEW_CARERS = "too few carers for a double-handed visit"
+REASONS = (NO_SKILLS, NO_GENDER, UNREACHABLE, NO_CAPACITY, NO_CARERS, NO_SHIFT, TOO_FEW_CARERS)
 
 
 @dataclass(frozen=True)

@@ -8,7 +8,13 @@ import numpy as np
 
 from roster.rounds.params import RoundsParams
 from roster.rounds.problem import ANY_GENDER, RoundsProblem
-from roster.rounds.solution import NO_GENDER, NO_SKILLS, UNREACHABLE
+from roster.rounds.solution import (
+    NO_CARERS,
+    NO_GENDER,
+    NO_SKILLS,
+    TOO_FEW_CARERS,
+    UNREACHABLE,
+)
 
 
 @dataclass(frozen=True)
@@ -30,7 +36,10 @@ def screen_visits(
     Returns
     -------
     reasons
-        Visit index to the reason it cannot be served, for visits ruled out before solving.
+        Visit index to the reason it cannot be served, for visits ruled out before solving, in
+        this order: the pool has no carers; a double-handed visit in a pool of one carer; no
+        carer (or second carer) with the skills; none of the preferred gender; none who can
+        reach the window within a working period.
     allowed
         ``(visit, half)`` to the periods whose carer has the skills (and gender, if hard) and
         can reach the visit within its window and get home by the end of the period.
@@ -45,6 +54,9 @@ def screen_visits(
         halves = range(p.carers_required[v])
         skills = [p.visit_skills[v], p.second_skills[v]]
         durations = [p.duration_s[v], p.second_duration_s[v]]
+        if p.num_carers < len(halves):
+            reasons[v] = NO_CARERS if p.num_carers == 0 else TOO_FEW_CARERS
+            continue
         capable = [np.all(p.carer_skills >= skills[h], axis=1) for h in halves]
         if not _two_carers(capable):
             reasons[v] = NO_SKILLS

@@ -135,3 +135,17 @@ def test_consortium_gets_the_skills_its_visits_need():
     model = consortium(instance, SIDES, COST, share=1.0, seed=0)
     staff = {p.name: set(p.carer_ids) for p in model.pools}
     assert staff == {"consortium/West": {"a2", "b2"}, "consortium/East": {"a1", "b1"}}
+
+
+def test_a_need_is_described_in_words():
+    """A kind of visit no consortium can staff is logged in words, not as a Python object."""
+    from roster.commissioning.models import _Need
+
+    need = _Need(frozenset({"hoist", "medication"}), "female", 0, 9 * 3600 + 1800, 10 * 3600)
+    assert need.describe() == (
+        "visits on Mon needing a female carer with the skills hoist, medication, "
+        "on shift from 09:30 to 10:00"
+    )
+    assert _Need(frozenset(), None, 6, 0, 60).describe() == (
+        "visits on Sun needing a carer on shift from 00:00 to 00:01"
+    )

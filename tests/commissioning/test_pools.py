@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from helpers import INSTANCE_SMALL, line_networks
 
-from roster.commissioning.pools import Pool, pool_problems
+from roster.commissioning.pools import Pool, pool_gaps, pool_problems
 from roster.geo.locations import locate
 from roster.io import read_instance
 from roster.rounds.checker import check_rounds
@@ -86,3 +86,20 @@ def test_monday_solves_and_passes_the_checker(small, everyone, located):
         assert rounds.travel_time_s > 0
         served += [step.visit_id for route in rounds.routes for step in route.steps]
     assert sorted(served) == ["v1", "v2", "v3", "v3", "v4", "v5"]
+
+
+def test_gaps_are_said_in_words(small):
+    """What a pool's visits need that none of its carers has is named before solving."""
+    assert pool_gaps(small, Pool("empty", ("r1", "r2"), ())) == [
+        "4 visit(s) but no carers; every one will be left out"
+    ]
+    # c2 alone: a man without skills; r1 needs medication, r2 a double-handed visit.
+    gaps = pool_gaps(small, Pool("c2", ("r1", "r2", "r3"), ("c2",)))
+    assert gaps == [
+        "1 visit(s) need the skill 'medication', which no carer in the pool has",
+        "1 visit(s) ask for a female carer, and no carer in the pool is one",
+        "1 double-handed visit(s), but the pool has only one carer",
+    ]
+    assert pool_gaps(small, Pool("c2", ("r1", "r2", "r3"), ("c2",)), days=[1]) == []
+    everyone = Pool("all", ("r1", "r2", "r3"), ("c1", "c2", "c3"))
+    assert pool_gaps(small, everyone) == []

@@ -8,7 +8,8 @@ import pytest
 from helpers import INSTANCE_SMALL, line_networks
 
 from roster.commissioning import week
-from roster.commissioning.models import framework
+from roster.commissioning.models import Commissioning, framework
+from roster.commissioning.pools import Pool
 from roster.commissioning.week import solve_week
 from roster.geo.locations import locate
 from roster.io import read_instance
@@ -70,3 +71,19 @@ def test_progress_moves_within_a_search(setting, monkeypatch):
     assert sum(counted) == 6
     assert len(counted) > len(solved)
     assert all(s.violations == () for s in solved)
+
+
+def test_a_day_without_shifts_is_not_a_pool_without_carers(setting, caplog):
+    """Visits on a day no carer works say so; a pool with no carers at all says that."""
+    instance, _, locations = setting
+    pools = (
+        Pool("nobody", ("r1",), ()),  # r1: v1 and v2 on Monday
+        Pool("c2", ("r3",), ("c2",)),  # r3: v5 on Monday, v6 on Tuesday; c2 works Monday only
+    )
+    solved = solve_week(instance, [Commissioning("test", pools, "")], locations, PARAMS)
+    reasons = {u.visit_id: u.reason for s in solved for u in s.rounds.unassigned}
+    assert reasons["v1"] == reasons["v2"] == "pool has no carers"
+    assert reasons["v6"] == "no carer on shift that day"
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert "test pool nobody: 2 visit(s) but no carers; every one will be left out" in warnings
+    assert any("test pool c2: 1 visit(s) ask for a female carer" in w for w in warnings)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import json
 
 import pytest
 import shapely
@@ -74,7 +75,13 @@ def test_round_trip_and_same_seed_same_files(rutland, cache, tmp_path, capsys):
         "providers.csv",
         "instance.gpkg",
         "summary.json",
+        "manifest.json",
     }
+    manifest = json.loads((out / "manifest.json").read_text())
+    assert sorted(f["path"] for f in manifest["files"]) == sorted(
+        p.name for p in out.iterdir() if p.name != "manifest.json"
+    )
+    assert manifest["seed"] == 1 and manifest["command"][:3] == ["roster", "generate", "--seed"]
     for name in ("recipients.csv", "visits.csv", "carers.csv", "providers.csv", "summary.json"):
         assert (tmp_path / "a" / name).read_bytes() == (out / name).read_bytes()
     assert read_instance(out) == rutland.instance

@@ -65,3 +65,13 @@ def test_nearest_nodes(line_network):
 
     snapped = snap_points(line_network, [-0.7275, -0.7225], [52.67, 52.67])
     assert nearest_nodes(line_network, snapped).tolist() == [0, 1]
+
+
+def test_far_point_error_names_its_own_file(line_network):
+    """With one file per point (recipients, then carers), the error names the point's file."""
+    lon, lat = [-0.7275, -0.7275], [52.67, 52.9]
+    files = ["recipients.csv", "carers.csv"]
+    with pytest.raises(InputError) as caught:
+        snap_points(line_network, lon, lat, ids=["r1", "c1"], file=files, rows=[2, 2])
+    assert (caught.value.file, caught.value.row) == ("carers.csv", 2)
+    assert "'c1'" in str(caught.value)

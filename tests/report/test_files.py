@@ -13,7 +13,7 @@ import pytest
 from roster.comparison.capacity import CAPACITY_COLUMNS
 from roster.io import read_instance
 from roster.model import DAYS
-from roster.report.files import ROUNDS_COLUMNS, write_outputs
+from roster.report.files import ROUNDS_COLUMNS, UNASSIGNED_COLUMNS, write_outputs
 from roster.rounds.solution import Rounds
 
 
@@ -37,6 +37,7 @@ def test_the_folder_holds_every_output_and_nothing_else(out):
         "run.json",
         "summary.json",
         "travel.npz",
+        "unassigned.csv",
     ]
 
 
@@ -75,6 +76,26 @@ def test_a_run_with_many_unassigned_gets_a_qualified_report(out, small_summary):
     assert "Read the figures with care" in page
     assert page.index("Read the figures with care") < page.index('class="headline"')
     assert "not like for like" in page
+
+
+def test_unassigned_csv_lists_every_visit_left_out(out, small_run, small_summary):
+    """Every unassigned visit, with seed, model, pool, day, recipient and reason."""
+    with (out / "unassigned.csv").open(encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(handle)
+        rows = list(reader)
+    assert tuple(reader.fieldnames or ()) == UNASSIGNED_COLUMNS
+    expected = sorted(
+        (item.model, item.pool, DAYS[item.day], u.visit_id, u.reason)
+        for item in small_run.solved
+        for u in item.rounds.unassigned
+    )
+    assert sorted((r["model"], r["pool"], r["day"], r["visit"], r["reason"]) for r in rows) == (
+        expected
+    )
+    assert {r["seed"] for r in rows} <= {str(small_run.seed)}
+    by_model = Counter(r["model"] for r in rows)
+    for model, metrics in small_summary.models.items():
+        assert by_model[model] == metrics.visits_unassigned
 
 
 def test_summary_json_is_the_summary(out, small_summary):

@@ -205,9 +205,28 @@ def test_unassigned_visits_come_back_with_reasons():
     assert got.pop("skill") == "no carer with the required skills"
     assert got.pop("gender") == "no carer of the preferred gender"
     assert got.pop("dawn") == "window unreachable"
-    assert got.pop("pair") == "no carer with the required skills"
+    assert got.pop("pair") == "too few carers for a double-handed visit"
     assert list(got.values()) == ["no capacity"]
     assert set(got) < {"here", "there"}
+
+
+def test_a_pool_without_carers_says_so():
+    """With no carers at all, visits are left out because the pool has none, not for skills."""
+    visits = [{"id": "plain", "at": 1}, {"id": "pair", "at": 2, "carers": 2}]
+    problem = line_pool(visits, [])
+    assert reasons(solve_checked(problem)) == {
+        "plain": "pool has no carers",
+        "pair": "pool has no carers",
+    }
+
+
+def test_a_pair_with_one_skilled_carer_is_short_of_skills():
+    """Two carers, one with the skill both halves need: the second half lacks the skill."""
+    problem = line_pool(
+        [{"id": "pair", "at": 1, "carers": 2, "skills": [1]}],
+        [{"id": "ann", "skills": [0, 1]}, {"id": "bob", "skills": [0]}],
+    )
+    assert reasons(solve_checked(problem)) == {"pair": "no carer with the required skills"}
 
 
 def test_lateness_lets_a_late_visit_through():
