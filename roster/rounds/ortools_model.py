@@ -18,7 +18,7 @@ from roster.rounds.params import FIRST_SOLUTIONS, METAHEURISTICS, RoundsParams
 from roster.rounds.problem import ANY_GENDER, RoundsProblem
 from roster.rounds.routes import build_route
 from roster.rounds.solution import Route
-from roster.rounds.tasks import Tasks, late_bound
+from roster.rounds.tasks import Tasks, late_bound, node_routes
 
 logger = logging.getLogger(__name__)
 
@@ -231,27 +231,13 @@ class OrToolsModel:
         return _STATUS.Value.Name(self.routing.status())
 
     def index_routes(
-        self, visit_routes: list[list[tuple[int, int]] | list[int]]
+        self, visit_routes: list[list[tuple[int, int]]] | list[list[int]]
     ) -> list[list[int]]:
-        """Translate routes of ``(visit, half)`` pairs into routes of routing indices.
-
-        A bare visit index stands for its first half where first listed, its second after.
-        """
-        pairs = zip(self.tasks.visit, self.tasks.half, strict=True)
-        node_of = {(int(v), int(h)): n for n, (v, h) in enumerate(pairs)}
-        seen: set[int] = set()
-        routes = []
-        for route in visit_routes:
-            nodes = []
-            for key in route:
-                if not isinstance(key, tuple):
-                    visit = int(key)
-                    key = (visit, 1 if visit in seen else 0)
-                    seen.add(visit)
-                if key in node_of:
-                    nodes.append(self.manager.NodeToIndex(node_of[key]))
-            routes.append(nodes)
-        return routes
+        """Translate routes of ``(visit, half)`` pairs (or bare visits) into routing indices."""
+        return [
+            [self.manager.NodeToIndex(n) for n in nodes]
+            for nodes in node_routes(self.tasks, visit_routes)
+        ]
 
     def paths(self, solution: Any) -> list[list[tuple[int, int]]]:
         """Each period's ``(node, start)`` sequence in a solution, without lone halves.

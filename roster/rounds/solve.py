@@ -27,7 +27,7 @@ from roster.rounds.ortools_model import OrToolsModel
 from roster.rounds.params import RoundsParams
 from roster.rounds.problem import RoundsProblem
 from roster.rounds.solution import NO_CAPACITY, Rounds, Route, Unassigned
-from roster.rounds.tasks import Tasks, node_tasks, screen_visits
+from roster.rounds.tasks import Tasks, node_routes, node_tasks, screen_visits
 from roster.rounds.warm import pyvrp_can_model, pyvrp_routes
 
 logger = logging.getLogger(__name__)
@@ -128,33 +128,12 @@ def _insertion(
         iterations = 0
     start = [[] for _ in range(problem.num_periods)]
     if initial_routes is not None:
-        start = _node_routes(tasks, initial_routes)
+        start = node_routes(tasks, initial_routes)
     routes, _ = improve_routes(
         problem, params, tasks, start, seconds, iterations, params.seed, progress
     )
     logger.info("Insertion engine: %d carer-visits, %d routes.", len(tasks.visit), len(routes))
     return _answer(problem, params, routes, reasons, "INSERTION")
-
-
-def _node_routes(
-    tasks: Tasks, routes: list[list[tuple[int, int]]] | list[list[int]]
-) -> list[list[int]]:
-    """Translate routes of ``(visit, half)`` pairs (or bare visits) into routing nodes."""
-    pairs = zip(tasks.visit, tasks.half, strict=True)
-    node_of = {(int(v), int(h)): n for n, (v, h) in enumerate(pairs)}
-    seen: set[int] = set()
-    nodes = []
-    for route in routes:
-        order = []
-        for key in route:
-            if not isinstance(key, tuple):
-                visit = int(key)
-                key = (visit, 1 if visit in seen else 0)
-                seen.add(visit)
-            if key in node_of:
-                order.append(node_of[key])
-        nodes.append(order)
-    return nodes
 
 
 def _search(

@@ -119,3 +119,28 @@ def node_tasks(
         duration_s=duration.astype(np.int64),
         allowed=tuple(allowed[k] for k in keys),
     )
+
+
+def node_routes(
+    tasks: Tasks, routes: list[list[tuple[int, int]]] | list[list[int]]
+) -> list[list[int]]:
+    """Translate routes of ``(visit, half)`` pairs into routes of routing nodes.
+
+    A bare visit index stands for its first half where first listed, its second after; a
+    half that is not a node (ruled out before solving) is left out.
+    """
+    pairs = zip(tasks.visit, tasks.half, strict=True)
+    node_of = {(int(v), int(h)): n for n, (v, h) in enumerate(pairs)}
+    seen: set[int] = set()
+    nodes = []
+    for route in routes:
+        order = []
+        for key in route:
+            if not isinstance(key, tuple):
+                visit = int(key)
+                key = (visit, 1 if visit in seen else 0)
+                seen.add(visit)
+            if key in node_of:
+                order.append(node_of[key])
+        nodes.append(order)
+    return nodes
