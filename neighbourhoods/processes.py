@@ -62,15 +62,28 @@ def _stop(pool: ProcessPoolExecutor) -> None:
     main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGINT, signal.SIG_IGN) if main else None
     try:
-        processes = list((getattr(pool, "_processes", None) or {}).values())
-        for process in processes:
-            process.terminate()
+        # The pool's own table of workers: its manager thread may start a replacement for a
+        # worker we stop (seen on Python 3.11), so the table is swept again once that thread
+        # has ended.
+        table = getattr(pool, "_processes", None) or {}
+        manager = getattr(pool, "_executor_manager_thread", None)
+        stopped = _end(list(table.values()))
         pool.shutdown(wait=False, cancel_futures=True)
-        for process in processes:
-            process.join(timeout=2)
-            if process.is_alive():
-                process.kill()
-                process.join(timeout=2)
+        if manager is not None:
+            manager.join(timeout=5)
+        _end([p for p in list(table.values()) if p not in stopped])
     finally:
         if main:
             signal.signal(signal.SIGINT, previous)
+
+
+def _end(processes: list) -> list:
+    """Terminate processes, wait a little for each, and kill any still alive; return them."""
+    for process in processes:
+        process.terminate()
+    for process in processes:
+        process.join(timeout=2)
+        if process.is_alive():
+            process.kill()
+            process.join()  # SIGKILL cannot be ignored: the wait is short and sure
+    return processes
