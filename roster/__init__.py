@@ -1,33 +1,18 @@
 """Homecare rostering: data model, road network, demand, rounds and commissioning comparison."""
 
-from __future__ import annotations
-
-from roster.errors import InputError, NetworkError, SolverError
-from roster.geo.matrix import TravelMatrix, travel_matrix
-from roster.geo.network import RoadNetwork, SpeedModel, load_network
-from roster.geo.snapping import SnappedPoints, snap_points
-from roster.io import read_instance, write_instance
-from roster.model import Carer, Instance, Provider, Recipient, Shift, Visit
+import lazy_loader
 
 __version__ = "0.1.0"
 
-__all__ = [
-    "Carer",
-    "InputError",
-    "Instance",
-    "NetworkError",
-    "Provider",
-    "Recipient",
-    "RoadNetwork",
-    "Shift",
-    "SnappedPoints",
-    "SolverError",
-    "SpeedModel",
-    "TravelMatrix",
-    "Visit",
-    "load_network",
-    "read_instance",
-    "snap_points",
-    "travel_matrix",
-    "write_instance",
-]
+# Names load with their module on first use, so a command imports only what it needs.
+__getattr__, __dir__, __all__ = lazy_loader.attach(
+    __name__,
+    submod_attrs={
+        "errors": ["InputError", "NetworkError", "SolverError"],
+        "geo.matrix": ["TravelMatrix", "travel_matrix"],
+        "geo.network": ["RoadNetwork", "SpeedModel", "load_network"],
+        "geo.snapping": ["SnappedPoints", "snap_points"],
+        "io": ["read_instance", "write_instance"],
+        "model": ["Carer", "Instance", "Provider", "Recipient", "Shift", "Visit"],
+    },
+)

@@ -19,10 +19,9 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from neighbourhoods import BoundaryError
+from neighbourhoods.errors import BoundaryError
 from roster.commissioning.placement import CALL_DURATION_S, CALL_TOLERANCE_S
 from roster.data import RUTLAND_PBF
-from roster.demand.generate import generate_area, write_area
 from roster.errors import InputError
 from roster.geo.matrix import travel_matrix
 from roster.geo.network import load_network
@@ -93,6 +92,8 @@ def _scenario(args: argparse.Namespace) -> Scenario:
 
 def _generate_command(args: argparse.Namespace) -> None:
     """Generate recipients, visits, carers and providers for an area and write them."""
+    from roster.demand.generate import generate_area, write_area
+
     scenario = _scenario(args)
     folder = OutputFolder.check(args.out, force=args.force, inputs=(args.scenario, args.area))
     generated = generate_area(scenario, args.area or RUTLAND_PBF, args.seed, args.cache_dir)
@@ -112,6 +113,7 @@ def _generate_command(args: argparse.Namespace) -> None:
 def _neighbourhoods_command(args: argparse.Namespace) -> None:
     """Generate neighbourhoods (or evaluate drawn ones) and write polygons and a quality table."""
     from roster.commissioning.neighbourhood_plan import plan_neighbourhoods, write_quality_table
+    from roster.demand.generate import generate_area
     from roster.io import read_recipients, write_polygons
 
     area = args.area or RUTLAND_PBF

@@ -20,11 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
-from typing import Any, Literal
-
-import geopandas as gpd
-import pandas as pd
-import pyogrio
+from typing import TYPE_CHECKING, Any, Literal
 
 from roster.errors import InputError
 from roster.model import (
@@ -38,6 +34,10 @@ from roster.model import (
     Visit,
     instance_problems,
 )
+
+if TYPE_CHECKING:
+    import geopandas as gpd
+    import pandas as pd
 
 LOGGER = logging.getLogger(__name__)
 
@@ -440,6 +440,8 @@ class _Records:
 
 
 def _text(value: object) -> str:
+    import pandas as pd
+
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return ""
     if isinstance(value, float) and value.is_integer():
@@ -499,6 +501,8 @@ def _read_csv(path: Path) -> _Records:
 
 
 def _read_layer(path: Path, layer: str | None, located: bool) -> _Records:
+    import pyogrio
+
     file = str(path) if layer is None else f"{path}|layername={layer}"
     try:
         frame = pyogrio.read_dataframe(path, layer=layer)
@@ -524,6 +528,8 @@ def _read_layer(path: Path, layer: str | None, located: bool) -> _Records:
 
 
 def _points(frame: pd.DataFrame, file: str) -> gpd.GeoSeries:
+    import geopandas as gpd
+
     if not isinstance(frame, gpd.GeoDataFrame):
         raise InputError("The layer has no point geometry.", file=file, row=1, field="geometry")
     points = frame.geometry
@@ -538,6 +544,8 @@ def _points(frame: pd.DataFrame, file: str) -> gpd.GeoSeries:
 def _sources(path: Path) -> dict[str, Callable[[], _Records]]:
     """Say how to read each table of the instance at `path`; optional tables may be absent."""
     if path.is_file() and path.suffix.lower() == ".gpkg":
+        import pyogrio
+
         try:
             layers = set(pyogrio.list_layers(path)[:, 0])
         except pyogrio.errors.DataSourceError as error:
@@ -750,6 +758,10 @@ def _write_csv(table: _Table, rows: list[dict[str, Any]], path: Path) -> None:
 
 
 def _write_layer(table: _Table, rows: list[dict[str, Any]], path: Path, driver: str) -> None:
+    import geopandas as gpd
+    import pandas as pd
+    import pyogrio
+
     frame = pd.DataFrame(rows, columns=[column.name for column in table.columns])
     if table.located:
         points = gpd.points_from_xy(frame["lon"], frame["lat"], crs=CRS)

@@ -1,20 +1,14 @@
 """Commissioning models as pools of visits and carers, their neighbourhoods, a week of rounds."""
 
-from roster.commissioning.models import Commissioning, consortium, framework, weekly_hours
-from roster.commissioning.neighbourhood_plan import NeighbourhoodPlan, plan_neighbourhoods
-from roster.commissioning.pools import MAX_DAILY_WORKING_S, Pool, pool_problems
-from roster.commissioning.week import SolvedPool, solve_week
+import lazy_loader
 
-__all__ = [
-    "Commissioning",
-    "MAX_DAILY_WORKING_S",
-    "NeighbourhoodPlan",
-    "Pool",
-    "SolvedPool",
-    "consortium",
-    "framework",
-    "plan_neighbourhoods",
-    "pool_problems",
-    "solve_week",
-    "weekly_hours",
-]
+# Names load with their module on first use, so a command imports only what it needs.
+__getattr__, __dir__, __all__ = lazy_loader.attach(
+    __name__,
+    submod_attrs={
+        "models": ["Commissioning", "consortium", "framework", "weekly_hours"],
+        "neighbourhood_plan": ["NeighbourhoodPlan", "plan_neighbourhoods"],
+        "pools": ["MAX_DAILY_WORKING_S", "Pool", "pool_problems"],
+        "week": ["SolvedPool", "solve_week"],
+    },
+)

@@ -527,18 +527,29 @@ def _with_call(
 
 
 def neighbourhood_of(folder: str | os.PathLike[str], lon: float, lat: float) -> str:
-    """Return the neighbourhood in ``comparison.gpkg`` whose polygon holds a point (or nearest)."""
-    import geopandas as gpd
-    from shapely.geometry import Point
+    """Return the run's neighbourhood whose polygon holds a point, else the nearest one.
 
-    polygons = gpd.read_file(Path(folder) / "comparison.gpkg", layer="neighbourhoods")
-    point = Point(lon, lat)
-    inside = polygons[polygons.contains(point)]
+    The polygons are the ones ``run.json`` keeps (as the GeoPackage's layer ``neighbourhoods``).
+    """
+    import shapely
+    from pyproj import Transformer
+
+    try:
+        run = json.loads((Path(folder) / "run.json").read_text(encoding="utf-8"))
+        names, wkt = zip(*run["neighbourhoods"].items(), strict=True)
+    except (OSError, ValueError, KeyError) as error:
+        message = "run.json has no neighbourhoods: rerun roster demo or compare with this version."
+        raise InputError(message, file=str(Path(folder) / "run.json")) from error
+    polygons = shapely.from_wkt(list(wkt))
+    point = shapely.Point(lon, lat)
+    inside = np.flatnonzero(shapely.contains(polygons, point))
     if len(inside):
-        return str(inside.iloc[0]["neighbourhood"])
-    metric = polygons.to_crs(27700)
-    here = gpd.GeoSeries([point], crs=4326).to_crs(27700).iloc[0]
-    return str(polygons.iloc[int(np.argmin(metric.distance(here).to_numpy()))]["neighbourhood"])
+        return names[int(inside[0])]
+    # Nearest in metres (British National Grid), not in degrees.
+    to_grid = Transformer.from_crs(4326, 27700, always_xy=True).transform
+    metric = shapely.transform(polygons, lambda xy: np.column_stack(to_grid(xy[:, 0], xy[:, 1])))
+    here = shapely.Point(to_grid(lon, lat))
+    return names[int(np.argmin(shapely.distance(metric, here)))]
 
 
 def placement_table(placement: Placement) -> list[str]:

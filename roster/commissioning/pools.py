@@ -163,25 +163,23 @@ def _sessions(visits: list[Visit], periods: list[tuple[Carer, Shift]]) -> tuple[
             g = parent[g]
         return g
 
-    visit_group = []
-    for visit in visits:
-        fits = {
-            group[i]
-            for i, (_, s) in enumerate(periods)
-            if s.start_s <= visit.latest_start_s
-            and visit.earliest_start_s + visit.duration_s <= s.end_s
-        }
-        if not fits:
-            gap = [
-                max(s.start_s - visit.latest_start_s, visit.earliest_start_s - s.end_s, 0)
-                for _, s in periods
-            ]
-            fits = {group[int(np.argmin(gap))]}
-        first, *rest = sorted(fits)
-        for other in rest:
-            parent[root(other)] = root(first)
-        visit_group.append(first)
-    return [root(g) for g in group], [root(g) for g in visit_group]
+    # Which periods each visit's window fits (visits x periods), then which groups.
+    starts = np.array([s.start_s for _, s in periods])
+    ends = np.array([s.end_s for _, s in periods])
+    earliest = np.array([v.earliest_start_s for v in visits]).reshape(-1, 1)
+    latest = np.array([v.latest_start_s for v in visits]).reshape(-1, 1)
+    durations = np.array([v.duration_s for v in visits]).reshape(-1, 1)
+    fits = (starts <= latest) & (earliest + durations <= ends)
+    labels = np.array(group)
+    fits_group = np.stack([fits[:, labels == g].any(axis=1) for g in range(current + 1)], axis=1)
+    # A visit no period fits joins the group of the period nearest its window.
+    gap = np.maximum(np.maximum(starts - latest, earliest - ends), 0)
+    nearest = labels[np.argmin(gap, axis=1)]
+    visit_group = np.where(fits_group.any(axis=1), np.argmax(fits_group, axis=1), nearest)
+    for v in np.flatnonzero(fits_group.sum(axis=1) > 1):
+        for other in np.flatnonzero(fits_group[v])[1:]:
+            parent[root(int(other))] = root(int(visit_group[v]))
+    return [root(g) for g in group], [root(int(g)) for g in visit_group]
 
 
 def _problem(

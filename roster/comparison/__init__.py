@@ -1,29 +1,21 @@
 """The framework-versus-consortium comparison: one seed's run, its metrics and the summary."""
 
-from roster.comparison.metrics import (
-    CostSettings,
-    Difference,
-    MetricUncertainty,
-    ModelMetrics,
-    PoolMetrics,
-    model_metrics,
-    pool_metrics,
-)
-from roster.comparison.run import SeedRun, load_networks, run_seed
-from roster.comparison.summary import Assumption, Summary, summarise
+import lazy_loader
 
-__all__ = [
-    "Assumption",
-    "CostSettings",
-    "Difference",
-    "MetricUncertainty",
-    "ModelMetrics",
-    "PoolMetrics",
-    "SeedRun",
-    "Summary",
-    "load_networks",
-    "model_metrics",
-    "pool_metrics",
-    "run_seed",
-    "summarise",
-]
+# Names load with their module on first use, so a command imports only what it needs.
+__getattr__, __dir__, __all__ = lazy_loader.attach(
+    __name__,
+    submod_attrs={
+        "metrics": [
+            "CostSettings",
+            "Difference",
+            "MetricUncertainty",
+            "ModelMetrics",
+            "PoolMetrics",
+            "model_metrics",
+            "pool_metrics",
+        ],
+        "run": ["SeedRun", "load_networks", "run_seed"],
+        "summary": ["Assumption", "Summary", "summarise"],
+    },
+)

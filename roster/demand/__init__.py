@@ -1,31 +1,17 @@
 """A synthetic area from census and OSM: recipients, packages, visits, carers, provider market."""
 
-from roster.demand.census import AreaPopulation, load_area
-from roster.demand.generate import GeneratedArea, generate_area, write_area
-from roster.demand.market import Fragmentation, fragmentation, market_shares, tender
-from roster.demand.osm_points import OsmPoints, places, residential_buildings
-from roster.demand.packages import Packages, draw_packages, package_visits
-from roster.demand.placement import Homes, place_homes
-from roster.demand.workforce import staff, team_carers
+import lazy_loader
 
-__all__ = [
-    "AreaPopulation",
-    "Fragmentation",
-    "GeneratedArea",
-    "Homes",
-    "OsmPoints",
-    "Packages",
-    "draw_packages",
-    "fragmentation",
-    "generate_area",
-    "load_area",
-    "market_shares",
-    "package_visits",
-    "place_homes",
-    "places",
-    "residential_buildings",
-    "staff",
-    "team_carers",
-    "tender",
-    "write_area",
-]
+# Names load with their module on first use, so a command imports only what it needs.
+__getattr__, __dir__, __all__ = lazy_loader.attach(
+    __name__,
+    submod_attrs={
+        "census": ["AreaPopulation", "load_area"],
+        "generate": ["GeneratedArea", "generate_area", "write_area"],
+        "market": ["Fragmentation", "fragmentation", "market_shares", "tender"],
+        "osm_points": ["OsmPoints", "places", "residential_buildings"],
+        "packages": ["Packages", "draw_packages", "package_visits"],
+        "placement": ["Homes", "place_homes"],
+        "workforce": ["staff", "team_carers"],
+    },
+)

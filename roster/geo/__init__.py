@@ -1,29 +1,20 @@
 """Road networks, snapping homes to roads, and travel-time matrices in integer seconds."""
 
-from roster.geo.locations import Locations, locate
-from roster.geo.matrix import TravelMatrix, road_graph_s, travel_matrix
-from roster.geo.network import (
-    RoadNetwork,
-    SpeedModel,
-    load_network,
-    network_from_graph,
-    sample_street_points,
-)
-from roster.geo.snapping import DEFAULT_MAX_SNAP_M, SnappedPoints, nearest_nodes, snap_points
+import lazy_loader
 
-__all__ = [
-    "DEFAULT_MAX_SNAP_M",
-    "Locations",
-    "RoadNetwork",
-    "SnappedPoints",
-    "SpeedModel",
-    "TravelMatrix",
-    "load_network",
-    "locate",
-    "nearest_nodes",
-    "network_from_graph",
-    "road_graph_s",
-    "sample_street_points",
-    "snap_points",
-    "travel_matrix",
-]
+# Names load with their module on first use, so a command imports only what it needs.
+__getattr__, __dir__, __all__ = lazy_loader.attach(
+    __name__,
+    submod_attrs={
+        "locations": ["Locations", "locate"],
+        "matrix": ["TravelMatrix", "road_graph_s", "travel_matrix"],
+        "network": [
+            "RoadNetwork",
+            "SpeedModel",
+            "load_network",
+            "network_from_graph",
+            "sample_street_points",
+        ],
+        "snapping": ["DEFAULT_MAX_SNAP_M", "SnappedPoints", "nearest_nodes", "snap_points"],
+    },
+)

@@ -1,9 +1,12 @@
 """A comparison's outputs: summary, rosters, GeoPackage and the HTML report with maps and charts."""
 
-from roster.report.files import write_outputs
-from roster.report.html import write_report
+import lazy_loader
 
-__all__ = [
-    "write_outputs",
-    "write_report",
-]
+# Names load with their module on first use, so a command imports only what it needs.
+__getattr__, __dir__, __all__ = lazy_loader.attach(
+    __name__,
+    submod_attrs={
+        "files": ["write_outputs"],
+        "html": ["write_report"],
+    },
+)

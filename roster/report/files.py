@@ -131,7 +131,12 @@ def rounds_json(run: SeedRun) -> dict:
 
 
 def run_json(run: SeedRun) -> dict:
-    """Return what rebuilds the run's problems (``run.json``): settings, rules and pools."""
+    """Return what rebuilds the run's problems (``run.json``): settings, rules and pools.
+
+    The neighbourhoods' polygons come too (WKT, longitude and latitude), so that ``roster
+    place`` finds a new home's neighbourhood without loading the GIS stack for the GeoPackage.
+    """
+    polygons = run.plan.polygons.to_crs(4326)
     return {
         "settings": run.settings.to_json(),
         "rounds_params": dataclasses.asdict(run.params),
@@ -139,6 +144,9 @@ def run_json(run: SeedRun) -> dict:
             {"name": model.name, "pools": [dataclasses.asdict(pool) for pool in model.pools]}
             for model in run.models
         ],
+        "neighbourhoods": dict(
+            zip(polygons["neighbourhood"].astype(str), polygons.geometry.to_wkt(), strict=True)
+        ),
     }
 
 

@@ -1,21 +1,16 @@
 """Care-worker rounds of one day's pool: the array problem, its solver, an independent checker."""
 
-from roster.rounds.checker import check_rounds
-from roster.rounds.objective import objective
-from roster.rounds.params import RoundsParams
-from roster.rounds.problem import RoundsProblem
-from roster.rounds.solution import REASONS, Rounds, Route, Step, Unassigned
-from roster.rounds.solve import solve_rounds
+import lazy_loader
 
-__all__ = [
-    "REASONS",
-    "Rounds",
-    "RoundsParams",
-    "RoundsProblem",
-    "Route",
-    "Step",
-    "Unassigned",
-    "check_rounds",
-    "objective",
-    "solve_rounds",
-]
+# Names load with their module on first use, so a command imports only what it needs.
+__getattr__, __dir__, __all__ = lazy_loader.attach(
+    __name__,
+    submod_attrs={
+        "checker": ["check_rounds"],
+        "objective": ["objective"],
+        "params": ["RoundsParams"],
+        "problem": ["RoundsProblem"],
+        "solution": ["REASONS", "Rounds", "Route", "Step", "Unassigned"],
+        "solve": ["solve_rounds"],
+    },
+)

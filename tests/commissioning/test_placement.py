@@ -113,6 +113,30 @@ def test_the_package_is_in_its_home_neighbourhood(folder, small_run):
     assert neighbourhood_of(folder, home.lon, home.lat) == small_run.plan.labels[home.id]
 
 
+def test_a_home_outside_every_neighbourhood_goes_to_the_nearest(folder):
+    """Outside every polygon, the nearest one in metres, as geopandas finds it in the GPKG."""
+    import geopandas as gpd
+
+    polygons = gpd.read_file(folder / "comparison.gpkg", layer="neighbourhoods").to_crs(27700)
+    lon, lat = -0.2, 52.6  # east of Rutland, in no neighbourhood
+    here = gpd.GeoSeries(gpd.points_from_xy([lon], [lat]), crs=4326).to_crs(27700).iloc[0]
+    nearest = polygons.iloc[int(polygons.distance(here).argmin())]["neighbourhood"]
+    assert not polygons.contains(here).any()
+    assert neighbourhood_of(folder, lon, lat) == nearest
+
+
+def test_a_run_json_without_neighbourhoods_is_a_clear_error(folder, tmp_path):
+    """A folder written before run.json kept the polygons says to rerun, naming the file."""
+    old = tmp_path / "old"
+    old.mkdir()
+    run = json.loads((folder / "run.json").read_text(encoding="utf-8"))
+    del run["neighbourhoods"]
+    (old / "run.json").write_text(json.dumps(run), encoding="utf-8")
+    with pytest.raises(InputError, match="rerun") as error:
+        neighbourhood_of(old, 0.0, 52.0)
+    assert error.value.file == str(old / "run.json")
+
+
 def test_place_command_writes_json_and_prints_a_table(folder, network_cache, small_run, capsys):
     """The place command answers from the folder: a line per provider and the consortium."""
     home = small_run.instance.recipients[0]
