@@ -18,7 +18,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from functools import partial
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -251,6 +251,7 @@ def _parse_day(text: str) -> int:
     raise ValueError(f"{text!r} is not a day; use Mon to Sun.")
 
 
+@cache  # an instance repeats a few dozen times of day over thousands of rows
 def _parse_time(text: str) -> int:
     match = _TIME.fullmatch(text)
     if match:

@@ -223,7 +223,10 @@ def test_ctrl_c_stops_the_workers_and_writes_nothing(tmp_path, network_cache):
             assert process.poll() is None, log.read_text()
             time.sleep(2)
             os.killpg(process.pid, signal.SIGINT)
-            assert process.wait(timeout=120) == 130
+            try:
+                assert process.wait(timeout=120) == 130
+            except subprocess.TimeoutExpired:
+                pytest.fail(f"no exit 120 s after Ctrl-C; the command said:\n{log.read_text()}")
         finally:
             if process.poll() is None:
                 os.killpg(process.pid, signal.SIGKILL)
