@@ -7,6 +7,7 @@ from roster.geo.network import (
     SpeedModel,
     load_network,
     network_from_graph,
+    road_lines,
     sample_street_points,
 )
 from roster.geo.snapping import DEFAULT_MAX_SNAP_M, SnappedPoints, nearest_nodes, snap_points
@@ -23,6 +24,7 @@ __all__ = [
     "nearest_nodes",
     "network_from_graph",
     "road_graph_s",
+    "road_lines",
     "sample_street_points",
     "snap_points",
     "travel_matrix",
