@@ -381,6 +381,11 @@ def _studio_command(args: argparse.Namespace) -> int:
     )
     print("Open the studio in a browser on this machine (Ctrl-C stops it):")
     print(f"    {address(server, studio)}", flush=True)
+
+    def stop(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)  # a kill stops the comparisons too, as Ctrl-C does
     try:
         server.serve_forever()
     except KeyboardInterrupt:

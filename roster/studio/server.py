@@ -11,6 +11,7 @@ import json
 import logging
 import re
 import secrets
+import sys
 import tempfile
 import threading
 from dataclasses import asdict, dataclass
@@ -566,11 +567,23 @@ class _Handler(BaseHTTPRequestHandler):
         logger.debug("%s %s", self.command, urlsplit(self.path).path)
 
 
+class _Server(ThreadingHTTPServer):
+    """A threaded server that logs a failed request instead of printing its traceback."""
+
+    daemon_threads = True
+
+    def handle_error(self, request: object, client_address: tuple) -> None:
+        """Log the error; a browser that closed the connection early is no error."""
+        if isinstance(sys.exc_info()[1], BrokenPipeError | ConnectionResetError):
+            logger.debug("studio: %s closed the connection early", client_address[0])
+        else:
+            logger.exception("studio: a request from %s failed", client_address[0])
+
+
 def make_server(studio: Studio, port: int = 0) -> ThreadingHTTPServer:
     """Bind the studio to 127.0.0.1 (``port`` 0: any free port); call ``serve_forever``."""
     handler = type("StudioHandler", (_Handler,), {"studio": studio, "port": 0})
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-    server.daemon_threads = True
+    server = _Server(("127.0.0.1", port), handler)
     handler.port = server.server_address[1]
     return server
 
