@@ -17,6 +17,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
             "assign_recipients",
             "label_polygons",
             "neighbourhood_polygons",
+            "polygon_of",
             "read_boundaries",
             "unit_adjacency",
             "with_quality",

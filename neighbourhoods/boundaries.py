@@ -173,8 +173,7 @@ def with_quality(
     frame["diameter_s"] = [row.diameter_s for row in rows]
     frame["contiguous"] = [row.contiguous for row in rows]
     if carer_xy is not None:
-        home = _points(carer_xy, crs).to_crs(frame.crs)
-        found = _containing(frame, home)
+        found = polygon_of(frame, carer_xy, crs=crs)
         frame["carers"] = np.bincount(found[found >= 0], minlength=len(frame))
     return frame
 
@@ -283,6 +282,28 @@ def assign_recipients(
             empty=boundaries["name"].to_numpy()[empty].tolist(),
         )
     return found
+
+
+def polygon_of(polygons: gpd.GeoDataFrame, xy: np.ndarray, *, crs: str = WGS84) -> np.ndarray:
+    """Find the first polygon holding (or touching) each point.
+
+    Parameters
+    ----------
+    polygons
+        The polygons.
+    xy
+        Point coordinates, shape (n, 2), in ``crs``.
+    crs
+        Coordinate reference system of ``xy``.
+
+    Returns
+    -------
+    numpy.ndarray
+        Row position in ``polygons`` of each point's polygon, or -1 where there is none.
+    """
+    if len(xy) == 0:
+        return np.full(0, -1, dtype=np.int64)
+    return _containing(polygons, _points(xy, crs).to_crs(polygons.crs))
 
 
 def unit_adjacency(units: gpd.GeoDataFrame) -> sparse.csr_array:

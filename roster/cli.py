@@ -358,6 +358,47 @@ def _sweep_command(args: argparse.Namespace) -> int:
     return 1 if outcome.failed else 0
 
 
+def _studio_command(args: argparse.Namespace) -> int:
+    """Serve the boundary studio on 127.0.0.1 until Ctrl-C."""
+    from roster.comparison.run import replace_comparison
+    from roster.studio.server import Studio, address, make_server
+    from roster.studio.workspace import prepare
+
+    scenario = _scenario(args)
+    if args.instance:
+        scenario = replace_comparison(scenario, instance=args.instance)
+    out = Path(args.out)
+    if out.exists() and not out.is_dir():
+        raise InputError("The output folder is a file; give a folder.", file=args.out)
+    area = args.area or RUTLAND_PBF
+    started = time.perf_counter()
+    network = load_network(area, "drive", cache_dir=args.cache_dir)
+    workspace = prepare(scenario, area, args.seed, network)
+    studio = Studio(workspace, out, cache_dir=args.cache_dir)
+    server = make_server(studio, args.port)
+    print(
+        f"{workspace.scenario.name}: {workspace.arrays.n} recipients, "
+        f"{len(workspace.generated.names)} generated neighbourhoods "
+        f"(ready in {time.perf_counter() - started:.0f} s); plans and runs go to {out}"
+    )
+    print("Open the studio in a browser on this machine (Ctrl-C stops it):")
+    print(f"    {address(server, studio)}", flush=True)
+
+    def stop(*_: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, stop)  # a kill stops the comparisons too, as Ctrl-C does
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        print("roster: stopping the studio", file=sys.stderr)
+    finally:
+        server.server_close()
+        studio.close()
+    return 0
+
+
 def _print_summary(summary: Summary) -> None:
     """Print the headline figures of a comparison as a small table."""
     rows = [
@@ -591,6 +632,26 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sweep.add_argument("--cache-dir", help="network cache (default ~/.cache/roster)")
     sweep.set_defaults(run=_sweep_command)
+
+    studio = commands.add_parser(
+        "studio",
+        help="a local web page to draw, check, save and compare neighbourhood plans",
+    )
+    studio.add_argument("--area", help="OSM extract (.osm.pbf); default: embedded Rutland")
+    studio.add_argument("--scenario", help="scenario TOML (default: Rutland defaults)")
+    add_council_options(studio)
+    studio.add_argument(
+        "--instance", help="real instance files (folder or GeoPackage) instead of generating"
+    )
+    studio.add_argument("--seed", type=_whole(0), default=1, help="seed of the generated instance")
+    studio.add_argument(
+        "--port", type=_whole(0, 65535), default=0, help="port on 127.0.0.1 (default: any free one)"
+    )
+    studio.add_argument(
+        "--out", default="studio", help="folder for saved plans and runs (default studio)"
+    )
+    studio.add_argument("--cache-dir", help="network cache (default ~/.cache/roster)")
+    studio.set_defaults(run=_studio_command)
     return parser
 
 

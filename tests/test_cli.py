@@ -238,3 +238,16 @@ def test_ctrl_c_stops_the_workers_and_writes_nothing(tmp_path, network_cache):
             os.killpg(process.pid, 0)
             time.sleep(0.1)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["endless.toml", "stderr.txt"]
+
+
+def test_studio_refuses_a_bad_port_or_an_output_file(tmp_path, capsys):
+    """`roster studio` checks its options before building anything: exit 2, one line each."""
+    with pytest.raises(SystemExit) as port:
+        main(["studio", "--port", "70000"])
+    assert port.value.code == 2 and "70000 is not a whole number from 0 to 65535" in (
+        capsys.readouterr().err
+    )
+    taken = tmp_path / "plans.txt"
+    taken.write_text("not a folder")
+    assert main(["studio", "--out", str(taken)]) == 2
+    assert "The output folder is a file" in capsys.readouterr().err

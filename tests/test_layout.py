@@ -25,8 +25,20 @@ ALLOWED = {
     "commissioning": {"errors", "model", "io", "geo", "rounds", "neighbourhoods"},
     "comparison": {"errors", "model", "io", "geo", "scenario", "demand", "rounds", "commissioning"},
     "report": {"errors", "model", "io", "geo", "rounds", "commissioning", "comparison"},
+    "studio": {
+        "errors",
+        "model",
+        "io",
+        "geo",
+        "scenario",
+        "demand",
+        "commissioning",
+        "comparison",
+        "report",
+        "neighbourhoods",
+    },
 }
-SUBPACKAGES = ("geo", "demand", "rounds", "commissioning", "comparison", "report")
+SUBPACKAGES = ("geo", "demand", "rounds", "commissioning", "comparison", "report", "studio")
 
 
 def _modules(package: str) -> dict[str, Path]:

@@ -29,7 +29,7 @@ from neighbourhoods.boundaries import (
 from roster.commissioning.models import weekly_hours
 from roster.geo.matrix import road_graph_s, travel_matrix
 from roster.geo.network import RoadNetwork
-from roster.geo.snapping import SnappedPoints, nearest_nodes, snap_points
+from roster.geo.snapping import DEFAULT_MAX_SNAP_M, SnappedPoints, nearest_nodes, snap_points
 from roster.io import atomic_path
 from roster.model import Instance
 
@@ -60,6 +60,26 @@ class NeighbourhoodPlan:
     quality: QualityReport
     baseline: QualityReport
     method: str
+
+
+def snap_recipients(
+    instance: Instance, network: RoadNetwork, max_snap_m: float = DEFAULT_MAX_SNAP_M
+) -> SnappedPoints:
+    """Snap every recipient's home to the network.
+
+    A home too far from a road is an error naming the recipient, file and row.
+    """
+    ids = [r.id for r in instance.recipients]
+    origins = [instance.origin("recipients", i) for i in ids]
+    return snap_points(
+        network,
+        np.array([r.lon for r in instance.recipients]),
+        np.array([r.lat for r in instance.recipients]),
+        max_distance_m=max_snap_m,
+        ids=ids,
+        file=[file for file, _ in origins],
+        rows=[row for _, row in origins],
+    )
 
 
 def plan_neighbourhoods(
@@ -101,9 +121,7 @@ def plan_neighbourhoods(
     lon = np.array([r.lon for r in recipients])
     lat = np.array([r.lat for r in recipients])
     if snapped is None:
-        origins = [instance.origin("recipients", i) for i in ids]
-        files, rows = [file for file, _ in origins], [row for _, row in origins]
-        snapped = snap_points(network, lon, lat, ids=ids, file=files, rows=rows)
+        snapped = snap_recipients(instance, network)
     travel = (
         travel_matrix(network, snapped).travel_time_s if travel_time_s is None else travel_time_s
     )

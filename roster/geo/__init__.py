@@ -13,6 +13,7 @@ __getattr__, __dir__, __all__ = lazy_loader.attach(
             "SpeedModel",
             "load_network",
             "network_from_graph",
+            "road_lines",
             "sample_street_points",
         ],
         "snapping": ["DEFAULT_MAX_SNAP_M", "SnappedPoints", "nearest_nodes", "snap_points"],

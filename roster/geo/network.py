@@ -533,3 +533,40 @@ def sample_street_points(
         network.edge_geometry[chosen], rng.random(n), normalized=True
     )
     return shapely.get_x(points), shapely.get_y(points)
+
+
+#: Roads drawn as a map's background are simplified to within about this much (degrees: ~7 m
+#: north-south in Britain, ~4 m east-west), and their points kept on a grid of half that.
+ROAD_BACKGROUND_TOLERANCE_DEG = 1e-4
+
+
+def road_lines(
+    network: RoadNetwork, tolerance_deg: float = ROAD_BACKGROUND_TOLERANCE_DEG
+) -> list[list[list[float]]]:
+    """Return each road of a network once, simplified, as ``[[lat, lon], ...]`` lines.
+
+    For a faint background under a map (Leaflet's order: latitude first). A two-way road is
+    two directed edges; only one of them is drawn.
+
+    Parameters
+    ----------
+    network
+        The road network.
+    tolerance_deg
+        How far a simplified line may stray from the road, in degrees.
+
+    Returns
+    -------
+    list
+        One list of ``[lat, lon]`` pairs per road, rounded to a grid of half the tolerance.
+    """
+    twin = network.edge_twin
+    keep = (twin < 0) | (np.arange(network.n_edges) < twin)
+    shapes = shapely.simplify(network.edge_geometry[keep], tolerance_deg)
+    grid = tolerance_deg / 2
+    digits = max(0, int(np.ceil(-np.log10(grid))))
+    lines = []
+    for shape in shapes:
+        xy = np.round(np.round(shapely.get_coordinates(shape) / grid) * grid, digits)
+        lines.append(xy[:, ::-1].tolist())
+    return lines

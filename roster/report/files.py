@@ -19,6 +19,7 @@ from roster.comparison.metrics import legs_before_visits
 from roster.comparison.run import SeedRun
 from roster.comparison.summary import MODELS, Summary
 from roster.geo.locations import save_locations
+from roster.geo.network import road_lines
 from roster.io import atomic_path, write_instance
 from roster.model import DAYS
 from roster.report.html import write_report
@@ -96,6 +97,7 @@ def write_outputs(
             _sample_rounds(lines),
             travel,
             run.capacity,
+            road_lines(run.locations.networks["drive"]),
         )
     )
     with atomic_path(folder / "travel.npz") as temporary:

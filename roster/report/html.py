@@ -21,7 +21,14 @@ from roster.comparison.metrics import MetricUncertainty, ModelMetrics, PoolMetri
 from roster.comparison.summary import MODELS, Assumption, Summary
 from roster.io import atomic_path
 from roster.report.charts import capacity_svg, travel_per_visit_svg, travel_share_svg
-from roster.report.maps import MapHtml, leaflet_assets, recipients_map, require_columns, rounds_map
+from roster.report.maps import (
+    MapHtml,
+    leaflet_assets,
+    recipients_map,
+    require_columns,
+    roads_script,
+    rounds_map,
+)
 
 LOGGER = logging.getLogger(__name__)
 
@@ -108,8 +115,9 @@ _NEIGHBOURHOOD_COLUMNS = (
     ("p95_internal_drive_s", "95th percentile drive inside (min)", 1 / 60, 1),
 )
 _ATTRIBUTION = (
-    "Roads and places: © OpenStreetMap contributors (ODbL). There is no background map: "
-    "the report is read offline, so it draws boundaries, recipients and rounds on a blank canvas."
+    "Roads and places: © OpenStreetMap contributors (ODbL). There are no map tiles: the report "
+    "is read offline, so the maps draw the area's roads faintly under the boundaries, recipients "
+    "and rounds."
 )
 
 
@@ -121,6 +129,7 @@ def write_report(
     rounds: gpd.GeoDataFrame,
     travel_per_visit_s: Mapping[str, np.ndarray],
     capacity: Capacity | None = None,
+    roads: Sequence[Sequence[Sequence[float]]] | None = None,
 ) -> Path:
     """Write the comparison report, a page that reads offline, atomically to `path`.
 
@@ -146,6 +155,9 @@ def write_report(
     capacity
         Work against carers on shift by pool, day and band, and the spare packages (the
         capacity section is left out without it).
+    roads
+        The area's roads as ``[lat, lon]`` lines (:func:`roster.geo.network.road_lines`),
+        drawn faintly under every map; without them the maps have a blank background.
 
     Returns
     -------
@@ -157,7 +169,9 @@ def write_report(
     InputError
         If a table lacks a column the report needs, or there is nothing to draw.
     """
-    page = report_html(summary, recipients, neighbourhoods, rounds, travel_per_visit_s, capacity)
+    page = report_html(
+        summary, recipients, neighbourhoods, rounds, travel_per_visit_s, capacity, roads
+    )
     with atomic_path(path) as temporary:
         temporary.write_text(page, encoding="utf-8")
     LOGGER.info("Wrote the report to %s (%.1f MB)", path, len(page.encode()) / 1e6)
@@ -171,6 +185,7 @@ def report_html(
     rounds: gpd.GeoDataFrame,
     travel_per_visit_s: Mapping[str, np.ndarray],
     capacity: Capacity | None = None,
+    roads: Sequence[Sequence[Sequence[float]]] | None = None,
 ) -> str:
     """Return the comparison report as one HTML page; see :func:`write_report`.
 
@@ -188,6 +203,8 @@ def report_html(
         The travel leg before each assigned visit, in seconds, for each model.
     capacity
         Capacity by pool, day and band, or None.
+    roads
+        The area's roads as ``[lat, lon]`` lines, drawn under every map, or None.
 
     Returns
     -------
@@ -196,14 +213,25 @@ def report_html(
     """
     require_columns(neighbourhoods, ("neighbourhood",), "neighbourhoods")
     models = summary.models
+    drawn = roads is not None
     maps = [
         recipients_map(
-            recipients, neighbourhoods, "provider_id", "Framework provider", key="providers"
+            recipients,
+            neighbourhoods,
+            "provider_id",
+            "Framework provider",
+            key="providers",
+            roads=drawn,
         ),
         recipients_map(
-            recipients, neighbourhoods, "neighbourhood", "Neighbourhood", key="neighbourhoods"
+            recipients,
+            neighbourhoods,
+            "neighbourhood",
+            "Neighbourhood",
+            key="neighbourhoods",
+            roads=drawn,
         ),
-        rounds_map(rounds, neighbourhoods, key="rounds"),
+        rounds_map(rounds, neighbourhoods, key="rounds", roads=drawn),
     ]
     pools = {
         name: np.array([p.travel_share for p in m.pools.values()]) for name, m in models.items()
@@ -240,11 +268,12 @@ def report_html(
             f'<p class="note">{html.escape(_ATTRIBUTION)}</p>',
         ]
     )
-    return _page(f"Commissioning comparison: {area}", maps, body)
+    data = roads_script(roads) if roads is not None else ""
+    return _page(f"Commissioning comparison: {area}", maps, body, data)
 
 
-def _page(title: str, maps: Sequence[MapHtml], body: str) -> str:
-    """Wrap the body with Leaflet, the maps' styles and scripts, and the page's own style."""
+def _page(title: str, maps: Sequence[MapHtml], body: str, data: str = "") -> str:
+    """Wrap the body with Leaflet, the maps' data, styles and scripts, and the page's style."""
     head = "\n".join(dict.fromkeys(m.head for m in maps))
     scripts = "\n".join(m.script for m in maps)
     return f"""<!DOCTYPE html>
@@ -262,6 +291,7 @@ def _page(title: str, maps: Sequence[MapHtml], body: str) -> str:
 {body}
 </main>
 <script>
+{data}
 {scripts}
 </script>
 </body>

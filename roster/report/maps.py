@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import base64
 import html
+import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from typing import Any
@@ -13,6 +14,7 @@ from typing import Any
 import folium
 import geopandas as gpd
 import shapely
+from branca.element import MacroElement
 from folium.template import Template
 from matplotlib import colormaps
 from matplotlib.colors import to_hex
@@ -30,6 +32,10 @@ _BOUNDARY_FIELDS = {
     "area_km2": "Area (km²)",
 }
 _RECIPIENT_FIELDS = ("recipient_id", "provider_id", "neighbourhood", "weekly_hours")
+#: The page-wide JavaScript variable holding the roads drawn under every map (see roads_script).
+ROADS_VARIABLE = "roster_roads"
+#: How the background roads look: faint grey, under every other layer, not clickable.
+ROAD_STYLE = {"color": "#8a8a8a", "weight": 1, "opacity": 0.55, "interactive": False}
 _PALETTES = ("tab10", "Dark2", "Set1", "tab20b", "tab20c")
 # branca names every element "<kind>_<32 random hex digits>".
 _ELEMENT_ID = re.compile(r"(?<=_)[0-9a-f]{32}(?![0-9a-f])")
@@ -156,6 +162,8 @@ def recipients_map(
     colour_by: str,
     title: str,
     key: str,
+    *,
+    roads: bool = False,
 ) -> MapHtml:
     """Draw recipients coloured by one of their columns, over the neighbourhood boundaries.
 
@@ -172,6 +180,8 @@ def recipients_map(
         What the legend calls the colours, such as "Framework provider".
     key
         A short name for the map, unique in the page: its elements' ids start with it.
+    roads
+        Draw the page's roads (:func:`roads_script`) faintly under everything else.
 
     Returns
     -------
@@ -182,6 +192,8 @@ def recipients_map(
     labels = recipients[colour_by].fillna("none").astype(str)
     colours = palette(labels)
     page_map = _page_map([recipients, neighbourhoods])
+    if roads:
+        _RoadBackground().add_to(page_map)
     _add_boundaries(page_map, neighbourhoods)
     folium.GeoJson(
         _features(recipients.assign(colour=labels.map(colours)), [*_RECIPIENT_FIELDS, "colour"]),
@@ -200,7 +212,11 @@ def recipients_map(
 
 
 def rounds_map(
-    rounds: gpd.GeoDataFrame, neighbourhoods: gpd.GeoDataFrame, key: str = "rounds"
+    rounds: gpd.GeoDataFrame,
+    neighbourhoods: gpd.GeoDataFrame,
+    key: str = "rounds",
+    *,
+    roads: bool = False,
 ) -> MapHtml:
     """Draw carers' rounds along the roads, one layer per commissioning model with a toggle.
 
@@ -213,6 +229,8 @@ def rounds_map(
         Polygons with a neighbourhood column; may be empty.
     key
         A short name for the map, unique in the page: its elements' ids start with it.
+    roads
+        Draw the page's roads (:func:`roads_script`) faintly under everything else.
 
     Returns
     -------
@@ -225,6 +243,8 @@ def rounds_map(
         "rounds",
     )
     page_map = _page_map([rounds, neighbourhoods])
+    if roads:
+        _RoadBackground().add_to(page_map)
     _add_boundaries(page_map, neighbourhoods)
     colours = palette(rounds["carer_id"].astype(str))
     lines = rounds.assign(
@@ -249,6 +269,52 @@ def rounds_map(
         ).add_to(layer)
     folium.LayerControl(collapsed=False).add_to(page_map)
     return _render(page_map, "", key)
+
+
+def roads_script(lines: Sequence[Sequence[Sequence[float]]]) -> str:
+    """Return the JavaScript that holds the roads every map of a page draws underneath.
+
+    The roads are given once per page, however many maps draw them.
+
+    Parameters
+    ----------
+    lines
+        Roads as lists of ``[lat, lon]`` pairs, as from :func:`roster.geo.network.road_lines`.
+
+    Returns
+    -------
+    str
+        A statement defining :data:`ROADS_VARIABLE`, for a ``<script>`` before the maps'.
+    """
+    return f"var {ROADS_VARIABLE} = {json.dumps(lines, separators=(',', ':'))};"
+
+
+class _RoadBackground(MacroElement):
+    """The page's roads, faint, on one canvas in a pane under every other layer of the map.
+
+    One canvas polyline for thousands of roads keeps the map quick; the data come from the
+    page-wide :data:`ROADS_VARIABLE`, so two maps do not carry the same roads twice.
+    """
+
+    _template = Template(
+        """
+        {% macro script(this, kwargs) %}
+            if (typeof {{ this.variable }} !== "undefined") {
+                {{ this._parent.get_name() }}.createPane("roads");
+                {{ this._parent.get_name() }}.getPane("roads").style.zIndex = 250;
+                L.polyline({{ this.variable }}, Object.assign(
+                    {pane: "roads", renderer: L.canvas({pane: "roads"})}, {{ this.style|tojson }}
+                )).addTo({{ this._parent.get_name() }});
+            }
+        {% endmacro %}
+        """
+    )
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._name = "RoadBackground"
+        self.variable = ROADS_VARIABLE
+        self.style = ROAD_STYLE
 
 
 def legend(colours: Mapping[str, str], title: str) -> str:

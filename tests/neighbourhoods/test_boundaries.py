@@ -12,6 +12,7 @@ from neighbourhoods.boundaries import (
     assign_recipients,
     label_polygons,
     neighbourhood_polygons,
+    polygon_of,
     read_boundaries,
     unit_adjacency,
     with_quality,
@@ -148,3 +149,13 @@ def test_unit_adjacency_of_a_row_of_squares():
     """Three squares in a row: each touches its neighbours only."""
     units = gpd.GeoDataFrame(geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1), box(2, 0, 3, 1)])
     assert_array_equal(unit_adjacency(units).toarray(), [[0, 1, 0], [1, 0, 1], [0, 1, 0]])
+
+
+def test_polygon_of_finds_each_points_first_polygon():
+    """A point in the west square is in 0, one on the shared border in 0 (first), one outside -1."""
+    squares = gpd.GeoDataFrame(
+        geometry=[shapely.box(0, 0, 1, 1), shapely.box(1, 0, 2, 1)], crs="EPSG:4326"
+    )
+    found = polygon_of(squares, np.array([[0.5, 0.5], [1.0, 0.5], [1.5, 0.5], [3.0, 0.5]]))
+    assert found.tolist() == [0, 0, 1, -1]
+    assert polygon_of(squares, np.zeros((0, 2))).tolist() == []

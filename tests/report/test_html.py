@@ -83,6 +83,24 @@ def written(tmp_path_factory, summary, recipients, neighbourhoods, rounds, trave
     return write_report(path, summary, recipients, neighbourhoods, rounds, travel)
 
 
+#: Two roads across the hand-made squares, [lat, lon] as road_lines gives them.
+ROADS = [[[52.66, -0.74], [52.67, -0.72]], [[52.665, -0.75], [52.665, -0.71]]]
+
+
+@pytest.fixture(scope="module")
+def with_roads(tmp_path_factory, summary, recipients, neighbourhoods, rounds, travel) -> Path:
+    """Write the report with two roads under its maps and return its path."""
+    path = tmp_path_factory.mktemp("roads") / "report.html"
+    return write_report(path, summary, recipients, neighbourhoods, rounds, travel, roads=ROADS)
+
+
+def test_roads_are_in_the_page_once_and_drawn_in_every_map(with_roads: Path) -> None:
+    """The road lines are written once; each of the three maps draws them."""
+    page = with_roads.read_text(encoding="utf-8")
+    assert page.count("[[52.66,-0.74],[52.67,-0.72]]") == 1
+    assert page.count("L.polyline(roster_roads,") == 3
+
+
 def _text(page: str) -> str:
     """Return the page's visible text with tags dropped and whitespace collapsed."""
     return " ".join(re.sub(r"<[^>]+>", " ", page).split())
@@ -288,3 +306,11 @@ def test_chromium_screenshot_shows_maps_and_charts(written: Path, tmp_path: Path
     assert count(0.96 * canvas + 0.04 * wash) > 100_000
     for model in ("framework", "consortium"):
         assert count(np.array(to_rgb(model_colour(model))) * 255) > 2_000
+
+
+def test_chromium_draws_the_roads_on_a_canvas_under_each_map(with_roads: Path, tmp_path) -> None:
+    """Each map has its roads pane holding one canvas, and the page logs no errors."""
+    run = _chromium(with_roads, tmp_path, "--dump-dom")
+    assert run.stdout.count("leaflet-pane leaflet-roads-pane") == 3
+    assert len(re.findall(r'leaflet-roads-pane"[^>]*><canvas', run.stdout)) == 3
+    assert [line for line in run.stderr.splitlines() if "CONSOLE" in line] == []

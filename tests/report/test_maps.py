@@ -11,7 +11,15 @@ from matplotlib import colormaps
 from matplotlib.colors import to_hex
 
 from roster.errors import InputError
-from roster.report.maps import leaflet_assets, palette, recipients_map, require_columns, rounds_map
+from roster.report.maps import (
+    ROADS_VARIABLE,
+    leaflet_assets,
+    palette,
+    recipients_map,
+    require_columns,
+    roads_script,
+    rounds_map,
+)
 
 
 def test_leaflet_assets_are_inline() -> None:
@@ -88,3 +96,22 @@ def test_no_rounds_still_draws_the_neighbourhoods() -> None:
     drawn = rounds_map(inputs.rounds().iloc[:0], inputs.neighbourhoods(), "r")
     assert "Framework rounds" not in drawn.script
     assert '"neighbourhood": "N2"' in drawn.script
+
+
+def test_roads_are_drawn_under_a_map_only_when_asked() -> None:
+    """With roads, the map draws the page's road lines on a canvas in a pane under the rest."""
+    recipients, neighbourhoods = inputs.recipients(), inputs.neighbourhoods()
+    plain = recipients_map(recipients, neighbourhoods, "provider_id", "P", "p")
+    drawn = recipients_map(recipients, neighbourhoods, "provider_id", "P", "p", roads=True)
+    assert ROADS_VARIABLE not in plain.script
+    assert f"L.polyline({ROADS_VARIABLE}," in drawn.script
+    assert 'getPane("roads").style.zIndex = 250' in drawn.script
+    lines = rounds_map(inputs.rounds(), neighbourhoods, roads=True).script
+    assert f"L.polyline({ROADS_VARIABLE}," in lines
+
+
+def test_roads_script_holds_the_lines_once() -> None:
+    """The page-wide variable is the lines as compact JSON, latitude first."""
+    assert roads_script([[[52.5, -0.7], [52.6, -0.71]]]) == (
+        f"var {ROADS_VARIABLE} = [[[52.5,-0.7],[52.6,-0.71]]];"
+    )
