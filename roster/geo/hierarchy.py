@@ -28,7 +28,7 @@ UNREACHABLE = np.int64(1) << 62
 _RANK_SETTLE = 40
 _CONTRACT_SETTLE = 400
 #: Sources searched together in one downward pass (one vector of costs per node).
-_BATCH = 16
+_BATCH = 32
 
 
 @dataclass(frozen=True, eq=False)
@@ -281,10 +281,8 @@ def _sweep_all(
             for e in range(sweep_indptr[i], sweep_indptr[i + 1]):
                 j = sweep_head[e]
                 w = sweep_cost[e]
-                for k in range(_BATCH):
-                    nc = dist[i, k] + w
-                    if nc < dist[j, k]:
-                        dist[j, k] = nc
+                for k in range(_BATCH):  # branch-free, so it vectorises
+                    dist[j, k] = min(dist[j, k], dist[i, k] + w)
         for s in range(first, last):
             k = s - first
             for t in range(n_targets):
@@ -400,6 +398,7 @@ def _contract(n_nodes, tail, head, cost):  # pragma: no cover - compiled
 
     contracted = np.zeros(n_nodes, dtype=np.bool_)
     gone_neighbours = np.zeros(n_nodes, dtype=np.int64)
+    level = np.zeros(n_nodes, dtype=np.int64)
     label = np.zeros(n_nodes, dtype=np.int64)
     stamp = np.zeros(n_nodes, dtype=np.int64)
     heap_cost = np.empty(4 * n_nodes + 16, dtype=np.int64)
@@ -422,7 +421,7 @@ def _contract(n_nodes, tail, head, cost):  # pragma: no cover - compiled
         x = queue_node[0]
         size = _heap_pop(queue_priority, queue_node, size)
         n_new, live, run, new = _shortcuts(x, _RANK_SETTLE, run, new, graph, work)
-        priority = n_new - live + gone_neighbours[x]
+        priority = n_new - live + gone_neighbours[x] + level[x]
         if size > 0 and priority > queue_priority[0]:
             size = _heap_push(queue_priority, queue_node, size, priority, x)
             continue
@@ -458,9 +457,11 @@ def _contract(n_nodes, tail, head, cost):  # pragma: no cover - compiled
         e = out_first[x]
         while e >= 0:
             gone_neighbours[arc_head[e]] += 1
+            level[arc_head[e]] = max(level[arc_head[e]], level[x] + 1)
             e = out_next[e]
         f = in_first[x]
         while f >= 0:
             gone_neighbours[arc_tail[f]] += 1
+            level[arc_tail[f]] = max(level[arc_tail[f]], level[x] + 1)
             f = in_next[f]
     return rank, arc_tail[:n_arcs], arc_head[:n_arcs], arc_cost[:n_arcs]
