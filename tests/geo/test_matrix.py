@@ -95,7 +95,7 @@ def test_engines_agree_on_the_one_way_line(line_network):
 
 
 def test_unknown_engine(line_network):
-    """Only the three engines exist."""
+    """Only the named engines exist."""
     with pytest.raises(ValueError, match="Unknown engine"):
         travel_matrix(line_network, snap_points(line_network, LON, LAT), engine="magic")
 
@@ -107,3 +107,16 @@ def test_road_graph_in_seconds(line_network):
     graph = road_graph_s(line_network).toarray()
     assert graph[0, 1] == 100 and graph[1, 0] == 100
     assert graph[1, 2] == 50 and graph[2, 1] == 0  # one-way B -> C
+
+
+def test_one_destination_from_many_origins_matches_the_hierarchy(its_drive):
+    """A column for 200 origins (searched backwards by default) equals the hierarchy's own."""
+    rng = np.random.default_rng(1)
+    pick = rng.integers(0, its_drive.n_nodes, 200)
+    lon = its_drive.node_lon[pick] + rng.normal(0, 2e-4, 200)
+    lat = its_drive.node_lat[pick] + rng.normal(0, 2e-4, 200)
+    snapped = snap_points(its_drive, lon, lat)
+    column = travel_matrix(its_drive, snapped, snapped.take([0]))
+    forced = travel_matrix(its_drive, snapped, snapped.take([0]), engine="hierarchy")
+    assert np.array_equal(column.travel_time_s, forced.travel_time_s)
+    assert np.array_equal(column.length_m, forced.length_m)
