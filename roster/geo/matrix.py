@@ -11,16 +11,19 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
+from roster.geo.hierarchy import UNREACHABLE, many_to_many
+from roster.geo.network import LENGTH_BITS as _LENGTH_BITS
 from roster.geo.network import RoadNetwork
 from roster.geo.snapping import SnappedPoints
 
 logger = logging.getLogger(__name__)
 
-# Path costs are packed as time_ms * 2**24 + length_dm in one float64: shortest paths minimise
-# time and break ties by length, and one search returns both. Sums stay exact integers while a
-# path is under 149 hours and 1,677 km.
-_LENGTH_BITS = 1 << 24
-ENGINES = ("scipy", "networkx")
+ENGINES = ("auto", "hierarchy", "scipy", "networkx")
+#: With fewer distinct destination roads than 1/64 of the origins, "auto" searches backwards from
+#: the destinations (scipy) instead of using the hierarchy: the same answer, faster for a column.
+_FEW_DESTINATIONS = 64
+#: Origins converted from packed costs to seconds and metres at a time (bounds temporaries).
+_UNPACK_ROWS = 512
 
 
 @dataclass(frozen=True, eq=False)
@@ -57,7 +60,7 @@ def travel_matrix(
     network: RoadNetwork,
     origins: SnappedPoints,
     destinations: SnappedPoints | None = None,
-    engine: str = "scipy",
+    engine: str = "auto",
 ) -> TravelMatrix:
     """Compute door-to-door travel times and distances on the road network.
 
@@ -72,8 +75,13 @@ def travel_matrix(
     origins, destinations
         Snapped points; ``destinations`` defaults to ``origins`` (a square matrix).
     engine
-        ``"scipy"`` (scipy.sparse.csgraph Dijkstra, the default) or ``"networkx"`` (per-source
-        Dijkstra, slow; kept as the baseline the benchmark compares with).
+        ``"auto"`` (the default: the hierarchy, or for a few destinations and many origins
+        scipy's backward search from the destinations), ``"hierarchy"`` (the network's
+        contraction hierarchy, searched from each origin's two exits to every destination's two
+        entries at once, on numba's threads),
+        ``"scipy"`` (scipy.sparse.csgraph Dijkstra from every exit node to the whole network) or
+        ``"networkx"`` (per-source Dijkstra). All give the same matrix; the last two are
+        kept as baselines for the tests and benchmarks.
     """
     if engine not in ENGINES:
         raise ValueError(f"Unknown engine '{engine}'; use one of {ENGINES}.")
@@ -84,6 +92,27 @@ def travel_matrix(
 
     exit_node, exit_cost = _exits(network, origins)
     entry_node, entry_cost = _entries(network, destinations)
+    if engine == "auto":
+        few = len(np.unique(entry_node)) * _FEW_DESTINATIONS < len(origins)
+        engine = "scipy" if few else "hierarchy"  # a new home: one backward Dijkstra is faster
+    if engine == "hierarchy":
+        packed = many_to_many(network.hierarchy, exit_node, exit_cost, entry_node, entry_cost)
+    else:
+        packed = _dijkstra_packed(network, exit_node, exit_cost, entry_node, entry_cost, engine)
+    _same_edge_direct(network, origins, destinations, packed)
+    travel_time_s, length_m = _door_to_door(packed, origins, destinations)
+    return TravelMatrix(network.mode, travel_time_s, length_m)
+
+
+def _dijkstra_packed(
+    network: RoadNetwork,
+    exit_node: np.ndarray,
+    exit_cost: np.ndarray,
+    entry_node: np.ndarray,
+    entry_cost: np.ndarray,
+    engine: str,
+) -> np.ndarray:
+    """Packed door-to-door road costs by Dijkstra from every exit node (the baseline engines)."""
     sources, row = _compact(exit_node)
     targets, column = _compact(entry_node)
     if engine == "scipy" and len(targets) < len(sources):
@@ -94,24 +123,37 @@ def travel_matrix(
     else:
         road = _node_costs(network, sources, engine)[:, targets]
 
-    packed = np.full((len(origins), len(destinations)), np.inf)
+    packed = np.full((len(exit_node), len(entry_node)), np.inf)
     for i in range(exit_node.shape[1]):
         has_exit = row[:, i] >= 0
         for j in range(entry_node.shape[1]):
             block = road[np.ix_(row[has_exit, i], column[:, j].clip(0))]
             block = block + exit_cost[has_exit, i, None] + entry_cost[None, :, j]
             packed[has_exit] = np.minimum(packed[has_exit], block)
-    _same_edge_direct(network, origins, destinations, packed)
+    return np.where(np.isfinite(packed), packed, UNREACHABLE).astype(np.int64)
 
-    time_ms, length_dm = np.divmod(packed, _LENGTH_BITS)
-    travel_time_s = np.rint(time_ms / 1000).astype(np.int64)
-    length_m = np.rint(length_dm / 10).astype(np.int64)
-    travel_time_s += origins.access_s[:, None] + destinations.access_s[None, :]
-    length_m += origins.access_m[:, None] + destinations.access_m[None, :]
-    same = _same_place(origins, destinations)
-    travel_time_s[same] = 0
-    length_m[same] = 0
-    return TravelMatrix(network.mode, travel_time_s, length_m)
+
+def _door_to_door(
+    packed: np.ndarray, origins: SnappedPoints, destinations: SnappedPoints
+) -> tuple[np.ndarray, np.ndarray]:
+    """Whole seconds and metres door to door from packed road costs, a block of rows at a time.
+
+    The seconds overwrite ``packed`` (a city-size matrix is then held twice, not three times);
+    the walks between the doors and the roads are added, and two visits at one address are 0.
+    """
+    travel_time_s = packed
+    length_m = np.empty(packed.shape, dtype=np.int64)
+    for start in range(0, len(packed), _UNPACK_ROWS):
+        rows = slice(start, start + _UNPACK_ROWS)
+        time_ms, length_dm = np.divmod(packed[rows], _LENGTH_BITS)
+        same = _same_place(origins.take(np.arange(len(origins))[rows]), destinations)
+        travel_time_s[rows] = np.rint(time_ms / 1000)
+        travel_time_s[rows] += origins.access_s[rows, None] + destinations.access_s[None, :]
+        travel_time_s[rows][same] = 0
+        length_m[rows] = np.rint(length_dm / 10)
+        length_m[rows] += origins.access_m[rows, None] + destinations.access_m[None, :]
+        length_m[rows][same] = 0
+    return travel_time_s, length_m
 
 
 def _compact(nodes: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -162,7 +204,7 @@ def _node_costs(network: RoadNetwork, sources: np.ndarray, engine: str) -> np.nd
 
 def _cheapest_edges(network: RoadNetwork) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """(u, v, packed cost) with only the cheapest of parallel edges kept (CSR would sum them)."""
-    packed = network.edge_time_ms * _LENGTH_BITS + network.edge_length_dm
+    packed = network.edge_cost
     order = np.lexsort((packed, network.edge_v, network.edge_u))
     u, v, w = network.edge_u[order], network.edge_v[order], packed[order]
     first = np.ones(len(u), dtype=bool)
@@ -215,6 +257,7 @@ def _same_edge_direct(
         forward = _packed(network, np.full(ahead.shape, edge), ahead.clip(0))
         backward = _packed(network, np.full(ahead.shape, twin[edge]), (-ahead).clip(0))
         direct = np.where(ahead >= 0, forward, backward)
+        direct = np.where(np.isfinite(direct), direct, UNREACHABLE).astype(np.int64)
         block = np.ix_(ia, ib)
         packed[block] = np.minimum(packed[block], direct)
 

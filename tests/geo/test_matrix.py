@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from roster.geo.matrix import travel_matrix
+from roster.geo.matrix import ENGINES, travel_matrix
 from roster.geo.snapping import snap_points
 
 # Points on the line graph (A at -0.73, B at -0.72, C at -0.71; 10 m/s everywhere):
@@ -69,22 +69,33 @@ def test_few_destinations_search_backwards_with_the_same_answer(line_network):
         assert np.array_equal(column.length_m[:, 0], full.length_m[:, k])
 
 
-def test_engines_agree_exactly_on_real_streets(its_drive):
-    """Scipy and the networkx baseline give identical matrices on a real extract."""
+@pytest.mark.parametrize("baseline", ["scipy", "networkx"])
+def test_engines_agree_exactly_on_real_streets(its_drive, baseline):
+    """The hierarchy (the default), scipy and networkx give identical matrices on real streets."""
     rng = np.random.default_rng(0)
     pick = rng.integers(0, its_drive.n_nodes, 30)
     lon = its_drive.node_lon[pick] + rng.normal(0, 2e-4, 30)
     lat = its_drive.node_lat[pick] + rng.normal(0, 2e-4, 30)
     snapped = snap_points(its_drive, lon, lat)
     fast = travel_matrix(its_drive, snapped)
-    slow = travel_matrix(its_drive, snapped, engine="networkx")
+    slow = travel_matrix(its_drive, snapped, engine=baseline)
     assert np.array_equal(fast.travel_time_s, slow.travel_time_s)
     assert np.array_equal(fast.length_m, slow.length_m)
     assert (fast.travel_time_s[~np.eye(30, dtype=bool)] > 0).mean() > 0.9
 
 
+def test_engines_agree_on_the_one_way_line(line_network):
+    """On the line graph's one-way street, rectangular queries agree across all engines."""
+    snapped = snap_points(line_network, LON, LAT)
+    for origins, destinations in ((snapped, snapped), (snapped.take([1]), snapped)):
+        matrices = [travel_matrix(line_network, origins, destinations, engine=e) for e in ENGINES]
+        for other in matrices[1:]:
+            assert np.array_equal(matrices[0].travel_time_s, other.travel_time_s)
+            assert np.array_equal(matrices[0].length_m, other.length_m)
+
+
 def test_unknown_engine(line_network):
-    """Only the two engines exist."""
+    """Only the named engines exist."""
     with pytest.raises(ValueError, match="Unknown engine"):
         travel_matrix(line_network, snap_points(line_network, LON, LAT), engine="magic")
 
@@ -96,3 +107,16 @@ def test_road_graph_in_seconds(line_network):
     graph = road_graph_s(line_network).toarray()
     assert graph[0, 1] == 100 and graph[1, 0] == 100
     assert graph[1, 2] == 50 and graph[2, 1] == 0  # one-way B -> C
+
+
+def test_one_destination_from_many_origins_matches_the_hierarchy(its_drive):
+    """A column for 200 origins (searched backwards by default) equals the hierarchy's own."""
+    rng = np.random.default_rng(1)
+    pick = rng.integers(0, its_drive.n_nodes, 200)
+    lon = its_drive.node_lon[pick] + rng.normal(0, 2e-4, 200)
+    lat = its_drive.node_lat[pick] + rng.normal(0, 2e-4, 200)
+    snapped = snap_points(its_drive, lon, lat)
+    column = travel_matrix(its_drive, snapped, snapped.take([0]))
+    forced = travel_matrix(its_drive, snapped, snapped.take([0]), engine="hierarchy")
+    assert np.array_equal(column.travel_time_s, forced.travel_time_s)
+    assert np.array_equal(column.length_m, forced.length_m)
