@@ -90,6 +90,7 @@ async function start() {
     color: "#555", fillColor: "#fff", fillOpacity: 1, interactive: false}))).addTo(MAP);
   L.control.layers(null, {"Carers' homes": carers, "Small areas (MSOA)": mapLayerAreas},
     {collapsed: false}).addTo(MAP);
+  drawingOn(MAP);
   render(state);
   document.body.dataset.ready = "1";
   if (state.runs.some((r) => r.state === "running")) pollRuns();
@@ -180,8 +181,111 @@ async function pollRuns() {
 }
 
 function moveHome(recipient) {
+  if (DRAW) return;  // while drawing, a click on a home or cell adds a corner (the map's click)
   const scope = document.querySelector("input[name=scope]:checked").value;
   act(post("/api/move", {recipient, to: TARGET, scope}));
+}
+
+// Drawing a polygon: clicks add corners, a double-click or Finish closes it, Escape cancels.
+// DRAW holds the corners and the lines showing them; null when not drawing.
+const DRAW_STYLE = {color: "#111", weight: 2, dashArray: "4 4", interactive: false};
+let DRAW = null, BRUSH = null, quietClicksUntil = 0;
+
+function startDrawing() {
+  if (DRAW) return;
+  DRAW = {corners: [], line: L.polyline([], DRAW_STYLE).addTo(MAP),
+    guide: L.polyline([], Object.assign({}, DRAW_STYLE, {opacity: 0.5})).addTo(MAP)};
+  MAP.doubleClickZoom.disable();
+  $("map").classList.add("drawing");
+  drawButtons();
+}
+
+function addCorner(latlng) {
+  if (!DRAW) return;
+  const last = DRAW.corners[DRAW.corners.length - 1];
+  // The second click of a double-click lands where the first did: one corner, not two.
+  if (last && MAP.latLngToContainerPoint(last).distanceTo(MAP.latLngToContainerPoint(latlng)) < 4) return;
+  DRAW.corners.push(latlng);
+  DRAW.line.setLatLngs(DRAW.corners.length > 2 ? [...DRAW.corners, DRAW.corners[0]] : DRAW.corners);
+  drawButtons();
+}
+
+function stopDrawing() {
+  if (!DRAW) return;
+  MAP.removeLayer(DRAW.line); MAP.removeLayer(DRAW.guide);
+  DRAW = null;
+  MAP.doubleClickZoom.enable();
+  $("map").classList.remove("drawing");
+  drawButtons();
+}
+
+function drawButtons() {
+  $("draw-start").disabled = Boolean(DRAW);
+  $("draw-cancel").disabled = !DRAW;
+  $("draw-finish").disabled = !DRAW || DRAW.corners.length < 3;
+  $("draw-hint").textContent = DRAW ? `${DRAW.corners.length} corner${DRAW.corners.length === 1 ? "" : "s"}` +
+    (DRAW.corners.length < 3 ? " (3 at least)" : "") : "";
+}
+
+// Send the polygon (corners as [lat, lon]) and move every home inside it to the chosen one.
+function moveInside(corners) {
+  return act(post("/api/draw", {polygon: corners.map((c) => [c.lat, c.lng]), to: TARGET}));
+}
+
+function finishDrawing() {
+  if (!DRAW) return null;
+  if (DRAW.corners.length < 3) { showError("A polygon needs at least 3 corners."); return null; }
+  const corners = DRAW.corners;
+  stopDrawing();
+  return moveInside(corners);
+}
+
+// The brush: Shift and drag a rectangle; every home in it moves to the chosen neighbourhood.
+function brushDown(event) {
+  if (!event.shiftKey || event.button !== 0 || DRAW) return;
+  event.preventDefault();
+  const start = MAP.mouseEventToLatLng(event);
+  BRUSH = {start, box: L.rectangle([start, start], Object.assign({}, DRAW_STYLE, {fillOpacity: 0.1})).addTo(MAP)};
+  document.addEventListener("mousemove", brushMove);
+  document.addEventListener("mouseup", brushUp);
+}
+
+function brushMove(event) {
+  if (BRUSH) BRUSH.box.setBounds(L.latLngBounds(BRUSH.start, MAP.mouseEventToLatLng(event)));
+}
+
+function endBrush() {
+  document.removeEventListener("mousemove", brushMove);
+  document.removeEventListener("mouseup", brushUp);
+  if (BRUSH) MAP.removeLayer(BRUSH.box);
+  BRUSH = null;
+}
+
+function brushUp(event) {
+  if (!BRUSH) return;
+  const start = MAP.latLngToContainerPoint(BRUSH.start), end = MAP.mouseEventToContainerPoint(event);
+  const box = L.latLngBounds(BRUSH.start, MAP.mouseEventToLatLng(event));
+  endBrush();
+  quietClicksUntil = performance.now() + 300;  // the click ending the drag is not a click on a home
+  if (Math.abs(start.x - end.x) < 4 || Math.abs(start.y - end.y) < 4) return;
+  moveInside([box.getSouthWest(), box.getNorthWest(), box.getNorthEast(), box.getSouthEast()]);
+}
+
+function drawingOn(map) {
+  map.boxZoom.disable();  // Shift-drag is the brush here, not a zoom
+  map.on("click", (e) => addCorner(e.latlng));
+  map.on("dblclick", () => finishDrawing());
+  map.on("mousemove", (e) => {
+    if (DRAW && DRAW.corners.length) DRAW.guide.setLatLngs([DRAW.corners[DRAW.corners.length - 1], e.latlng,
+      ...(DRAW.corners.length > 1 ? [DRAW.corners[0]] : [])]);
+  });
+  const container = map.getContainer();
+  container.addEventListener("mousedown", brushDown);
+  container.addEventListener("click", (e) => { if (performance.now() < quietClicksUntil) e.stopPropagation(); }, true);
+  document.addEventListener("keydown", (e) => { if (e.key === "Escape") { stopDrawing(); endBrush(); } });
+  $("draw-start").onclick = startDrawing;
+  $("draw-finish").onclick = finishDrawing;
+  $("draw-cancel").onclick = stopDrawing;
 }
 
 function show(view) {

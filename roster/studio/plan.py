@@ -99,22 +99,37 @@ def plan_from_names(
 def move(plan: Plan, recipients: Sequence[int] | np.ndarray, to: int) -> Plan:
     """Move recipients into a neighbourhood (or a new one, ``to == len(plan.names)``).
 
-    A neighbourhood left empty disappears; the others keep their names.
+    The one edit behind a click, a brushed rectangle and a drawn polygon: each picks the
+    recipients (the homes inside, found by the caller) and this labels them. A neighbourhood
+    left empty disappears; the others keep their names.
 
     Parameters
     ----------
     plan
         The plan before.
     recipients
-        Positions of the recipients to move.
+        Positions of the recipients to move (at least one).
     to
         The neighbourhood they join: a position in ``plan.names``, ``len(plan.names)`` for a
         new neighbourhood, or :data:`UNASSIGNED` to leave them in none.
+
+    Returns
+    -------
+    Plan
+        The plan after; ``plan`` itself when every recipient is already in ``to`` (so an edit
+        that changes nothing leaves no step to undo).
     """
     if not UNASSIGNED <= to <= len(plan.names):
         raise ValueError(f"there is no neighbourhood {to}.")
+    chosen = np.asarray(recipients, dtype=np.int64).ravel()
+    if chosen.size == 0:
+        raise ValueError("no recipient chosen to move.")
+    if ((chosen < 0) | (chosen >= plan.labels.size)).any():
+        raise ValueError(f"recipients are positions below {plan.labels.size}.")
+    if (plan.labels[chosen] == to).all():
+        return plan
     labels = plan.labels.copy()
-    labels[np.asarray(recipients, dtype=np.int64)] = to
+    labels[chosen] = to
     names = plan.names + ((new_name(plan.names),) if to == len(plan.names) else ())
     return _compact(plan, labels, names)
 

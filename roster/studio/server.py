@@ -42,7 +42,14 @@ from roster.studio.plan import (
     split,
     undo,
 )
-from roster.studio.workspace import Workspace, boundaries_plan, census_plan, plan_polygons
+from roster.studio.workspace import (
+    Workspace,
+    boundaries_plan,
+    census_plan,
+    drawn_polygon,
+    homes_inside,
+    plan_polygons,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -167,6 +174,7 @@ class Studio:
             ("POST", "/api/move"): lambda: _json(
                 self.move(**_fields(body, "recipient", "to", optional=("scope",)))
             ),
+            ("POST", "/api/draw"): lambda: _json(self.draw(**_fields(body, "polygon", "to"))),
             ("POST", "/api/merge"): lambda: _json(self.merge(**_fields(body, "keep", "absorb"))),
             ("POST", "/api/split"): lambda: _json(self.split(**_fields(body, "neighbourhood"))),
             ("POST", "/api/undo"): lambda: _json(self.step(undo)),
@@ -288,6 +296,22 @@ class Studio:
             chosen = np.flatnonzero(ws.small_area[ws.owner] == area)
         else:
             raise RequestError(HTTPStatus.BAD_REQUEST, f"Unknown scope {scope!r}.")
+        return self._edit(lambda plan: move(plan, chosen, _index(to, len(plan.names) + 1, "to")))
+
+    def draw(self, polygon: Any, to: int) -> dict[str, Any]:
+        """Move every home inside a drawn polygon (or a brushed rectangle) to a neighbourhood.
+
+        ``polygon`` is the page's ``[[lat, lon], ...]`` corners; a home sharing a cell moves
+        with it, as for a click.
+        """
+        ws = self.workspace
+        try:
+            inside = homes_inside(ws.recipient_xy, drawn_polygon(polygon))
+        except ValueError as error:
+            raise RequestError(HTTPStatus.BAD_REQUEST, str(error)) from None
+        if inside.size == 0:
+            raise RequestError(HTTPStatus.BAD_REQUEST, "No home lies inside the polygon.")
+        chosen = np.flatnonzero(np.isin(ws.owner, ws.owner[inside]))
         return self._edit(lambda plan: move(plan, chosen, _index(to, len(plan.names) + 1, "to")))
 
     def merge(self, keep: int, absorb: int) -> dict[str, Any]:

@@ -34,6 +34,9 @@ from roster.studio.plan import Plan, plan_from_names
 
 logger = logging.getLogger(__name__)
 
+#: A drawn polygon smaller than this (square degrees, about a square metre) encloses no area.
+MIN_DRAWN_AREA_DEG2 = 1e-10
+
 
 @dataclass(frozen=True, eq=False)
 class Workspace:
@@ -250,6 +253,42 @@ def plan_polygons(workspace: Workspace, plan: Plan) -> gpd.GeoDataFrame:
     return gpd.GeoDataFrame(
         {"neighbourhood": list(plan.names)}, geometry=shapes, crs=workspace.cells.crs
     )
+
+
+def drawn_polygon(ring: object) -> shapely.Geometry:
+    """Make the polygon the page drew (``[[lat, lon], ...]``, unclosed) a valid polygon.
+
+    A ring that crosses itself is repaired with ``shapely.make_valid`` (a figure of eight
+    becomes its two loops); one that encloses no area (under :data:`MIN_DRAWN_AREA_DEG2`) is
+    refused.
+
+    Raises
+    ------
+    ValueError
+        With a message for the page: too few corners, corners that are not numbers, no area.
+    """
+    try:
+        corners = np.array(ring, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise ValueError("A polygon is a list of [latitude, longitude] corners.") from None
+    if corners.ndim != 2 or corners.shape[1:] != (2,):
+        raise ValueError("A polygon is a list of [latitude, longitude] corners.")
+    if not np.isfinite(corners).all() or (np.abs(corners) > [90, 180]).any():
+        raise ValueError("A polygon's corners must be latitudes and longitudes.")
+    if len(np.unique(corners, axis=0)) < 3:
+        raise ValueError("A polygon needs at least 3 corners.")
+    repaired = shapely.make_valid(shapely.Polygon(corners[:, ::-1]))
+    parts = shapely.get_parts(repaired)
+    area = shapely.union_all(parts[shapely.get_dimensions(parts) == 2])
+    if area.is_empty or area.area < MIN_DRAWN_AREA_DEG2:
+        raise ValueError("The polygon encloses no area (its corners are in a line).")
+    return area
+
+
+def homes_inside(xy: np.ndarray, polygon: shapely.Geometry) -> np.ndarray:
+    """Return the positions of the homes (``xy``: lon, lat rows) inside or on the polygon."""
+    xy = np.asarray(xy, dtype=np.float64).reshape(-1, 2)
+    return np.flatnonzero(shapely.intersects_xy(polygon, xy[:, 0], xy[:, 1]))
 
 
 def _cells(

@@ -15,6 +15,7 @@ from roster.studio.workspace import plan_polygons
 webdriver = pytest.importorskip("selenium.webdriver")
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -95,6 +96,117 @@ def test_clicking_a_home_moves_it_and_the_figures_follow(page, workspace) -> Non
     assert _sizes(driver) == {"N1": before["N1"] - 1, "N2": before["N2"] + 1}
     driver.find_element(By.ID, "undo").click()
     WebDriverWait(driver, 10).until(lambda d: _sizes(d) == before)
+
+
+def _box_on_screen(driver, x: tuple[float, float], y: tuple[float, float]) -> tuple:
+    """Return a rectangle on the map whose edges pass no home, and the homes inside it.
+
+    ``x`` and ``y`` are the edges wanted as fractions of the map's width and height; each is
+    moved to the nearest whole pixel 4 px or more from every home. Returns the edges (left,
+    right, top, bottom, in pixels from the map's top left) and a mask of the homes inside.
+    """
+    points, size = driver.execute_script(
+        "const p = homeLayers.map((m) => MAP.latLngToContainerPoint(m.getLatLng()));"
+        "const s = MAP.getSize(); return [p.map((q) => [q.x, q.y]), [s.x, s.y]];"
+    )
+    points = np.array(points)
+    edges = [
+        next(
+            t
+            for t in sorted(range(int(near) - 60, int(near) + 61), key=lambda t: abs(t - near))
+            if np.abs(points[:, axis] - t).min() >= 4
+        )
+        for axis, fractions in enumerate((x, y))
+        for near in (fractions[0] * size[axis], fractions[1] * size[axis])
+    ]
+    left, right, top, bottom = edges
+    inside = (points[:, 0] > left) & (points[:, 0] < right)
+    inside &= (points[:, 1] > top) & (points[:, 1] < bottom)
+    return (left, right, top, bottom), inside
+
+
+def _expected_sizes(workspace, labels: np.ndarray) -> dict[str, int]:
+    """Recipients per neighbourhood after moving homes: new labels of the generated plan."""
+    names = [*workspace.generated.names, "N3"]
+    return {names[k]: int((labels == k).sum()) for k in range(len(names)) if (labels == k).any()}
+
+
+def _at(driver, x: int, y: int) -> ActionChains:
+    """ActionChains with the pointer at pixel (x, y) of the map (offsets are from its centre)."""
+    width, height = driver.execute_script("const s = MAP.getSize(); return [s.x, s.y];")
+    element = driver.find_element(By.ID, "map")
+    return ActionChains(driver).move_to_element_with_offset(
+        element, x - int(width) // 2, y - int(height) // 2
+    )
+
+
+def test_draw_a_polygon_and_its_homes_move_into_a_new_neighbourhood(page, workspace) -> None:
+    """Four corners clicked, a double-click on the last: the homes inside form N3; undo.
+
+    The polygon is a rectangle in the middle of the map whose edges pass no home, so which
+    homes it holds is known from their positions on the screen.
+    """
+    driver, served = page
+    before = _sizes(driver)
+    (left, right, top, bottom), inside = _box_on_screen(driver, (0.25, 0.55), (0.2, 0.8))
+    assert 0 < inside.sum() < inside.size
+    driver.find_element(By.CSS_SELECTOR, '#palette button[data-k="2"]').click()
+    driver.find_element(By.ID, "draw-start").click()
+    for x, y in [(left, top), (right, top), (right, bottom)]:
+        _at(driver, x, y).click().perform()
+    assert driver.find_element(By.ID, "draw-hint").text == "3 corners"
+    _at(driver, left, bottom).double_click().perform()
+    WebDriverWait(driver, 10).until(lambda d: _sizes(d) != before)
+    labels = np.where(inside, 2, workspace.generated.labels)
+    assert _sizes(driver) == _expected_sizes(workspace, labels)
+    assert served.studio.state()["plan"]["labels"] == labels.tolist()
+    assert driver.execute_script("return DRAW") is None
+    driver.find_element(By.ID, "undo").click()
+    WebDriverWait(driver, 10).until(lambda d: _sizes(d) == before)
+
+
+def test_escape_cancels_a_polygon_being_drawn(page) -> None:
+    """Two corners, then Escape: no polygon, nothing moved, the draw button ready again."""
+    driver, _ = page
+    before = _sizes(driver)
+    driver.find_element(By.ID, "draw-start").click()
+    _at(driver, 300, 300).click().perform()
+    _at(driver, 400, 300).click().perform()
+    assert driver.find_element(By.ID, "draw-finish").get_attribute("disabled")
+    ActionChains(driver).send_keys(Keys.ESCAPE).perform()
+    assert driver.execute_script("return DRAW") is None
+    assert driver.find_element(By.ID, "draw-start").is_enabled()
+    assert _sizes(driver) == before
+
+
+def test_brush_a_rectangle_with_shift_drag(page, workspace) -> None:
+    """Shift-drag over the east of the map moves every home in the rectangle to one; undo.
+
+    The neighbourhood chosen is the one fewer of those homes are in, so some move.
+    """
+    driver, served = page
+    before = _sizes(driver)
+    (left, right, top, bottom), inside = _box_on_screen(driver, (0.5, 0.85), (0.15, 0.85))
+    target = int(np.argmin(np.bincount(workspace.generated.labels[inside], minlength=2)))
+    labels = np.where(inside, target, workspace.generated.labels)
+    assert (labels != workspace.generated.labels).any()
+    driver.find_element(By.CSS_SELECTOR, f'#palette button[data-k="{target}"]').click()
+    (
+        _at(driver, left, top)
+        .key_down(Keys.SHIFT)
+        .click_and_hold()
+        .move_by_offset((right - left) // 2, (bottom - top) // 2)
+        .move_by_offset(right - left - (right - left) // 2, bottom - top - (bottom - top) // 2)
+        .release()
+        .key_up(Keys.SHIFT)
+        .perform()
+    )
+    WebDriverWait(driver, 10).until(lambda d: _sizes(d) != before)
+    assert served.studio.state()["plan"]["labels"] == labels.tolist()
+    assert _sizes(driver) == _expected_sizes(workspace, labels)
+    driver.find_element(By.ID, "undo").click()
+    WebDriverWait(driver, 10).until(lambda d: _sizes(d) == before)
+    assert _script_errors(driver) == []
 
 
 def test_upload_a_boundaries_file(page, workspace, tmp_path) -> None:

@@ -81,6 +81,31 @@ def test_move_out_of_every_neighbourhood_and_to_a_missing_one() -> None:
         move(_plan(), [0], 3)
 
 
+def test_move_the_homes_a_polygon_holds_into_a_new_neighbourhood() -> None:
+    """B and C (inside a drawn polygon) into a new neighbourhood: N1 A, N2 D, N3 B and C."""
+    moved = move(_plan(), np.array([1, 2]), 2)
+    assert moved.names == ("N1", "N2", "N3") and moved.labels.tolist() == [0, 2, 2, 1]
+    into_n2 = move(_plan(), [1, 2], 1)
+    assert into_n2.names == ("N1", "N2") and into_n2.labels.tolist() == [0, 1, 1, 1]
+
+
+def test_a_move_that_changes_nothing_returns_the_same_plan() -> None:
+    """C and D are already in N2: the plan comes back as it was, so no step is recorded."""
+    plan = _plan()
+    assert move(plan, [2, 3], 1) is plan
+    assert record(History(plan), move(plan, [2, 3], 1)).current is plan
+
+
+def test_a_move_needs_recipients_of_the_plan() -> None:
+    """An empty selection and positions outside the plan are refused, not ignored."""
+    with pytest.raises(ValueError, match="no recipient chosen"):
+        move(_plan(), [], 0)
+    with pytest.raises(ValueError, match="positions below 4"):
+        move(_plan(), [-1], 0)
+    with pytest.raises(ValueError, match="positions below 4"):
+        move(_plan(), [4], 0)
+
+
 def test_merge_keeps_the_first_name() -> None:
     """Merging N2 into N1 gives one neighbourhood N1; merging one into itself is refused."""
     merged = merge(_plan(), 0, 1)

@@ -25,6 +25,7 @@ ROUTES = [
     ("POST", "/api/load", b'{"source": "generated"}'),
     ("POST", "/api/upload", b"{}"),
     ("POST", "/api/move", b'{"recipient": 0, "to": 0}'),
+    ("POST", "/api/draw", b'{"polygon": [[52.5, -0.9], [52.8, -0.9], [52.8, -0.5]], "to": 0}'),
     ("POST", "/api/merge", b'{"keep": 0, "absorb": 1}'),
     ("POST", "/api/split", b'{"neighbourhood": 0}'),
     ("POST", "/api/undo", b""),
@@ -121,6 +122,58 @@ def test_move_a_small_area_moves_every_home_in_it(served, workspace) -> None:
     assert status == 200 and state["plan"]["names"][-1] == "N3"
     assert (labels[workspace.small_area == area] == 2).all()
     assert (labels[workspace.small_area != area] != 2).all()
+
+
+def test_draw_a_polygon_moves_every_home_inside_and_undo_restores(served, workspace) -> None:
+    """A box over the west of the area moves the homes in it (and no other) into a new one."""
+    _json(served, "POST", "/api/load", {"source": "generated"})
+    _, before = _json(served, "GET", "/api/state")
+    xy = workspace.recipient_xy
+    west = np.median(xy[:, 0])
+    south, north = xy[:, 1].min() - 0.01, xy[:, 1].max() + 0.01
+    corners = [[south, west - 1], [north, west - 1], [north, west], [south, west]]
+    status, state = _json(served, "POST", "/api/draw", {"polygon": corners, "to": 2})
+    labels = np.array(state["plan"]["labels"])
+    assert status == 200 and state["plan"]["names"] == ["N1", "N2", "N3"]
+    assert ((labels == 2) == (xy[:, 0] <= west)).all()
+    assert state["can_undo"]
+    _, back = _json(served, "POST", "/api/undo")
+    assert back["plan"]["labels"] == before["plan"]["labels"]
+
+
+def test_drawing_over_homes_already_there_records_no_step(served, workspace) -> None:
+    """A polygon round an N1 home, drawn with N1 chosen, changes nothing and adds no step.
+
+    So undo after it undoes the edit before it (a move of an N2 home), not the drawing.
+    """
+    generated = workspace.generated.labels.tolist()
+    _json(served, "POST", "/api/load", {"source": "generated"})
+    _, moved = _json(served, "POST", "/api/move", {"recipient": generated.index(1), "to": 0})
+    lon, lat = workspace.recipient_xy[generated.index(0)]
+    corners = [[lat - 1e-4, lon - 1e-4], [lat + 1e-4, lon - 1e-4], [lat, lon + 1e-4]]
+    status, state = _json(served, "POST", "/api/draw", {"polygon": corners, "to": 0})
+    assert status == 200 and state["plan"]["labels"] == moved["plan"]["labels"] != generated
+    _, undone = _json(served, "POST", "/api/undo")
+    assert undone["plan"]["labels"] == generated
+
+
+@pytest.mark.parametrize(
+    ("polygon", "message"),
+    [
+        ([[52.6, -0.7], [52.7, -0.6]], "A polygon needs at least 3 corners."),
+        ([[52.6, -0.7], [52.65, -0.65], [52.7, -0.6]], "The polygon encloses no area"),
+        ({"lat": 52.6}, "A polygon is a list of [latitude, longitude] corners."),
+        ([[52.6, -0.7], [52.7, None], [52.7, -0.6]], "A polygon's corners must be latitudes"),
+        ([[10.0, 10.0], [10.1, 10.0], [10.0, 10.1]], "No home lies inside the polygon."),
+    ],
+)
+def test_a_bad_polygon_is_refused_with_a_message(served, workspace, polygon, message) -> None:
+    """Too few corners, no area, not coordinates or no home inside: 400 saying which, no edit."""
+    _json(served, "POST", "/api/load", {"source": "generated"})
+    status, data = _json(served, "POST", "/api/draw", {"polygon": polygon, "to": 0})
+    assert status == 400 and data["error"].startswith(message)
+    _, state = _json(served, "GET", "/api/state")
+    assert state["plan"]["labels"] == workspace.generated.labels.tolist()
 
 
 def test_merge_and_split(served) -> None:
