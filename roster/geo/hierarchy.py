@@ -20,10 +20,10 @@ from dataclasses import dataclass
 import numba
 import numpy as np
 
+from roster.geo.costs import UNREACHABLE
+
 logger = logging.getLogger(__name__)
 
-#: Cost of an unreachable pair; sums of real costs stay far below it.
-UNREACHABLE = np.int64(1) << 62
 #: Nodes a witness search settles when ranking a node and when contracting it.
 _RANK_SETTLE = 40
 _CONTRACT_SETTLE = 400

@@ -11,8 +11,8 @@ import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
 
-from roster.geo.hierarchy import UNREACHABLE, many_to_many
-from roster.geo.network import LENGTH_BITS as _LENGTH_BITS
+from roster.geo.costs import LENGTH_BITS as _LENGTH_BITS
+from roster.geo.costs import UNREACHABLE
 from roster.geo.network import RoadNetwork
 from roster.geo.snapping import SnappedPoints
 
@@ -96,6 +96,8 @@ def travel_matrix(
         few = len(np.unique(entry_node)) * _FEW_DESTINATIONS < len(origins)
         engine = "scipy" if few else "hierarchy"  # a new home: one backward Dijkstra is faster
     if engine == "hierarchy":
+        from roster.geo.hierarchy import many_to_many  # Numba: imported only when used
+
         packed = many_to_many(network.hierarchy, exit_node, exit_cost, entry_node, entry_cost)
     else:
         packed = _dijkstra_packed(network, exit_node, exit_cost, entry_node, entry_cost, engine)

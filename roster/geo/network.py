@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
 from types import MappingProxyType
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import quoteattr
 
 import networkx as nx
@@ -22,9 +23,12 @@ import shapely
 from pyproj import CRS, Transformer
 
 from roster.errors import NetworkError
-from roster.geo.hierarchy import Hierarchy, contract
+from roster.geo.costs import LENGTH_BITS
 from roster.io import atomic_path
 from roster.model import TRAVEL_MODES
+
+if TYPE_CHECKING:
+    from roster.geo.hierarchy import Hierarchy
 
 logger = logging.getLogger(__name__)
 
@@ -32,11 +36,6 @@ OSM_SUFFIXES = (".osm.pbf", ".pbf", ".osm", ".osm.bz2", ".xml")
 
 # Bump when the processing below or the cache's arrays change, so stale caches are not reused.
 _CACHE_VERSION = 4
-
-# Path costs are packed as time_ms * 2**24 + length_dm in one integer: shortest paths minimise
-# time and break ties by length, and one search returns both. Sums stay exact (also as float64)
-# while a path is under 149 hours and 1,677 km.
-LENGTH_BITS = 1 << 24
 
 MPH_TO_KPH = 1.609344
 
@@ -212,6 +211,11 @@ class RoadNetwork:
     @cached_property
     def hierarchy(self) -> Hierarchy:
         """The contraction hierarchy of the packed costs (built once, kept in the cache)."""
+        from roster.geo.hierarchy import Hierarchy, contract  # Numba: only when a matrix needs it
+
+        stored = self.__dict__.pop("_hierarchy_arrays", None)
+        if stored is not None:
+            return Hierarchy(**stored)
         return contract(self.n_nodes, self.edge_u, self.edge_v, self.edge_cost)
 
     @cached_property
@@ -367,11 +371,12 @@ def _read_cache(path: Path, speeds: SpeedModel) -> RoadNetwork:
             edge_highway=data["edge_highway"].astype(object),
             **{name: data[name] for name in _CACHED_ARRAYS},
         )
-        fields_ = Hierarchy.__dataclass_fields__
-        hierarchy = Hierarchy(**{name: data[f"hierarchy_{name}"] for name in fields_})
-    if len(geometry) != network.n_edges or hierarchy.n_nodes != network.n_nodes:
+        prefix = "hierarchy_"
+        hierarchy = {k[len(prefix) :]: data[k] for k in data.files if k.startswith(prefix)}
+    if len(geometry) != network.n_edges or len(hierarchy["rank"]) != network.n_nodes:
         raise ValueError(f"inconsistent network cache {path}")
-    network.__dict__["hierarchy"] = hierarchy  # the cached_property's value, as built
+    # The hierarchy as built; it becomes a Hierarchy on first use (which imports Numba).
+    network.__dict__["_hierarchy_arrays"] = hierarchy
     return network
 
 
