@@ -68,7 +68,8 @@ def test_continuity_and_contracts_by_hand():
     """Two days: r1 sees c1 then c2 (two carers), r2 c1 twice; c1 works 8,400 s on a 2 h contract.
 
     c1's day 0 round is 6,000 s (08:00-09:40), day 1 the same but v1 goes to c2; c1 works
-    12,000 s in all against 7,200 s (+10%: 7,920 s), so is over; c2 (no contract given) is not.
+    12,000 s in all against 7,200 s (+10%: 7,920 s), so is over when working time counts, but
+    not on contact time (5,400 s); c2 (no contract given) never is.
     """
     day0 = solved_day()
     second = replace(day0.rounds.routes[0], carer_id="c2", steps=day0.rounds.routes[0].steps[:1])
@@ -80,7 +81,11 @@ def test_continuity_and_contracts_by_hand():
     assert m.continuity_p90_carers == pytest.approx(1.9)
     assert m.top_carer_share == pytest.approx((1 / 2 + 1) / 2)
     assert m.top_two_carers_share == 1.0
-    assert m.carers_over_contract == 1
+    assert m.carers_over_contract == 0  # contact time: 5,400 s
+    working = pool_metrics(
+        [day0, day1], RECIPIENT_OF, replace(COSTS, weekly_hours_basis="working"), {"c1": 7200}
+    )
+    assert working.carers_over_contract == 1
     assert m.overtime_hours == pytest.approx((12000 - 7200) / 3600, abs=0.05)
     assert m.undertime_hours == 0
 
