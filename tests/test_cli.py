@@ -218,7 +218,7 @@ def test_ctrl_c_stops_the_workers_and_writes_nothing(tmp_path, network_cache):
             command, cwd=ROOT, stderr=handle, stdout=handle, start_new_session=True
         )
         try:
-            while "pool-days" not in log.read_text() and process.poll() is None:
+            while "pool-weeks" not in log.read_text() and process.poll() is None:
                 time.sleep(0.2)
             assert process.poll() is None, log.read_text()
             time.sleep(2)
