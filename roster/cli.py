@@ -272,6 +272,51 @@ def _compare_command(args: argparse.Namespace) -> None:
     print(f"total {time.perf_counter() - started:.0f} s")
 
 
+def _rounds_command(args: argparse.Namespace) -> None:
+    """Roster one provider's or consortium's week from an instance, with no comparison."""
+    from roster.comparison.metrics import CostSettings
+    from roster.comparison.run import load_networks
+    from roster.comparison.week_rounds import roster_week
+    from roster.io import read_instance
+    from roster.report.rounds_files import write_rounds_outputs
+
+    scenario = _scenario(args)
+    config = scenario.comparison
+    folder = OutputFolder.check(
+        args.out, force=args.force, inputs=(args.instance, args.scenario, args.area)
+    )
+    started = time.perf_counter()
+    instance = read_instance(args.instance)
+    area = args.area or RUTLAND_PBF
+    networks = load_networks(area, args.cache_dir)
+    budget = _given(args.time_budget, config.time_budget_s)
+    week = roster_week(
+        instance,
+        networks,
+        scenario.rounds,
+        CostSettings.from_config(config, scenario.rounds),
+        days=range(args.days or config.days),
+        pooling=args.pooling,
+        time_budget_s=budget or None,
+        workers=args.workers or config.workers,
+        max_snap_m=scenario.area.max_snap_m,
+        max_daily_working_s=round(config.max_daily_working_h * 3600),
+        progress=_progress_bars,
+    )
+    with folder.writing({"command": "rounds", "argv": args.argv}) as temporary:
+        files = write_rounds_outputs(temporary, week)
+    m = week.metrics
+    print(
+        f"{m.visits} visits: {m.visits_unassigned} unassigned "
+        f"({m.visits_unassigned / max(1, m.visits):.1%}); travel {m.travel_time_s / 3600:.1f} h "
+        f"({m.travel_share:.1%} of travel and contact); {m.continuity_mean_carers:.2f} carers per "
+        f"recipient (90th percentile {m.continuity_p90_carers:g}); {m.carers_used} carers used, "
+        f"{m.carers_over_contract} over contract; checker: {m.checker_violations} broken rule(s)"
+    )
+    print(f"wrote {', '.join(path.name for path in files)} to {args.out}")
+    print(f"total {time.perf_counter() - started:.0f} s")
+
+
 def _place_command(args: argparse.Namespace) -> None:
     """Say where a new package fits in a finished run's rounds, and from which day."""
     import json
@@ -497,13 +542,8 @@ def build_parser() -> argparse.ArgumentParser:
             help="replace the output folder if it is not empty (by default it is refused)",
         )
 
-    def add_compare_options(command: argparse.ArgumentParser, out_default: str | None) -> None:
-        command.add_argument("--out", required=out_default is None, default=out_default)
-        add_force(command)
-        command.add_argument("--seed", type=_whole(0), default=1, help="first seed (default 1)")
-        command.add_argument(
-            "--seeds", type=_whole(1), default=1, help="number of seeds (default 1)"
-        )
+    def add_rostering(command: argparse.ArgumentParser, budget: str) -> None:
+        """Days, time budget and workers: what a week of rounds needs to be told."""
         command.add_argument(
             "--days",
             type=_whole(1, 7),
@@ -512,14 +552,23 @@ def build_parser() -> argparse.ArgumentParser:
         command.add_argument(
             "--time-budget",
             type=_number(0),
-            help="seconds of rostering search per seed "
-            f"(default: the scenario's, {comparison.time_budget_s:g})",
+            help=f"seconds of rostering search {budget} "
+            f"(default: the scenario's, {comparison.time_budget_s:g}; 0: the [rounds] limits)",
         )
         command.add_argument(
             "--workers",
             type=_whole(1),
             help=f"parallel searches (default: the scenario's, {comparison.workers})",
         )
+
+    def add_compare_options(command: argparse.ArgumentParser, out_default: str | None) -> None:
+        command.add_argument("--out", required=out_default is None, default=out_default)
+        add_force(command)
+        command.add_argument("--seed", type=_whole(0), default=1, help="first seed (default 1)")
+        command.add_argument(
+            "--seeds", type=_whole(1), default=1, help="number of seeds (default 1)"
+        )
+        add_rostering(command, "per seed")
         command.add_argument("--boundaries", help="a commissioner's neighbourhood polygons")
         command.add_argument(
             "--carers-needed",
@@ -576,6 +625,32 @@ def build_parser() -> argparse.ArgumentParser:
     add_council_options(compare)
     add_compare_options(compare, None)
     compare.set_defaults(run=_compare_command)
+
+    rounds = commands.add_parser(
+        "rounds",
+        help="roster one provider's or consortium's week from an instance, with no comparison",
+    )
+    rounds.add_argument(
+        "--instance",
+        required=True,
+        help="instance folder (CSV) or GeoPackage, e.g. the instance/ folder roster demo writes",
+    )
+    rounds.add_argument(
+        "--area", help="OSM extract the homes lie in (default: the embedded Rutland extract)"
+    )
+    rounds.add_argument("--scenario", help="scenario TOML ([rounds] and [comparison] settings)")
+    rounds.add_argument("--out", required=True)
+    add_force(rounds)
+    add_rostering(rounds, "in all")
+    rounds.add_argument(
+        "--pooling",
+        choices=("providers", "one"),
+        default="providers",
+        help="each provider rosters its own clients (default), or one pool for everyone "
+        "(a consortium's week)",
+    )
+    rounds.add_argument("--cache-dir", help="network cache (default ~/.cache/roster)")
+    rounds.set_defaults(run=_rounds_command)
 
     place = commands.add_parser(
         "place",

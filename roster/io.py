@@ -373,7 +373,23 @@ _LOCATION = (
 _PROVIDER_ID = _Column("provider_id", "provider_id", required=False, default=None)
 _SKILLS = _Column("skills", "skills", _parse_skills, _format_skills, False, frozenset(), True)
 _TABLES = (
-    _Table("recipients", Recipient, (_Column("recipient_id", "id"), *_LOCATION, _PROVIDER_ID)),
+    _Table(
+        "recipients",
+        Recipient,
+        (
+            _Column("recipient_id", "id"),
+            *_LOCATION,
+            _PROVIDER_ID,
+            _Column(
+                "preferred_carer_ids",
+                "preferred_carer_ids",
+                lambda text: tuple(_parse_list(text)),
+                ";".join,
+                required=False,
+                default=(),
+            ),
+        ),
+    ),
     _Table(
         "visits",
         Visit,

@@ -76,17 +76,30 @@ class Recipient:
         Home location in degrees (WGS 84).
     provider_id
         The framework provider currently serving this person, if known.
+    preferred_carer_ids
+        Their regular carers, if any: serving them costs no continuity of care (see
+        ``continuity_cost`` in :class:`roster.rounds.params.RoundsParams`). Ids of carers not
+        in the instance (or not in the recipient's pool) match no one, so a subset of carers
+        stays valid.
     """
 
     id: str
     lon: float
     lat: float
     provider_id: str | None = None
+    preferred_carer_ids: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         _check_id(self.id, "id")
         _check_location(self.lon, self.lat)
         _check_optional_id(self.provider_id, "provider_id")
+        _require(
+            isinstance(self.preferred_carer_ids, tuple),
+            "Preferred carers must be a tuple of ids.",
+            "preferred_carer_ids",
+        )
+        for carer_id in self.preferred_carer_ids:
+            _check_id(carer_id, "preferred_carer_ids")
 
 
 @dataclass(frozen=True)

@@ -530,6 +530,9 @@ class ComparisonConfig:
         per km for an average car).
     travel_paid
         Whether travel between visits is paid (about 75% of workers are not [C2]).
+    hourly_wage_gbp
+        Carers' hourly wage for the job-quality figures (pay by visit and by shift): the
+        National Living Wage from April 2025, £12.21, which much homecare pay sits at.
     carers_needed
         "Carers needed" mode: instead of holding carers equal and using them freely, each search
         also minimises the carers it uses (a fixed cost per working period used, see
@@ -554,6 +557,7 @@ class ComparisonConfig:
     pence_per_mile: float = 45.0
     co2_kg_per_km: float = 0.17
     travel_paid: bool = False
+    hourly_wage_gbp: float = 12.21
     carers_needed: bool = False
     bands: MappingProxyType[str, tuple[str, str]] = field(
         default_factory=lambda: MappingProxyType(
@@ -584,7 +588,7 @@ class ComparisonConfig:
                 _fail(f"{value!r} is not a whole number >= 1.", f"comparison.{name}")
         if self.days > 7:
             _fail("A week has 7 days.", "comparison.days")
-        for name in ("time_budget_s", "pence_per_mile", "co2_kg_per_km"):
+        for name in ("time_budget_s", "pence_per_mile", "co2_kg_per_km", "hourly_wage_gbp"):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float):
                 _fail(f"{value!r} is not a number.", f"comparison.{name}")

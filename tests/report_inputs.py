@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import fields, replace
 from typing import Any
 
 import geopandas as gpd
@@ -10,7 +10,7 @@ import numpy as np
 import shapely
 
 from roster.comparison.caveats import UNASSIGNED, Caveat, ServedComparison, ServedTravel
-from roster.comparison.metrics import ModelMetrics, PoolMetrics, difference
+from roster.comparison.metrics import JobQuality, ModelMetrics, PoolMetrics, Spread, difference
 from roster.comparison.run import rounds_params
 from roster.comparison.summary import (
     NeighbourhoodSummary,
@@ -54,6 +54,14 @@ def _figures(travel_h: int, contact_h: int, visits: int) -> dict[str, Any]:
         "paid_hours": float(contact_h),
         "unpaid_travel_hours": travel_h / 2,
         "continuity_mean_carers": 2.5,
+        "continuity_p90_carers": 4.0,
+        "top_carer_share": 0.5,
+        "top_two_carers_share": 0.8,
+        "carers_over_contract": 0,
+        "carers_contact_over_contract": 0,
+        "overtime_hours": 0.0,
+        "undertime_hours": 10.0,
+        "job_quality": JobQuality(*([Spread(1.0, 0.5, 1.5)] * len(fields(JobQuality)))),
     }
 
 

@@ -218,7 +218,7 @@ def test_ctrl_c_stops_the_workers_and_writes_nothing(tmp_path, network_cache):
             command, cwd=ROOT, stderr=handle, stdout=handle, start_new_session=True
         )
         try:
-            while "pool-days" not in log.read_text() and process.poll() is None:
+            while "pool-weeks" not in log.read_text() and process.poll() is None:
                 time.sleep(0.2)
             assert process.poll() is None, log.read_text()
             time.sleep(2)
@@ -251,3 +251,48 @@ def test_studio_refuses_a_bad_port_or_an_output_file(tmp_path, capsys):
     taken.write_text("not a folder")
     assert main(["studio", "--out", str(taken)]) == 2
     assert "The output folder is a file" in capsys.readouterr().err
+
+
+def test_rounds_command_writes_a_week_for_the_instance(tmp_path, capsys, network_cache):
+    """`roster rounds` rosters the small Oakham instance: every output, a run sheet per carer-day.
+
+    Each visit is either in rounds.csv or in unassigned.csv; each recipient's week lists every
+    visit.
+    """
+    import csv
+
+    from helpers import INSTANCE_SMALL
+
+    scenario = tmp_path / "exact.toml"
+    # Greedy descent with a solution limit stops by itself, well inside the time limit.
+    scenario.write_text(
+        '[rounds]\nsolution_limit = 10\nmetaheuristic = "GREEDY_DESCENT"\n'
+        "[comparison]\ntime_budget_s = 0\nworkers = 1\n"
+    )
+    out = tmp_path / "week"
+    argv = ["rounds", "--instance", str(INSTANCE_SMALL), "--out", str(out)]
+    argv += ["--scenario", str(scenario), "--cache-dir", str(network_cache)]
+    assert main(argv) == 0
+    names = {p.name for p in out.iterdir()}
+    assert names == {
+        "rounds.csv",
+        "rounds.json",
+        "run_sheets",
+        "run_sheets.html",
+        "recipients_week.csv",
+        "map.html",
+        "unassigned.csv",
+        "metrics.json",
+        "carers.csv",
+        "manifest.json",
+    }
+    rounds = list(csv.DictReader((out / "rounds.csv").read_text().splitlines()))
+    left = list(csv.DictReader((out / "unassigned.csv").read_text().splitlines()))
+    assert {r["visit"] for r in rounds} | {r["visit"] for r in left} == {
+        f"v{k}" for k in range(1, 7)
+    }
+    sheets = sorted(p.name for p in (out / "run_sheets").iterdir())
+    assert sheets == sorted({f"{r['carer']}-{r['day']}.html" for r in rounds})
+    week = list(csv.DictReader((out / "recipients_week.csv").read_text().splitlines()))
+    assert len(week) == 6
+    assert "checker: 0 broken rule(s)" in capsys.readouterr().out

@@ -130,6 +130,18 @@ def test_lenient_spellings(directory: Path) -> None:
     assert [shift.day for shift in instance.carers[1].shifts] == [0, 1]
 
 
+def test_preferred_carers_are_read_and_written(directory: Path, tmp_path: Path) -> None:
+    """A recipient's preferred carers are a ';'-separated list, and round-trip through CSV."""
+    text = (directory / "recipients.csv").read_text().splitlines()
+    rows = [text[0] + ",preferred_carer_ids", text[1] + ",c1; c3", *(t + "," for t in text[2:])]
+    (directory / "recipients.csv").write_text("\n".join(rows) + "\n")
+    instance = read_instance(directory)
+    assert instance.recipients[0].preferred_carer_ids == ("c1", "c3")
+    assert instance.recipients[1].preferred_carer_ids == ()
+    write_instance(instance, tmp_path / "again", "csv")
+    assert read_instance(tmp_path / "again") == instance
+
+
 def test_optional_columns_and_files(directory: Path) -> None:
     """Optional columns and providers.csv may be left out; extra columns are ignored."""
     (directory / "providers.csv").unlink()
@@ -141,6 +153,7 @@ def test_optional_columns_and_files(directory: Path) -> None:
         "carer_id,lon,lat,travel_mode,gender,shifts,contracted_hours\nc1,-0.73,52.67,walk,male,,37.5\n"
     )
     instance = read_instance(directory)
+    assert instance.recipients[0].preferred_carer_ids == ()
     assert instance.visits == (Visit("v1", "r1", 4, 32_400, 36_000, 450),)
     assert instance.carers[0].shifts == () and instance.carers[0].contracted_s == 135_000
     assert instance.providers == ()

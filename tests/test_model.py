@@ -21,7 +21,13 @@ from roster.model import (
     instance_problems,
 )
 
-RECIPIENT = {"id": "r1", "lon": -0.73, "lat": 52.67, "provider_id": "p1"}
+RECIPIENT = {
+    "id": "r1",
+    "lon": -0.73,
+    "lat": 52.67,
+    "provider_id": "p1",
+    "preferred_carer_ids": ("c1",),
+}
 VISIT = {
     "id": "v1",
     "recipient_id": "r1",
@@ -89,6 +95,8 @@ def test_valid_items_are_frozen(kind: type, valid: dict[str, object]) -> None:
         (Recipient, RECIPIENT, {"lat": -90.1}, "lat"),
         (Recipient, RECIPIENT, {"lat": "52.6"}, "lat"),
         (Recipient, RECIPIENT, {"provider_id": ""}, "provider_id"),
+        (Recipient, RECIPIENT, {"preferred_carer_ids": ["c1"]}, "preferred_carer_ids"),
+        (Recipient, RECIPIENT, {"preferred_carer_ids": ("",)}, "preferred_carer_ids"),
         (Provider, PROVIDER, {"lat": math.nan}, "lat"),
         (Provider, PROVIDER, {"name": None}, "name"),
         (Visit, VISIT, {"recipient_id": ""}, "recipient_id"),

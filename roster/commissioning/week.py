@@ -4,18 +4,22 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 import multiprocessing
 import queue
 import time
-from collections.abc import Callable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, wait
+
+import numpy as np
 
 from neighbourhoods.processes import stoppable_pool
 from roster.commissioning.models import Commissioning
 from roster.commissioning.pools import MAX_DAILY_WORKING_S, pool_gaps, pool_problems
 from roster.geo.locations import Locations
-from roster.model import DAYS, Instance
-from roster.rounds.checker import check_rounds
+from roster.model import DAYS, Carer, Instance
+from roster.rounds.checker import check_rounds, check_week
 from roster.rounds.params import RoundsParams
 from roster.rounds.problem import RoundsProblem
 from roster.rounds.solution import NO_CARERS, NO_SHIFT, Rounds
@@ -27,20 +31,37 @@ Progress = Callable[[int], None]
 
 #: Seconds between two progress messages from one search.
 _PROGRESS_EVERY_S = 0.5
+#: How far ahead of an even pace a carer may use their week's hours on one day: a day's share
+#: of what their contract has left is its share of their shift time left, times this. Without
+#: pacing, the first days use up short contracts and the last days' visits go unplaced.
+_PACE = 1.25
 #: Where a worker process sends (job, share done) messages (set by :func:`_worker_init`).
 _QUEUE = None
 
 
 @dataclasses.dataclass(frozen=True)
 class _Job:
-    """One pool-day to solve (picklable, for worker processes)."""
+    """One pool's week to solve, day by day and session by session (picklable, for workers).
+
+    ``recipient_of`` names each visit's recipient, ``contracted_s`` each carer's contracted
+    weekly time, ``shift_s`` their time on shift on each day rostered (0 on the others),
+    ``preferred`` each recipient's preferred carers (the rules' inputs); ``steps`` holds each
+    session's day, problem and settings, in time order.
+    """
 
     model: str
     pool: str
-    day: int
-    problem: RoundsProblem
-    params: RoundsParams
+    steps: tuple[tuple[int, RoundsProblem, RoundsParams], ...]
+    recipient_of: Mapping[str, str]
+    contracted_s: Mapping[str, int]
+    shift_s: Mapping[str, tuple[int, ...]] = dataclasses.field(default_factory=dict)
+    preferred: Mapping[str, frozenset[str]] = dataclasses.field(default_factory=dict)
     index: int = 0
+
+    @property
+    def num_visits(self) -> int:
+        """Visits over the week."""
+        return sum(problem.num_visits for _, problem, _ in self.steps)
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -76,26 +97,96 @@ def _worker_init(messages) -> None:
 
 
 def _solve(
-    job: _Job, share_done: Callable[[int, float], None] | None = None
-) -> tuple[Rounds, tuple[str, ...]]:
-    """Solve and check one pool-day, sending ``(job, share done)`` now and then.
+    job: _Job, share_done: Callable[[tuple[int, float]], None] | None = None
+) -> list[tuple[RoundsProblem, Rounds, tuple[str, ...]]]:
+    """Solve and check one pool's week in order, sending ``(job, share done)`` now and then.
 
-    In a worker process the messages go to the queue given at its start (if any).
+    Each session is solved knowing the ones before it: its carers' caps are cut to what their
+    contracts leave of the week, and a carer new to a recipient this week costs
+    ``continuity_cost`` per visit (:func:`week_problem`). The checker then verifies each
+    session, and the last one also carries the week's hours (:func:`check_week`). In a worker
+    process the messages go to the queue given at its start (if any).
     """
     if share_done is None and _QUEUE is not None:
         share_done = _QUEUE.put
-    progress = None
-    if share_done is not None:
-        last = [time.perf_counter()]
+    total, done = max(1, job.num_visits), 0
+    last = [time.perf_counter()]
 
-        def progress(share: float) -> None:
-            now = time.perf_counter()
-            if now - last[0] >= _PROGRESS_EVERY_S:
-                last[0] = now
-                share_done((job.index, share))
+    def progress(share: float) -> None:
+        now = time.perf_counter()
+        if share_done is not None and now - last[0] >= _PROGRESS_EVERY_S:
+            last[0] = now
+            share_done((job.index, (done + share * size) / total))
 
-    rounds = solve_rounds(job.problem, job.params, progress=progress)
-    return rounds, tuple(check_rounds(job.problem, rounds, job.params))
+    worked_s: Counter[str] = Counter()
+    day_start_s: Counter[str] = Counter()
+    served: dict[str, set[str]] = defaultdict(set)
+    answers = []
+    today = None
+    for day, problem, params in job.steps:
+        if day != today:
+            today, day_start_s = day, Counter(worked_s)
+        size = problem.num_visits
+        problem = week_problem(problem, params, job, day, worked_s, day_start_s, served)
+        rounds = solve_rounds(problem, params, progress=progress)
+        answers.append((problem, rounds, tuple(check_rounds(problem, rounds, params))))
+        for route in rounds.routes:
+            if params.weekly_hours_basis == "contact":
+                worked_s[route.carer_id] += route.service_s
+            else:
+                worked_s[route.carer_id] += route.return_s - route.leave_s
+            for step in route.steps:
+                served[job.recipient_of[step.visit_id]].add(route.carer_id)
+        done += size
+        progress(0.0)
+    if answers:
+        params = job.steps[-1][2]
+        weekly = check_week([rounds for _, rounds, _ in answers], job.contracted_s, params)
+        problem, rounds, violations = answers[-1]
+        answers[-1] = (problem, rounds, violations + tuple(weekly))
+    return answers
+
+
+def week_problem(
+    problem: RoundsProblem,
+    params: RoundsParams,
+    job: _Job,
+    day: int,
+    worked_s: Mapping[str, int],
+    day_start_s: Mapping[str, int],
+    served: Mapping[str, set[str]],
+) -> RoundsProblem:
+    """Return a session's problem given the week so far: contracted hours and continuity.
+
+    Each carer's cap on contact or working time (``params.weekly_hours_basis``) is what their
+    weekly allowance (:meth:`RoundsParams.weekly_allowance_s`) leaves after ``worked_s``, paced:
+    on ``day`` they may use what was left at its start (``day_start_s`` counted) times that
+    day's share of their shift time left, times :data:`_PACE` (the session's share of the daily
+    cap on working time still holds); a
+    visit costs ``params.continuity_cost`` with a carer who is neither in ``served`` for its
+    recipient (earlier this week) nor among the recipient's preferred carers.
+    """
+    basis = "max_contact_s" if params.weekly_hours_basis == "contact" else "max_working_s"
+    cap = getattr(problem, basis).copy()
+    for c, carer in enumerate(problem.carer_id):
+        allowance = params.weekly_allowance_s(job.contracted_s.get(carer, 0))
+        if allowance is not None:
+            left_s = max(0, allowance - day_start_s.get(carer, 0))
+            shifts = job.shift_s.get(carer, ())
+            ahead = sum(shifts[day:])
+            if ahead > 0:
+                left_s = min(left_s, math.ceil(left_s * _PACE * shifts[day] / ahead))
+            used_s = worked_s.get(carer, 0) - day_start_s.get(carer, 0)
+            cap[c] = min(cap[c], max(0, left_s - used_s))
+    costs = None
+    if params.continuity_cost:
+        costs = np.full((problem.num_visits, problem.num_carers), params.continuity_cost)
+        column = {carer: c for c, carer in enumerate(problem.carer_id)}
+        for v, visit in enumerate(problem.visit_id):
+            recipient = job.recipient_of[visit]
+            known = served.get(recipient, set()) | job.preferred.get(recipient, frozenset())
+            costs[v, [column[c] for c in known if c in column]] = 0
+    return dataclasses.replace(problem, **{basis: cap}, assignment_cost=costs)
 
 
 class _Tally:
@@ -111,14 +202,14 @@ class _Tally:
         i, share = message
         if self.finished[i] or self.progress is None:
             return
-        visits = self.jobs[i].problem.num_visits
+        visits = self.jobs[i].num_visits
         self.advance(i, min(visits - 1, int(share * visits)))
 
     def finish(self, i: int) -> None:
         """Count every visit of a finished search."""
         self.finished[i] = True
         if self.progress is not None:
-            self.advance(i, self.jobs[i].problem.num_visits)
+            self.advance(i, self.jobs[i].num_visits)
 
     def advance(self, i: int, visits: int) -> None:
         """Move search ``i``'s tally up to ``visits`` (never down)."""
@@ -171,36 +262,46 @@ def solve_week(
     """
     jobs = []
     staffed = set()
+    recipient_of = {visit.id: visit.recipient_id for visit in instance.visits}
     for model in models:
         for pool in model.pools:
             if pool.carer_ids:
                 staffed.add((model.name, pool.name))
             for line in pool_gaps(instance, pool, days):
                 logger.warning("%s pool %s: %s", model.name, pool.name, line)
-            for day in days:
-                for problem in pool_problems(instance, pool, day, locations, max_daily_working_s):
-                    jobs.append(_Job(model.name, pool.name, day, problem, params))
-    total_visits = sum(job.problem.num_visits for job in jobs)
-    if time_budget_s is not None and jobs:
-        jobs = [
-            dataclasses.replace(
-                job,
-                params=dataclasses.replace(
-                    params,
-                    time_limit_s=max(
-                        0.5, time_budget_s * workers * job.problem.num_visits / total_visits
-                    ),
-                ),
+            steps = tuple(
+                (day, problem, params)
+                for day in sorted(days)
+                for problem in pool_problems(instance, pool, day, locations, max_daily_working_s)
             )
-            for job in jobs
-        ]
+            if not steps:
+                continue
+            members = {v for _, problem, _ in steps for v in problem.visit_id}
+            jobs.append(
+                _Job(
+                    model.name,
+                    pool.name,
+                    steps,
+                    {v: recipient_of[v] for v in members},
+                    {c: instance.carer_by_id[c].contracted_s for c in pool.carer_ids},
+                    {c: _shift_days(instance.carer_by_id[c], days) for c in pool.carer_ids},
+                    _preferred(instance, pool.recipient_ids),
+                    index=len(jobs),
+                )
+            )
+    total_visits = sum(job.num_visits for job in jobs)
+    if time_budget_s is not None:
+        jobs = [_budgeted(job, time_budget_s * workers / max(1, total_visits)) for job in jobs]
     logger.info(
-        "solving %d pool-days (%d visits) on %d worker(s)", len(jobs), total_visits, workers
+        "solving %d pool-weeks (%d sessions, %d visits) on %d worker(s)",
+        len(jobs),
+        sum(len(job.steps) for job in jobs),
+        total_visits,
+        workers,
     )
-    jobs = [dataclasses.replace(job, index=i) for i, job in enumerate(jobs)]
     # Largest first, so the parallel workers finish together.
-    order = sorted(range(len(jobs)), key=lambda i: -jobs[i].problem.num_visits)
-    answers: dict[int, tuple[Rounds, tuple[str, ...]]] = {}
+    order = sorted(range(len(jobs)), key=lambda i: -jobs[i].num_visits)
+    answers: dict[int, list[tuple[RoundsProblem, Rounds, tuple[str, ...]]]] = {}
     tally = _Tally(jobs, progress)
     if workers > 1:
         # Spawned (a fork of a process that has used OR-Tools can deadlock); workers ignore
@@ -225,9 +326,44 @@ def solve_week(
             _report(jobs[i], answers[i])
             tally.finish(i)
     return [
-        SolvedPool(job.model, job.pool, job.day, job.problem, *_on_shift(answers[i], job, staffed))
+        SolvedPool(job.model, job.pool, day, problem, *_on_shift((rounds, found), job, staffed))
         for i, job in enumerate(jobs)
+        for (day, _, _), (problem, rounds, found) in zip(job.steps, answers[i], strict=True)
     ]
+
+
+def _budgeted(job: _Job, seconds_per_visit: float) -> _Job:
+    """Give each session of a job a time limit in proportion to its visits (at least 0.5 s)."""
+    steps = tuple(
+        (
+            day,
+            problem,
+            dataclasses.replace(
+                params, time_limit_s=max(0.5, seconds_per_visit * problem.num_visits)
+            ),
+        )
+        for day, problem, params in job.steps
+    )
+    return dataclasses.replace(job, steps=steps)
+
+
+def _shift_days(carer: Carer, days: Sequence[int]) -> tuple[int, ...]:
+    """Return a carer's time on shift on each day of the week rostered (0 on the others)."""
+    shift_s = [0] * len(DAYS)
+    for shift in carer.shifts:
+        if shift.day in days:
+            shift_s[shift.day] += shift.end_s - shift.start_s
+    return tuple(shift_s)
+
+
+def _preferred(instance: Instance, recipient_ids: Sequence[str]) -> dict[str, frozenset[str]]:
+    """Each recipient's preferred carers, where the instance names any."""
+    found = {}
+    for r in recipient_ids:
+        preferred = instance.recipient_by_id[r].preferred_carer_ids
+        if preferred:
+            found[r] = frozenset(preferred)
+    return found
 
 
 def _drain(messages, tally: _Tally) -> None:
@@ -259,14 +395,14 @@ def _on_shift(
     return dataclasses.replace(rounds, unassigned=unassigned), violations
 
 
-def _report(job: _Job, answer: tuple[Rounds, tuple[str, ...]]) -> None:
-    """Log what the checker found in a pool-day's rounds, if anything."""
-    rounds, violations = answer
-    if violations:
-        logger.error(
-            "%s %s: the checker found %d broken rule(s), e.g. %s",
-            job.pool,
-            DAYS[job.day],
-            len(violations),
-            violations[0],
-        )
+def _report(job: _Job, answers: list[tuple[RoundsProblem, Rounds, tuple[str, ...]]]) -> None:
+    """Log what the checker found in a pool's week of rounds, if anything."""
+    for (day, _, _), (_, _, violations) in zip(job.steps, answers, strict=True):
+        if violations:
+            logger.error(
+                "%s %s: the checker found %d broken rule(s), e.g. %s",
+                job.pool,
+                DAYS[day],
+                len(violations),
+                violations[0],
+            )

@@ -207,10 +207,13 @@ def run_seed(
         scenario.area.max_snap_m,
         round(config.max_daily_working_h * 3600),
     )
-    costs = CostSettings.from_config(config)
+    costs = CostSettings.from_config(config, params)
     recipient_of = {v.id: v.recipient_id for v in instance.visits}
+    contracted = {c.id: c.contracted_s for c in instance.carers}
     metrics = {
-        model.name: model_metrics([s for s in solved if s.model == model.name], recipient_of, costs)
+        model.name: model_metrics(
+            [s for s in solved if s.model == model.name], recipient_of, costs, contracted
+        )
         for model in models
     }
     bands = parse_bands(config.bands)

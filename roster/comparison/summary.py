@@ -375,6 +375,19 @@ def assumptions(
             if c.carers_needed
             else "the same carers, reassigned by where they live",
         ),
+        "continuity_cost": (
+            f"{params.continuity_cost} s of travel per visit by a carer new to the recipient "
+            "that week",
+            "ASSUMPTION (trade-off in the README); the same weight for both models, whose "
+            "weeks are rostered day by day, each day knowing who served whom before",
+        ),
+        "weekly_hours": (
+            "no limit"
+            if params.weekly_hours_tolerance is None
+            else f"{params.weekly_hours_basis} time within contracted hours + "
+            f"{params.weekly_hours_tolerance:.0%}",
+            "ASSUMPTION; the same rule for both models, checked over the week",
+        ),
         "sessions": (
             "each day is rostered as a morning and an evening session",
             "early (07:00-14:00) and late (16:00-22:00) periods never share a visit; "

@@ -35,7 +35,7 @@ logger = logging.getLogger(__name__)
 OSM_SUFFIXES = (".osm.pbf", ".pbf", ".osm", ".osm.bz2", ".xml")
 
 # Bump when the processing below or the cache's arrays change, so stale caches are not reused.
-_CACHE_VERSION = 4
+_CACHE_VERSION = 5
 
 MPH_TO_KPH = 1.609344
 
@@ -163,7 +163,8 @@ class RoadNetwork:
     Node ``i`` of the arrays is ``node_ids[i]`` in ``graph``. Each edge ``e`` runs from
     ``edge_u[e]`` to ``edge_v[e]`` with integer ``edge_time_ms`` and ``edge_length_dm``
     (decimetres, so sums stay exact); ``edge_geometry`` holds its shape in lon/lat and
-    ``edge_highway`` its OSM ``highway`` class (the first, where simplification merged several).
+    ``edge_highway`` its OSM ``highway`` class (the first, where simplification merged several),
+    ``edge_name`` its OSM ``name`` ("" if none; names of merged ways joined with "/").
 
     Parameters
     ----------
@@ -187,6 +188,7 @@ class RoadNetwork:
     edge_length_dm: np.ndarray
     edge_geometry: np.ndarray
     edge_highway: np.ndarray
+    edge_name: np.ndarray
 
     @property
     def n_nodes(self) -> int:
@@ -353,6 +355,7 @@ def _write_cache(path: Path, network: RoadNetwork) -> None:
             edge_coords=coords,
             edge_of_coord=edge_of_coord,
             edge_highway=network.edge_highway.astype(str),
+            edge_name=network.edge_name.astype(str),
             **{name: getattr(network, name) for name in _CACHED_ARRAYS},
             **hierarchy,
         )
@@ -369,6 +372,7 @@ def _read_cache(path: Path, speeds: SpeedModel) -> RoadNetwork:
             speeds=speeds,
             edge_geometry=np.asarray(geometry, dtype=object),
             edge_highway=data["edge_highway"].astype(object),
+            edge_name=data["edge_name"].astype(object),
             **{name: data[name] for name in _CACHED_ARRAYS},
         )
         prefix = "hierarchy_"
@@ -553,11 +557,16 @@ def network_from_graph(
         edge_length_dm=edge_length_dm,
         edge_geometry=geometry,
         edge_highway=np.array([_first(d.get("highway", "")) for *_, d in edges], dtype=object),
+        edge_name=np.array([_joined(d.get("name", "")) for *_, d in edges], dtype=object),
     )
 
 
 def _first(value: object) -> str:
     return str(value[0] if isinstance(value, list) else value)
+
+
+def _joined(value: object) -> str:
+    return "/".join(str(v) for v in value) if isinstance(value, list) else str(value or "")
 
 
 RESIDENTIAL_CLASSES = ("residential", "living_street", "unclassified")

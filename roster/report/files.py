@@ -68,12 +68,12 @@ def write_outputs(
     folder.mkdir(parents=True, exist_ok=True)
     run = runs[0]
     written = [
-        _write_json(folder / "summary.json", summary.to_json()),
+        write_json(folder / "summary.json", summary.to_json()),
         _write_rounds_csv(folder / "rounds.csv", run),
         _write_unassigned_csv(folder / "unassigned.csv", runs),
-        _write_csv(folder / "capacity.csv", run.capacity.csv_rows(), CAPACITY_COLUMNS),
-        _write_json(folder / "rounds.json", rounds_json(run), indent=None),
-        _write_json(folder / "run.json", run_json(run)),
+        write_csv(folder / "capacity.csv", run.capacity.csv_rows(), CAPACITY_COLUMNS),
+        write_json(folder / "rounds.json", rounds_json(run), indent=None),
+        write_json(folder / "run.json", run_json(run)),
     ]
     recipients = _recipients_frame(run)
     neighbourhoods = _neighbourhoods_frame(run)
@@ -152,7 +152,8 @@ def run_json(run: SeedRun) -> dict:
     }
 
 
-def _write_json(path: Path, data: dict, indent: int | None = 2) -> Path:
+def write_json(path: Path, data: dict, indent: int | None = 2) -> Path:
+    """Write data as JSON, atomically."""
     with atomic_path(path) as temporary:
         temporary.write_text(json.dumps(data, indent=indent) + "\n", encoding="utf-8")
     return path
@@ -165,7 +166,7 @@ def _write_rounds_csv(path: Path, run: SeedRun) -> Path:
         for item in sorted(run.solved, key=lambda s: (s.model, s.pool, s.day))
         for row in item.rounds.to_csv_rows(item.problem, DAYS[item.day], run.locations.ids)
     ]
-    return _write_csv(path, rows, ROUNDS_COLUMNS)
+    return write_csv(path, rows, ROUNDS_COLUMNS)
 
 
 def _write_unassigned_csv(path: Path, runs: Sequence[SeedRun]) -> Path:
@@ -184,10 +185,10 @@ def _write_unassigned_csv(path: Path, runs: Sequence[SeedRun]) -> Path:
         for item in sorted(run.solved, key=lambda s: (s.model, s.pool, s.day))
         for unassigned in item.rounds.unassigned
     ]
-    return _write_csv(path, rows, UNASSIGNED_COLUMNS)
+    return write_csv(path, rows, UNASSIGNED_COLUMNS)
 
 
-def _write_csv(path: Path, rows: Sequence[dict], columns: Sequence[str]) -> Path:
+def write_csv(path: Path, rows: Sequence[dict], columns: Sequence[str]) -> Path:
     """Write rows under these columns (a row's missing columns left empty), atomically."""
     with atomic_path(path) as temporary:
         with temporary.open("w", newline="", encoding="utf-8") as handle:

@@ -90,6 +90,13 @@ METRICS = (
     Metric("paid_hours", "Paid hours", 1, 0),
     Metric("unpaid_travel_hours", "Unpaid travel (hours)", 1, 1),
     Metric("continuity_mean_carers", "Distinct carers per recipient per week", 1, 2),
+    Metric("continuity_p90_carers", "Distinct carers per recipient, 90th percentile", 1, 1),
+    Metric("top_carer_share", "Share of a recipient's visits by their main carer (%)", 100, 1),
+    Metric("top_two_carers_share", "Share by their two main carers (%)", 100, 1),
+    Metric("carers_over_contract", "Carers over contracted hours (+ tolerance)"),
+    Metric("carers_contact_over_contract", "Carers with contact hours over their contract"),
+    Metric("overtime_hours", "Working hours above contracts", 1, 1),
+    Metric("undertime_hours", "Contracted hours not worked", 1, 1),
     Metric("checker_violations", "Rule breaches found by the independent checker"),
 )
 _POOL_METRICS = tuple(
@@ -262,6 +269,7 @@ def report_html(
             _unassigned_list(models),
             _served_table(summary.served_comparison),
             *(_pool_table(name, model) for name, model in models.items()),
+            job_quality_table(models),
             *(_capacity_section(capacity) if capacity is not None else ()),
             "<h2>Assumptions</h2>",
             _assumptions_table(summary.assumptions),
@@ -549,6 +557,40 @@ def _difference_cells(metric: Metric, framework: float, consortium: float) -> st
         else "–"
     )
     return f"<td>{absolute}</td><td>{relative}</td>"
+
+
+#: Job-quality figures shown, with their labels.
+_JOB_QUALITY = (
+    ("contact_hours", "Contact hours a week"),
+    ("working_hours", "Working hours a week"),
+    ("span_hours_per_day", "Span of a working day (hours)"),
+    ("unpaid_travel_hours", "Unpaid travel a week (hours)"),
+    ("unpaid_waiting_hours", "Unpaid waiting a week (hours)"),
+    ("unpaid_by_visit_hours", "Unpaid span a week, paid by visit (hours)"),
+    ("unpaid_by_shift_hours", "Unpaid span a week, paid by shift (hours)"),
+    ("effective_pay_by_visit_gbp", "Effective hourly pay, paid by visit (£)"),
+    ("effective_pay_by_shift_gbp", "Effective hourly pay, paid by shift (£)"),
+)
+
+
+def job_quality_table(models: Mapping[str, PoolMetrics]) -> str:
+    """Tabulate job quality per model: each figure's mean over carers, and its spread."""
+    header = "".join(f"<th>{html.escape(m.capitalize())}</th>" for m in models)
+    rows = []
+    for attribute, label in _JOB_QUALITY:
+        cells = ""
+        for figures in models.values():
+            spread = getattr(figures.job_quality, attribute)
+            cells += f"<td>{spread.mean:.2f} ({spread.p10:.2f}–{spread.p90:.2f})</td>"
+        rows.append(f"<tr><th>{html.escape(label)}</th>{cells}</tr>")
+    return (
+        "<h3>Job quality</h3><p>Per carer who worked: the mean, and in brackets the 10th to "
+        "90th percentiles. Paid by visit, carers are paid for contact time; paid by shift, "
+        "for each round from leaving home to coming back. A day's span runs from the first "
+        "departure to the last return; effective pay is pay over span.</p>"
+        f"<table><thead><tr><th>Figure</th>{header}</tr></thead>"
+        f"<tbody>{''.join(rows)}</tbody></table>"
+    )
 
 
 def _unassigned_list(models: Mapping[str, ModelMetrics]) -> str:

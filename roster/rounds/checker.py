@@ -7,6 +7,7 @@ bug in how the model is built shows up here as a broken rule.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Mapping
 
 from roster.rounds.params import RoundsParams
 from roster.rounds.problem import ANY_GENDER, RoundsProblem
@@ -34,6 +35,7 @@ def check_rounds(problem: RoundsProblem, rounds: Rounds, params: RoundsParams) -
     visit_index = {v: i for i, v in enumerate(problem.visit_id)}
     served: dict[int, list[tuple[int, int, int]]] = {}
     working = Counter[int]()
+    contact = Counter[int]()
     periods = Counter(r.period for r in rounds.routes)
     errors += [f"Period {p} has {n} routes." for p, n in periods.items() if n > 1]
     for route in rounds.routes:
@@ -45,13 +47,62 @@ def check_rounds(problem: RoundsProblem, rounds: Rounds, params: RoundsParams) -
             errors.append(f"Period {route.period} belongs to {problem.carer_id[carer]}.")
             continue
         working[carer] += route.return_s - route.leave_s
+        contact[carer] += sum(step.end_s - step.start_s for step in route.steps)
         errors += _check_route(problem, params, route, carer, visit_index, served)
     for carer, total in working.items():
         if total > problem.max_working_s[carer]:
             errors.append(
                 f"{problem.carer_id[carer]} works {total} s, over {problem.max_working_s[carer]} s."
             )
+    for carer, total in contact.items():
+        if total > problem.max_contact_s[carer]:
+            errors.append(
+                f"{problem.carer_id[carer]} spends {total} s in visits, over "
+                f"{problem.max_contact_s[carer]} s."
+            )
     errors += _check_visits(problem, rounds, params, served)
+    return errors
+
+
+def check_week(
+    rounds: Iterable[Rounds], contracted_s: Mapping[str, int], params: RoundsParams
+) -> list[str]:
+    """List every carer whose week of rounds passes their weekly allowance.
+
+    The week's contact or working time, as ``params.weekly_hours_basis`` says.
+
+    Parameters
+    ----------
+    rounds
+        Every day's (and session's) rounds of one pool's week.
+    contracted_s
+        Each carer's contracted weekly time, in seconds.
+    params
+        The rules (``weekly_hours_tolerance``: see
+        :meth:`roster.rounds.params.RoundsParams.weekly_allowance_s`).
+
+    Returns
+    -------
+    list[str]
+        One sentence per carer over their allowance.
+    """
+    counted = Counter[str]()
+    contact = params.weekly_hours_basis == "contact"
+    for answer in rounds:
+        for route in answer.routes:
+            if contact:
+                counted[route.carer_id] += sum(s.end_s - s.start_s for s in route.steps)
+            else:
+                counted[route.carer_id] += route.return_s - route.leave_s
+    errors = []
+    what = "spends {} s in visits" if contact else "works {} s"
+    for carer, total in sorted(counted.items()):
+        allowance = params.weekly_allowance_s(contracted_s.get(carer, 0))
+        if allowance is not None and total > allowance:
+            errors.append(
+                f"{carer} {what.format(total)} in the week, over the {allowance} s their "
+                "contract allows."
+            )
     return errors
 
 

@@ -58,7 +58,7 @@ _T_START, _T_END = 1.0, 0.003
 _Data = namedtuple(
     "_Data",
     "travel loc dur earliest late hard partner sync_off demand allowed pen "
-    "p_home p_mode p_start p_end p_carer p_cap c_periods max_work near weights",
+    "p_home p_mode p_start p_end p_carer p_cap c_periods max_work max_contact near weights",
 )
 _State = namedtuple("_State", "route rlen where pos start load worst")
 _Scratch = namedtuple("_Scratch", "stack inq raised log_node log_old")
@@ -311,6 +311,7 @@ def _data(problem: RoundsProblem, params: RoundsParams, tasks: Tasks) -> _Data:
         preference = p.gender_preference[visit][:, None]
         gender = p.carer_gender[p.period_carer][None, :]
         pen = params.gender_penalty * ((preference != ANY_GENDER) & (preference != gender))
+    pen = pen + p.assignment_cost[visit][:, p.period_carer]
     periods_of = [np.flatnonzero(p.period_carer == c) for c in range(p.num_carers)]
     c_periods = np.full((p.num_carers, max(map(len, periods_of))), -1, np.int64)
     for c, periods in enumerate(periods_of):
@@ -349,6 +350,7 @@ def _data(problem: RoundsProblem, params: RoundsParams, tasks: Tasks) -> _Data:
         p_cap=as_int(capacity),
         c_periods=c_periods,
         max_work=as_int(p.max_working_s),
+        max_contact=as_int(p.max_contact_s),
         near=as_int(near),
         weights=as_int(
             [cost, unassigned_cost(params), params.carer_fixed_cost, worst_cost, *breaks]
@@ -597,7 +599,7 @@ def _delayed_starts(s, d):
 
 @njit(cache=True)
 def _route_ok(s, d, r):
-    """Whether period r gets home in time, fits its breaks, and its carer keeps to the cap."""
+    """Whether period r gets home in time, fits its breaks, and its carer keeps to the caps."""
     length = s.rlen[r]
     if length == 0:
         return True
@@ -606,13 +608,15 @@ def _route_ok(s, d, r):
     if _breaks(s, d, r, np.empty(length, np.int64)) < 0:
         return False
     c = d.p_carer[r]
-    total = 0
+    total = contact = 0
     for k in range(d.c_periods.shape[1]):
         q = d.c_periods[c, k]
         if q < 0:
             break
         total += _span(s, d, q)
-    return total <= d.max_work[c]
+        for i in range(s.rlen[q]):
+            contact += d.dur[s.route[q, i]]
+    return total <= d.max_work[c] and contact <= d.max_contact[c]
 
 
 @njit(cache=True)

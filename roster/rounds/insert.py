@@ -149,6 +149,7 @@ def add_visit(
         start_gap_min_s=grown(p.start_gap_min_s, 0),
         start_gap_max_s=grown(p.start_gap_max_s, 0),
         visit_demand=None if p.visit_demand is None else grown(p.visit_demand, 0),
+        assignment_cost=np.vstack([p.assignment_cost, np.zeros((1, p.num_carers), np.int64)]),
     )
 
 
@@ -192,8 +193,10 @@ def insert_visit(
     """
     by_period = {r.period: r for r in rounds.routes}
     working = np.zeros(problem.num_carers, dtype=np.int64)
+    contact = np.zeros(problem.num_carers, dtype=np.int64)
     for route in rounds.routes:
         working[problem.period_carer[route.period]] += route.working_s
+        contact[problem.period_carer[route.period]] += route.service_s
     halves = [_positions(problem, params, by_period, visit, half) for half in range(2)]
     if problem.carers_required[visit] == 1:
         options = [((p,), p.extra_travel_s) for p in halves[0]]
@@ -205,7 +208,17 @@ def insert_visit(
         high = min(p.high_s for p in positions)
         for start in dict.fromkeys((low, high)):
             built = [
-                _inserted(problem, params, by_period.get(p.period), p, visit, half, start, working)
+                _inserted(
+                    problem,
+                    params,
+                    by_period.get(p.period),
+                    p,
+                    visit,
+                    half,
+                    start,
+                    working,
+                    contact,
+                )
                 for half, p in enumerate(positions)
             ]
             if all(route is not None for route in built):
@@ -296,6 +309,7 @@ def _inserted(
     half: int,
     start: int,
     working: np.ndarray,
+    contact_s: np.ndarray,
 ) -> Route | None:
     """Return the round with the visit's half put in at this start (None: it breaks a rule)."""
     p = problem
@@ -320,6 +334,8 @@ def _inserted(
         return None
     previous = route.working_s if route else 0
     if working[carer] - previous + back - leave > p.max_working_s[carer]:
+        return None
+    if contact_s[carer] + duration > p.max_contact_s[carer]:
         return None
     gaps, place, free = [], home, leave
     for _, _, location, begin, end in order:

@@ -12,6 +12,8 @@ How its terms are weighted (all in the same unit, one second of travel = 1):
   allowed (up to ``max_lateness_s``);
 - ``worst_lateness_cost_per_s`` for each second of the largest lateness in the pool, when
   lateness is allowed (OR-Tools' model has no such term: only the improvement searches it);
+- the problem's ``assignment_cost`` of each carer-visit's carer (e.g. continuity of care: a
+  carer new to the recipient this week; :func:`roster.commissioning.week.solve_week`);
 - ``carer_fixed_cost`` for each working period used, to minimise carers used (a split-shift
   carer used in both periods pays it twice).
 
@@ -61,9 +63,11 @@ def objective(problem: RoundsProblem, params: RoundsParams, rounds: Rounds) -> i
     total, worst_s = 0, 0
     for route in rounds.routes:
         total += params.carer_fixed_cost + route.travel_time_s
-        gender = p.carer_gender[carer[route.carer_id]]
+        k = carer[route.carer_id]
+        gender = p.carer_gender[k]
         for step in route.steps:
             v = index[step.visit_id]
+            total += int(p.assignment_cost[v, k])
             preference = p.gender_preference[v]
             if soft and preference != ANY_GENDER and preference != gender:
                 total += params.gender_penalty

@@ -50,21 +50,31 @@ class OrToolsModel:
         return self.problem.travel_time_s[mode][np.ix_(loc, loc)]
 
     def _arc_costs(self) -> None:
-        """Travel time, plus the soft gender penalty on arcs into a visit with a preference."""
+        """Travel time, plus each node's costs with the period's carer, on the arcs into it.
+
+        Those are the soft gender penalty (a visit with a preference, a carer of the other
+        gender) and the problem's assignment costs (e.g. continuity). Periods whose carers
+        share a travel mode and the same costs share one registered matrix: on a week's first
+        day every carer is new to everyone, so one matrix serves all.
+        """
         p, params, routing = self.problem, self.params, self.routing
         preference = np.concatenate(
             [p.gender_preference[self.tasks.visit], np.full(p.num_periods, ANY_GENDER)]
         )
         soft = not params.gender_hard and params.gender_penalty > 0
-        registered: dict[tuple[int, int], int] = {}
+        assignment = np.vstack(
+            [p.assignment_cost[self.tasks.visit], np.zeros((p.num_periods, p.num_carers), np.int64)]
+        )
+        registered: dict[tuple[int, bytes], int] = {}
         for v in range(p.num_periods):
-            gender = int(p.carer_gender[p.period_carer[v]]) if soft else ANY_GENDER
-            key = (int(self.period_mode[v]), gender)
+            carer = int(p.period_carer[v])
+            extra = assignment[:, carer].copy()
+            if soft:
+                miss = (preference != ANY_GENDER) & (preference != int(p.carer_gender[carer]))
+                extra += params.gender_penalty * miss
+            key = (int(self.period_mode[v]), extra.tobytes())
             if key not in registered:
-                cost = self._travel(key[0])
-                if soft:
-                    miss = (preference != ANY_GENDER) & (preference != gender)
-                    cost = cost + params.gender_penalty * miss[None, :]
+                cost = self._travel(key[0]) + extra[None, :]
                 registered[key] = routing.RegisterTransitMatrix(cost.tolist())
             routing.SetArcCostEvaluatorOfVehicle(registered[key], v)
         if params.carer_fixed_cost:
@@ -154,6 +164,7 @@ class OrToolsModel:
                 spans.append(time.CumulVar(routing.End(v)) - time.CumulVar(routing.Start(v)))
             if len(spans) > 1:
                 solver.Add(solver.Sum(spans) <= int(p.max_working_s[c]))
+        self._contact_caps()
         self.breaks: dict[int, list] = {}
         if params.break_after_s is None:
             return
@@ -176,6 +187,26 @@ class OrToolsModel:
             time.SetBreakIntervalsOfVehicle(intervals, v, service)
             time.SetBreakDistanceDurationOfVehicle(params.break_after_s, duration, v)
             self.breaks[v] = intervals
+
+    def _contact_caps(self) -> None:
+        """Cap each carer's time in visits, over their periods, where a cap can bind."""
+        p, routing = self.problem, self.routing
+        most = int(self.node_service_s.sum())
+        binding = [c for c in range(p.num_carers) if p.max_contact_s[c] < most]
+        if not binding:
+            return
+        callback = routing.RegisterUnaryTransitVector([int(s) for s in self.node_service_s])
+        # Each period's capacity is its carer's cap (the routing filters prune with it); a
+        # carer with several periods also gets a constraint on their sum.
+        capacity = [int(min(p.max_contact_s[c], most + 1)) for c in p.period_carer]
+        routing.AddDimensionWithVehicleCapacity(callback, 0, capacity, True, "contact")
+        contact = routing.GetDimensionOrDie("contact")
+        solver = routing.solver()
+        for c in binding:
+            periods = np.flatnonzero(p.period_carer == c)
+            if len(periods) > 1:
+                ends = [contact.CumulVar(routing.End(int(v))) for v in periods]
+                solver.Add(solver.Sum(ends) <= int(p.max_contact_s[c]))
 
     def _capacity(self) -> None:
         p, routing = self.problem, self.routing

@@ -17,6 +17,18 @@ FIRST_SOLUTIONS = routing_enums_pb2.FirstSolutionStrategy
 METAHEURISTICS = routing_enums_pb2.LocalSearchMetaheuristic
 #: Rounds engines: OR-Tools, the improvement's insertion, or by size.
 ENGINES = ("auto", "ortools", "insertion")
+#: What contracted weekly hours count (``RoundsParams.weekly_hours_basis``).
+HOURS_BASES = ("contact", "working")
+
+
+def weekly_allowance_s(contracted_s: int, tolerance: float | None) -> int | None:
+    """Return contracted weekly time plus ``tolerance`` of it, or None for no weekly cap.
+
+    None when the tolerance is None or the contract has no hours (a zero-hours contract).
+    """
+    if tolerance is None or contracted_s <= 0:
+        return None
+    return int(contracted_s * (1 + tolerance))
 
 
 @dataclass(frozen=True)
@@ -84,6 +96,24 @@ class RoundsParams:
     insertion_above
         Carer-visits above which ``"auto"`` uses the insertion engine: OR-Tools' first
         solution slows sharply past about a thousand nodes.
+    continuity_cost
+        The week's continuity of care, in seconds of travel: what a carer-visit costs when its
+        carer has not served the recipient earlier in the week (nor is one of their preferred
+        carers). A pool's days are solved in order, each knowing the days before
+        (:func:`roster.commissioning.week.solve_week`), so a recipient is served by a small
+        team; 0 (the default for now) rosters for travel alone. 1200 is the weight measured by
+        the trade-off of travel against distinct carers on Rutland (README, "The week as one
+        roster"); it is off until the workforce is sized for contracted hours (issue 12).
+    weekly_hours_tolerance
+        How far above their contracted weekly hours a carer's week may go, as a share of those
+        hours: each session's cap is what the week has left (and the daily cap still holds). A
+        carer with no contracted hours (a zero-hours contract) has no weekly cap. None (the
+        default for now): contracted hours are not enforced; 0.1 is the setting measured.
+    weekly_hours_basis
+        What contracted hours count: ``"contact"`` (time in visits, how most homecare is paid
+        and contracted: pay by visit) or ``"working"`` (leaving home to coming back, travel and
+        waiting included: pay by shift). Generated workforces are sized on contact time, so
+        ``"working"`` leaves visits out unless carers are added.
     """
 
     time_limit_s: float | None = 30.0
@@ -108,6 +138,9 @@ class RoundsParams:
     improve_iterations: int | None = None
     engine: str = "auto"
     insertion_above: int = 1000
+    continuity_cost: int = 0
+    weekly_hours_tolerance: float | None = None
+    weekly_hours_basis: str = "contact"
 
     def __post_init__(self) -> None:
         def fail(message: str, name: str) -> None:
@@ -118,6 +151,11 @@ class RoundsParams:
             if isinstance(value, int | float) and not isinstance(value, bool):
                 if not math.isfinite(value) or value < 0:
                     fail(f"{value!r} is not a finite number >= 0.", item.name)
+        if self.weekly_hours_basis not in HOURS_BASES:
+            fail(
+                f"Unknown weekly hours basis {self.weekly_hours_basis!r}: one of {HOURS_BASES}.",
+                "weekly_hours_basis",
+            )
         if self.engine not in ENGINES:
             fail(f"Unknown rounds engine {self.engine!r}: one of {ENGINES}.", "engine")
         if self.first_solution not in FIRST_SOLUTIONS.Value.keys():
@@ -135,6 +173,14 @@ class RoundsParams:
             fail("The improvement share must lie in [0, 1).", "improve_share")
         if self.improve_share and self.time_limit_s is None and self.improve_iterations is None:
             fail("An improvement share needs a time limit.", "improve_share")
+
+    def weekly_allowance_s(self, contracted_s: int) -> int | None:
+        """Return the most working time a carer on this contract may do in a week, or None.
+
+        Contracted hours plus ``weekly_hours_tolerance`` of them; None (no weekly cap) when the
+        tolerance is None or the contract has no hours (zero-hours).
+        """
+        return weekly_allowance_s(contracted_s, self.weekly_hours_tolerance)
 
     @classmethod
     def from_dict(cls, values: dict[str, Any]) -> RoundsParams:

@@ -12,6 +12,8 @@ from roster.errors import InputError
 DRIVE, WALK = 0, 1
 #: Codes for genders and gender preferences (-1: no preference, or not recorded).
 ANY_GENDER, FEMALE, MALE = -1, 0, 1
+#: :attr:`RoundsProblem.max_contact_s` of a carer with no bound on time in visits.
+NO_CONTACT_CAP_S = 2**40
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,14 @@ class RoundsProblem:
         both start together; the solver's tolerance widens them on both sides).
     visit_demand, carer_capacity
         Optional load of each visit and capacity of each carer per period (benchmarks only).
+    max_contact_s
+        Optional upper bound on the sum, over a carer's periods, of their time in visits (e.g.
+        what their contracted weekly hours leave; default: no bound).
+    assignment_cost
+        Optional ``(visits, carers)``: a cost (in seconds-equivalent, like travel) of carer ``c``
+        serving visit ``v`` (each half pays it), e.g. for continuity of care: a carer new to
+        the recipient this week costs more (default: zeros). Both engines search with it and
+        :func:`roster.rounds.objective.objective` counts it.
     location_row
         Optional: for each location, its row in the whole area's locations (in the pipeline,
         :class:`roster.geo.locations.Locations`, whose ``ids`` name who lives there). Default:
@@ -99,6 +109,8 @@ class RoundsProblem:
     visit_demand: np.ndarray | None = None
     carer_capacity: np.ndarray | None = None
     location_row: np.ndarray | None = None
+    assignment_cost: np.ndarray | None = None
+    max_contact_s: np.ndarray | None = None
 
     def __post_init__(self) -> None:
         for field in fields(self):
@@ -118,6 +130,14 @@ class RoundsProblem:
             rows = np.arange(self.num_locations, dtype=np.int64)
             rows.flags.writeable = False
             object.__setattr__(self, "location_row", rows)
+        if self.max_contact_s is None:
+            unbounded = np.full(self.num_carers, NO_CONTACT_CAP_S, dtype=np.int64)
+            unbounded.flags.writeable = False
+            object.__setattr__(self, "max_contact_s", unbounded)
+        if self.assignment_cost is None:
+            costs = np.zeros((self.num_visits, self.num_carers), dtype=np.int64)
+            costs.flags.writeable = False
+            object.__setattr__(self, "assignment_cost", costs)
         zeros = np.zeros(self.num_visits, dtype=np.int64)
         zeros.flags.writeable = False
         for name in ("start_gap_min_s", "start_gap_max_s"):
@@ -184,6 +204,7 @@ def _validate(p: RoundsProblem) -> None:
         "carer_mode": (c,),
         "carer_gender": (c,),
         "max_working_s": (c,),
+        "max_contact_s": (c,),
         "period_start_s": (p.num_periods,),
         "period_end_s": (p.num_periods,),
     }
@@ -197,6 +218,7 @@ def _validate(p: RoundsProblem) -> None:
         shapes["visit_demand"] = (v,)
         shapes["carer_capacity"] = (c,)
     shapes["location_row"] = (locations,)
+    shapes["assignment_cost"] = (v, c)
     for name, shape in shapes.items():
         if getattr(p, name).shape != shape:
             _fail(f"expected shape {shape}, got {getattr(p, name).shape}.", name)
@@ -216,7 +238,14 @@ def _validate(p: RoundsProblem) -> None:
         _fail("a start gap has its minimum above its maximum.", "start_gap_max_s")
     if (p.period_start_s > p.period_end_s).any():
         _fail("a working period ends before it starts.", "period_end_s")
-    for name in ("earliest_start_s", "duration_s", "second_duration_s", "max_working_s"):
+    names = (
+        "earliest_start_s",
+        "duration_s",
+        "second_duration_s",
+        "max_working_s",
+        "max_contact_s",
+    )
+    for name in (*names, "assignment_cost"):
         if (getattr(p, name) < 0).any():
             _fail("values cannot be negative.", name)
     if not np.isin(p.carers_required, (1, 2)).all():

@@ -74,6 +74,7 @@ def screen_visits(
         for h in halves:
             fits = on_time & (start + durations[h] + back <= p.period_end_s)
             fits &= there + durations[h] + back <= p.max_working_s[p.period_carer]
+            fits &= durations[h] <= p.max_contact_s[p.period_carer]
             reachable.append(fits & capable[h][p.period_carer])
         by_carer = [np.isin(np.arange(p.num_carers), p.period_carer[r]) for r in reachable]
         if not _two_carers(by_carer):

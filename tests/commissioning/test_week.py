@@ -87,3 +87,66 @@ def test_a_day_without_shifts_is_not_a_pool_without_carers(setting, caplog):
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     assert "test pool nobody: 2 visit(s) but no carers; every one will be left out" in warnings
     assert any("test pool c2: 1 visit(s) ask for a female carer" in w for w in warnings)
+
+
+def test_a_session_knows_the_week_before_it(setting):
+    """Caps shrink to what contracts leave; a carer new to a recipient costs the continuity weight.
+
+    c1 (14 h contract, 10% tolerance: 15.4 h) has spent 13 h in visits, so may spend 2.4 h more
+    (c3, none yet, all 16.5 h of theirs; the daily cap on working time is unchanged); c3 has
+    served r1 before, so r1's visits cost nothing with c3 and ``continuity_cost`` with others;
+    a preferred carer (c2 for r2) costs nothing either.
+    """
+    instance, _, locations = setting
+    pool = Pool("all", ("r1", "r2", "r3"), ("c1", "c2", "c3"))
+    (problem, *_) = week.pool_problems(instance, pool, 0, locations)
+    params = dataclasses.replace(PARAMS, continuity_cost=900, weekly_hours_tolerance=0.1)
+    job = week._Job(
+        "m",
+        "all",
+        ((0, problem, params),),
+        {v.id: v.recipient_id for v in instance.visits},
+        {c.id: c.contracted_s for c in instance.carers},
+        preferred={"r2": frozenset({"c2"})},
+    )
+    worked = {"c1": 13 * 3600}
+    known = week.week_problem(problem, params, job, 0, worked, worked, {"r1": {"c3"}})
+    column = {c: k for k, c in enumerate(problem.carer_id)}
+    assert known.max_contact_s[column["c1"]] == int(14 * 3600 * 1.1) - 13 * 3600
+    assert known.max_contact_s[column["c3"]] == int(15 * 3600 * 1.1)
+    assert (known.max_working_s == problem.max_working_s).all()
+    for v, visit in enumerate(problem.visit_id):
+        recipient = instance.visit_by_id[visit].recipient_id
+        for carer, c in column.items():
+            free = (recipient, carer) in {("r1", "c3"), ("r2", "c2")}
+            assert known.assignment_cost[v, c] == (0 if free else 900)
+
+
+@pytest.mark.parametrize("basis", ["contact", "working"])
+def test_no_carer_works_past_their_contract_over_the_week(setting, basis):
+    """With no tolerance, every carer's week stays within contracted hours cut to 1.5 h.
+
+    Counted as contact or as working time. Their shifts alone would let them work far longer
+    (c1: two 7-hour days), and the visits ask for it: without the weekly cap the same rounds
+    run past 1.5 h.
+    """
+    instance, _, locations = setting
+    carers = tuple(dataclasses.replace(c, contracted_s=5400) for c in instance.carers)
+    instance = instance.replace(carers=carers)
+    params = dataclasses.replace(PARAMS, weekly_hours_tolerance=0.0, weekly_hours_basis=basis)
+    model = framework(instance)
+
+    def weeks(solved):
+        counted: dict[str, int] = {}
+        for s in solved:
+            for r in s.rounds.routes:
+                time_s = r.service_s if basis == "contact" else r.return_s - r.leave_s
+                counted[r.carer_id] = counted.get(r.carer_id, 0) + time_s
+        return counted
+
+    loose = dataclasses.replace(params, weekly_hours_tolerance=None)
+    assert max(weeks(solve_week(instance, [model], locations, loose)).values()) > 5400
+    solved = solve_week(instance, [model], locations, params)
+    assert all(s.violations == () for s in solved)
+    counted = weeks(solved)
+    assert counted and max(counted.values()) <= 5400

@@ -12,6 +12,7 @@ from roster.comparison.metrics import (
     MetricUncertainty,
     ModelMetrics,
     SolvedPool,
+    carer_weeks,
     difference,
     legs_before_visits,
     model_metrics,
@@ -61,6 +62,49 @@ def test_pool_metrics_by_hand():
     assert m.paid_hours == 1.0  # contact only: travel unpaid by default
     assert m.unpaid_travel_hours == pytest.approx(0.2, abs=0.05)
     assert m.continuity_mean_carers == 1.0
+
+
+def test_continuity_and_contracts_by_hand():
+    """Two days: r1 sees c1 then c2 (two carers), r2 c1 twice; c1 works 8,400 s on a 2 h contract.
+
+    c1's day 0 round is 6,000 s (08:00-09:40), day 1 the same but v1 goes to c2; c1 works
+    12,000 s in all against 7,200 s (no tolerance: the default rounds enforce no weekly cap),
+    so is over when working time counts, but not on contact time (5,400 s); c2 (no contract
+    given) never is.
+    """
+    day0 = solved_day()
+    second = replace(day0.rounds.routes[0], carer_id="c2", steps=day0.rounds.routes[0].steps[:1])
+    day1 = replace(day0, day=1, rounds=replace(day0.rounds, routes=(day0.rounds.routes[0],)))
+    moved = [replace(day1.rounds.routes[0], steps=day1.rounds.routes[0].steps[1:]), second]
+    day1 = replace(day1, rounds=replace(day1.rounds, routes=tuple(moved)))
+    m = pool_metrics([day0, day1], RECIPIENT_OF, COSTS, {"c1": 7200})
+    assert m.continuity_mean_carers == 1.5  # r1: c1, c2; r2: c1
+    assert m.continuity_p90_carers == pytest.approx(1.9)
+    assert m.top_carer_share == pytest.approx((1 / 2 + 1) / 2)
+    assert m.top_two_carers_share == 1.0
+    assert m.carers_over_contract == 0  # contact time: 5,400 s
+    working = pool_metrics(
+        [day0, day1], RECIPIENT_OF, replace(COSTS, weekly_hours_basis="working"), {"c1": 7200}
+    )
+    assert working.carers_over_contract == 1
+    assert m.overtime_hours == pytest.approx((12000 - 7200) / 3600, abs=0.05)
+    assert m.undertime_hours == 0
+
+
+def test_carer_weeks_pay_by_visit_and_by_shift():
+    """Paid by visit: 3,600 s of contact in a 6,000 s span; by shift: all of it.
+
+    At £12.21 an hour, effective pay by visit is 12.21 x 3,600 / 6,000 = £7.33 an hour.
+    """
+    (week,) = carer_weeks([solved_day()], {"c1": 7200}, COSTS)
+    assert (week.carer_id, week.contact_s, week.working_s, week.span_s) == ("c1", 3600, 6000, 6000)
+    assert (week.paid_by_visit_s, week.paid_by_shift_s) == (3600, 6000)
+    assert week.unpaid_by_visit_s == 2400 and week.unpaid_by_shift_s == 0
+    assert week.effective_pay_by_visit_gbp == pytest.approx(7.33)
+    assert week.effective_pay_by_shift_gbp == pytest.approx(12.21)
+    quality = pool_metrics([solved_day()], RECIPIENT_OF, COSTS).job_quality
+    assert quality.unpaid_travel_hours.mean == pytest.approx(2400 / 3600, abs=1e-3)
+    assert quality.effective_pay_by_visit_gbp.mean == pytest.approx(7.33)
 
 
 def test_paid_travel_moves_hours():

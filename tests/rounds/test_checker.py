@@ -7,7 +7,8 @@ from dataclasses import replace
 import pytest
 from tiny_pools import HOUR, exact_params, line_pool
 
-from roster.rounds.checker import check_rounds
+from roster.rounds.checker import check_rounds, check_week
+from roster.rounds.params import RoundsParams
 from roster.rounds.solution import Rounds, Unassigned
 from roster.rounds.solve import solve_rounds
 
@@ -127,3 +128,39 @@ def test_break_rule_is_caught():
     ((a, b),) = route.breaks
     short = replace(rounds, routes=(replace(route, breaks=((a, b - 60),)),))
     assert any("shorter" in e for e in check_rounds(problem, short, PARAMS))
+
+
+def test_weekly_hours_over_the_contract_are_caught(solved):
+    """A week over the contract plus tolerance is caught, counted as contact or working time.
+
+    The day's rounds, counted twice as a two-day week, set the contract at one day's time; a
+    zero-hours contract, or no tolerance at all, has no weekly cap.
+    """
+    _, rounds = solved
+    route = rounds.routes[0]
+    for basis, day_s, verb in (
+        ("working", route.return_s - route.leave_s, "works"),
+        ("contact", route.service_s, "spends"),
+    ):
+        tight = RoundsParams(weekly_hours_tolerance=0.1, weekly_hours_basis=basis)
+        contract = {route.carer_id: day_s}
+        found = check_week([rounds, rounds], contract, tight)
+        assert len(found) == 1
+        assert found[0].startswith(f"{route.carer_id} {verb} {2 * day_s} s")
+        assert check_week([rounds], contract, tight) == []
+        assert check_week([rounds, rounds], {route.carer_id: 0}, tight) == []
+        loose = replace(tight, weekly_hours_tolerance=None)
+        assert check_week([rounds, rounds], contract, loose) == []
+
+
+def test_contact_cap_is_caught(solved):
+    """Time in visits over a carer's contact cap is a broken rule."""
+    problem, rounds = solved
+    route = rounds.routes[0]
+    carer = problem.carer_id.index(route.carer_id)
+    caps = problem.max_contact_s.copy()
+    caps[carer] = route.service_s - 1
+    found = check_rounds(replace(problem, max_contact_s=caps), rounds, PARAMS)
+    assert found == [
+        f"{route.carer_id} spends {route.service_s} s in visits, over {route.service_s - 1} s."
+    ]

@@ -422,3 +422,22 @@ def test_insertion_engine_keeps_every_rule_on_random_pools(seed, lateness, gende
         if v not in left_out
     ]
     assert sum(len(r.steps) for r in rounds.routes) == sum(halves)
+
+
+@pytest.mark.parametrize("engine_name", ["ortools", "insertion"])
+def test_assignment_cost_hands_a_visit_to_the_carer_it_already_knows(engine_name):
+    """Each engine pays a carer's assignment cost: a dearer carer next door loses the visit.
+
+    Carer ``near`` lives at the visit (no travel), ``far`` 20 minutes away each way (2,400 s
+    of travel); an assignment cost of 3,000 s on ``near`` (say, new to the recipient) gives the
+    visit to ``far``, and the objective counts the travel alone. Without the cost, ``near``.
+    """
+    visits = [{"id": "a", "at": 2}]
+    carers = [{"id": "near", "home": 2}, {"id": "far", "home": 0}]
+    params = exact_params(engine=engine_name, improve_iterations=50)
+    plain = solve_checked(line_pool(visits, carers), params)
+    assert by_visit(plain)["a"][0][0] == "near"
+    costly = line_pool(visits, carers, assignment_cost=[[3000, 0]])
+    rounds = solve_checked(costly, params)
+    assert by_visit(rounds)["a"][0][0] == "far"
+    assert rounds.objective == 2400
