@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 from scipy.sparse import csr_matrix
 from scipy.sparse.csgraph import dijkstra
@@ -16,12 +16,16 @@ from roster.geo.costs import UNREACHABLE
 from roster.geo.network import RoadNetwork
 from roster.geo.snapping import SnappedPoints
 
+if TYPE_CHECKING:
+    import networkx as nx
+
 logger = logging.getLogger(__name__)
 
 ENGINES = ("auto", "hierarchy", "scipy", "networkx")
-#: With fewer distinct destination roads than 1/64 of the origins, "auto" searches backwards from
-#: the destinations (scipy) instead of using the hierarchy: the same answer, faster for a column.
-_FEW_DESTINATIONS = 64
+#: With fewer distinct origin or destination roads than 1/64 of the other side, "auto" runs that
+#: many Dijkstra searches (scipy) instead of the hierarchy: the same answer, faster for a row or
+#: a column.
+_FEW_SEARCHES = 64
 #: Origins converted from packed costs to seconds and metres at a time (bounds temporaries).
 _UNPACK_ROWS = 512
 
@@ -93,8 +97,11 @@ def travel_matrix(
     exit_node, exit_cost = _exits(network, origins)
     entry_node, entry_cost = _entries(network, destinations)
     if engine == "auto":
-        few = len(np.unique(entry_node)) * _FEW_DESTINATIONS < len(origins)
-        engine = "scipy" if few else "hierarchy"  # a new home: one backward Dijkstra is faster
+        # A new home's row or column: a few Dijkstra searches (forward from few origins,
+        # backward from few destinations) beat the hierarchy's sweep.
+        searches = min(len(np.unique(exit_node)), len(np.unique(entry_node)))
+        few = searches * _FEW_SEARCHES < max(len(origins), len(destinations))
+        engine = "scipy" if few else "hierarchy"
     if engine == "hierarchy":
         from roster.geo.hierarchy import many_to_many  # Numba: imported only when used
 
@@ -195,6 +202,8 @@ def _entries(network: RoadNetwork, points: SnappedPoints) -> tuple[np.ndarray, n
 def _node_costs(network: RoadNetwork, sources: np.ndarray, engine: str) -> np.ndarray:
     """Packed shortest-path costs from each source node to every node."""
     if engine == "networkx":
+        import networkx as nx  # a baseline engine: imported only when asked for
+
         graph = _digraph(network)
         road = np.full((len(sources), network.n_nodes), np.inf)
         for k, source in enumerate(sources):
@@ -230,6 +239,8 @@ def road_graph_s(network: RoadNetwork) -> csr_matrix:
 
 
 def _digraph(network: RoadNetwork) -> nx.DiGraph:
+    import networkx as nx
+
     graph = nx.DiGraph()
     graph.add_nodes_from(range(network.n_nodes))
     u, v, w = _cheapest_edges(network)

@@ -16,9 +16,7 @@ from types import MappingProxyType
 from typing import TYPE_CHECKING
 from xml.sax.saxutils import quoteattr
 
-import networkx as nx
 import numpy as np
-import osmium
 import shapely
 from pyproj import CRS, Transformer
 
@@ -28,6 +26,9 @@ from roster.io import atomic_path
 from roster.model import TRAVEL_MODES
 
 if TYPE_CHECKING:
+    import networkx as nx
+    import osmium
+
     from roster.geo.hierarchy import Hierarchy
 
 logger = logging.getLogger(__name__)
@@ -423,6 +424,7 @@ def _graph_from_file(path: Path, mode: str) -> nx.MultiDiGraph:
     Ways are filtered first (``graph_from_xml`` would otherwise load every highway), and ways
     clipped at the extract's edge are split where nodes are missing.
     """
+    import osmium  # only to read an extract (a cached network needs none of it)
     import osmnx as ox  # only to build a network: a cached one loads without it
 
     rules = _way_filter(mode)
@@ -503,6 +505,7 @@ def network_from_graph(
     Nodes need ``x`` (lon) and ``y`` (lat); edges need ``length`` (metres) and, for driving,
     ``highway`` and optionally ``maxspeed``; an edge ``geometry`` (lon/lat) is optional.
     """
+    import networkx as nx
     import osmnx as ox  # only to build a network: a cached one loads without it
 
     speeds = speeds or SpeedModel()
