@@ -377,7 +377,9 @@ def assumptions(
         ),
         "continuity_cost": (
             f"{params.continuity_cost} s of travel per visit by a carer new to the recipient "
-            "that week",
+            "that week"
+            if params.continuity_cost
+            else "none: the rounds are built for travel alone",
             "ASSUMPTION (trade-off in the README); the same weight for both models, whose "
             "weeks are rostered day by day, each day knowing who served whom before",
         ),
