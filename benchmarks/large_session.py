@@ -9,7 +9,7 @@ The problems come from the pipeline (:func:`roster.demand.generate.generate_area
 :func:`roster.commissioning.pools.pool_problems`); ``--cache`` keeps them in a pickle so that a
 second run skips generation. For each of the ``--top`` largest sessions of the day it runs
 
-- ``insertion``: the default engine above the size threshold
+- ``insertion``: the default engine
   (:func:`roster.rounds.solve.solve_rounds` with ``engine = "insertion"``): the
   improvement's pair-aware insertion from empty rounds, then ruin and recreate for the rest of
   ``--time-limit``;

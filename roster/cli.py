@@ -245,6 +245,7 @@ def _compare_command(args: argparse.Namespace) -> None:
         for key, value in (
             ("days", args.days),
             ("time_budget_s", args.time_budget),
+            ("budget_check", args.budget_check),
             ("workers", args.workers),
             ("boundaries", args.boundaries),
             ("carers_needed", args.carers_needed or None),
@@ -263,7 +264,9 @@ def _compare_command(args: argparse.Namespace) -> None:
     runs = []
     for seed in seeds:
         logger.info("seed %d of %d (%d)", len(runs) + 1, len(seeds), seed)
-        runs.append(run_seed(scenario, area, networks, seed, progress=_progress_bars))
+        # The budget check re-solves the first seed only.
+        settings = replace_comparison(scenario, budget_check=0.0) if runs else scenario
+        runs.append(run_seed(settings, area, networks, seed, progress=_progress_bars))
     summary = summarise(scenario, runs)
     with folder.writing(_manifest(args, seeds)) as temporary:
         files = write_outputs(temporary, summary, runs)
@@ -488,6 +491,8 @@ def _print_summary(summary: Summary) -> None:
     if interval:
         low, high = interval.difference_ci
         print(f"  95% interval over {len(summary.seeds)} seeds: {-high:.1%} to {-low:.1%}")
+    if summary.budget_check is not None:
+        print(f"budget check: {summary.budget_check.sentence()}")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -569,6 +574,13 @@ def build_parser() -> argparse.ArgumentParser:
             "--seeds", type=_whole(1), default=1, help="number of seeds (default 1)"
         )
         add_rostering(command, "per seed")
+        command.add_argument(
+            "--budget-check",
+            type=_number(1, above=True),
+            metavar="MULTIPLE",
+            help="also re-solve the first seed's rounds at MULTIPLE x the time budget (e.g. 4) "
+            "and report how far travel and the saving move",
+        )
         command.add_argument("--boundaries", help="a commissioner's neighbourhood polygons")
         command.add_argument(
             "--carers-needed",

@@ -517,8 +517,12 @@ class ComparisonConfig:
     days
         Days rostered, from Monday (7: a whole week).
     time_budget_s
-        Wall-clock seconds for all the rostering searches of one seed, shared in proportion to
-        visits; 0 to use each search's own ``[rounds]`` limits.
+        Wall-clock seconds for all the rostering searches of one seed: each model gets the same
+        time per visit, shared among its sessions by size and how busy their carers are; 0 to
+        use each search's own ``[rounds]`` limits.
+    budget_check
+        Re-solve the first seed's rounds at this multiple of ``time_budget_s`` (e.g. 4) and
+        report how far each model's travel and the saving move; 0 (the default) skips it.
     workers
         Searches run side by side (one per core).
     max_daily_working_h
@@ -552,6 +556,7 @@ class ComparisonConfig:
     boundaries: str = ""
     days: int = 7
     time_budget_s: float = 150.0
+    budget_check: float = 0.0
     workers: int = 2
     max_daily_working_h: float = 10.0
     pence_per_mile: float = 45.0
@@ -588,12 +593,20 @@ class ComparisonConfig:
                 _fail(f"{value!r} is not a whole number >= 1.", f"comparison.{name}")
         if self.days > 7:
             _fail("A week has 7 days.", "comparison.days")
-        for name in ("time_budget_s", "pence_per_mile", "co2_kg_per_km", "hourly_wage_gbp"):
+        for name in (
+            "time_budget_s",
+            "budget_check",
+            "pence_per_mile",
+            "co2_kg_per_km",
+            "hourly_wage_gbp",
+        ):
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float):
                 _fail(f"{value!r} is not a number.", f"comparison.{name}")
             if not 0 <= value < math.inf:
                 _fail(f"{value!r} is not a finite number >= 0.", f"comparison.{name}")
+        if 0 < self.budget_check <= 1:
+            _fail("A budget check needs a multiple above 1 (0: none).", "comparison.budget_check")
 
 
 @dataclass(frozen=True)

@@ -48,12 +48,18 @@ def rutland_instance(rutland_networks, network_cache):
 
 
 # About 100 recipients (a fifth of Rutland's prevalence), neighbourhoods of about 50, Monday
-# only, and a search that stops by itself (greedy descent with a solution limit).
+# only, and a search that stops by itself: the default engine's construction and 200 iterations
+# of its improvement (with engine = "ortools", greedy descent with a solution limit).
 SMALL = {
     "name": "rutland-small",
     "demand": {"prevalence_65_plus": 0.008},
     "comparison": {"neighbourhood_size": 50, "days": 1, "workers": 1, "time_budget_s": 0},
-    "rounds": {"time_limit_s": None, "solution_limit": 10, "metaheuristic": "GREEDY_DESCENT"},
+    "rounds": {
+        "time_limit_s": None,
+        "improve_iterations": 200,
+        "solution_limit": 10,
+        "metaheuristic": "GREEDY_DESCENT",
+    },
 }
 
 

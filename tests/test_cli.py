@@ -200,14 +200,15 @@ def test_a_bug_exits_1_with_a_log_of_the_traceback(monkeypatch, capsys):
 def test_ctrl_c_stops_the_workers_and_writes_nothing(tmp_path, network_cache):
     """Ctrl-C during the rounds: exit 130, one line, no worker left, no output folder.
 
-    The searches have a solution limit they cannot reach soon, so only the interrupt stops
-    them; waiting for the command is bounded so that a hang fails the test.
+    The searches have iteration and solution limits they cannot reach soon, so only the
+    interrupt (or each search's 30 s time limit) stops them; waiting for the command is
+    bounded so that a hang fails the test.
     """
     scenario = tmp_path / "endless.toml"
     scenario.write_text(
         "[demand]\nprevalence_65_plus = 0.008\n"
         "[comparison]\nneighbourhood_size = 50\ndays = 1\nworkers = 2\ntime_budget_s = 0\n"
-        "[rounds]\nsolution_limit = 1000000000\n"
+        "[rounds]\nimprove_iterations = 1000000000\nsolution_limit = 1000000000\n"
     )
     out = tmp_path / "out"
     argv = ["compare", "--scenario", str(scenario), "--out", str(out)]
@@ -264,9 +265,9 @@ def test_rounds_command_writes_a_week_for_the_instance(tmp_path, capsys, network
     from helpers import INSTANCE_SMALL
 
     scenario = tmp_path / "exact.toml"
-    # Greedy descent with a solution limit stops by itself, well inside the time limit.
+    # 50 iterations of the improvement stop by itself, well inside the time limit.
     scenario.write_text(
-        '[rounds]\nsolution_limit = 10\nmetaheuristic = "GREEDY_DESCENT"\n'
+        '[rounds]\nimprove_iterations = 50\nsolution_limit = 10\nmetaheuristic = "GREEDY_DESCENT"\n'
         "[comparison]\ntime_budget_s = 0\nworkers = 1\n"
     )
     out = tmp_path / "week"

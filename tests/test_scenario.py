@@ -80,6 +80,8 @@ def test_relative_data_paths_follow_the_file(tmp_path):
         ("[rounds]\ntime_limit_s = -1\n", "rounds.time_limit_s"),
         ("[rounds]\nsolution_limit = 0\n", "rounds.solution_limit"),
         ("[rounds]\nunassigned_penalty = 1.5\n", "rounds.unassigned_penalty"),
+        ("[comparison]\nbudget_check = 0.5\n", "comparison.budget_check"),
+        ('[rounds]\nengine = "auto"\n', "rounds.engine"),
         ("name = 5\n", "name"),
     ],
 )

@@ -66,12 +66,19 @@ def line_pool(visits: list[dict[str, Any]], carers: list[dict[str, Any]], **extr
 
 
 def exact_params(**changes) -> RoundsParams:
-    """Deterministic settings for tests: no time limit; greedy descent stops at a local optimum.
+    """Deterministic settings for tests: no time limit; a fixed number of iterations.
 
-    Guided local search on a pool this small can run out of new solutions before any solution
-    limit is reached and then never stops, so only larger pools use it in tests.
+    The default engine (insertion) then improves for 200 iterations; with
+    ``engine="ortools"``, greedy descent stops at a local optimum (guided local search on a
+    pool this small can run out of new solutions before any solution limit is reached and
+    then never stops, so only larger pools use it in tests).
     """
-    settings = {"time_limit_s": None, "solution_limit": 1000, "metaheuristic": "GREEDY_DESCENT"}
+    settings = {
+        "time_limit_s": None,
+        "solution_limit": 1000,
+        "metaheuristic": "GREEDY_DESCENT",
+        "improve_iterations": 200 if changes.get("engine", "insertion") == "insertion" else None,
+    }
     return RoundsParams(**(settings | changes))
 
 

@@ -241,7 +241,8 @@ def solve_week(
         Snapped homes.
     params
         Solver settings. With ``time_budget_s`` each solve's time limit is that budget's share
-        in proportion to the visits it holds (times ``workers``, which solve side by side).
+        (times ``workers``, which solve side by side): each model the same time per visit, and
+        within it each session in proportion to its :func:`session_weight`.
     days
         Days of the week to roster (0 = Monday).
     time_budget_s
@@ -291,7 +292,7 @@ def solve_week(
             )
     total_visits = sum(job.num_visits for job in jobs)
     if time_budget_s is not None:
-        jobs = [_budgeted(job, time_budget_s * workers / max(1, total_visits)) for job in jobs]
+        jobs = _budgeted(jobs, time_budget_s * workers)
     logger.info(
         "solving %d pool-weeks (%d sessions, %d visits) on %d worker(s)",
         len(jobs),
@@ -332,19 +333,54 @@ def solve_week(
     ]
 
 
-def _budgeted(job: _Job, seconds_per_visit: float) -> _Job:
-    """Give each session of a job a time limit in proportion to its visits (at least 0.5 s)."""
-    steps = tuple(
-        (
-            day,
-            problem,
-            dataclasses.replace(
-                params, time_limit_s=max(0.5, seconds_per_visit * problem.num_visits)
+def session_weight(problem: RoundsProblem) -> float:
+    """Return a session's claim on the time budget: its difficulty, not only its size.
+
+    Its carer-visits (a double-handed visit counts twice) times one plus how busy its carers'
+    shifts would be with its visits' contact time (capped at 1): a session whose carers are
+    nearly full is where visits are left out and where search time places them, so it gets up
+    to twice the time a visit of a slack session gets.
+    """
+    carer_visits = float(problem.carers_required.sum())
+    contact_s = float((problem.duration_s * problem.carers_required).sum())
+    shift_s = float((problem.period_end_s - problem.period_start_s).sum())
+    busy = min(1.0, contact_s / shift_s) if shift_s > 0 else 1.0
+    return carer_visits * (1.0 + busy)
+
+
+def _budgeted(jobs: list[_Job], seconds: float) -> list[_Job]:
+    """Share ``seconds`` of search among the sessions: each its time limit (at least 0.5 s).
+
+    Each model gets the same time per visit (the comparison's fairness rule); within a model
+    a session's share follows its :func:`session_weight`, so tight sessions get more.
+    """
+    visits = sum(job.num_visits for job in jobs)
+    weight: dict[str, float] = {}
+    for job in jobs:
+        for _, problem, _ in job.steps:
+            weight[job.model] = weight.get(job.model, 0.0) + session_weight(problem)
+    model_visits = {model: sum(j.num_visits for j in jobs if j.model == model) for model in weight}
+    per_weight = {
+        model: seconds * model_visits[model] / max(1, visits) / max(1.0, weight[model])
+        for model in weight
+    }
+    return [
+        dataclasses.replace(
+            job,
+            steps=tuple(
+                (
+                    day,
+                    problem,
+                    dataclasses.replace(
+                        params,
+                        time_limit_s=max(0.5, per_weight[job.model] * session_weight(problem)),
+                    ),
+                )
+                for day, problem, params in job.steps
             ),
         )
-        for day, problem, params in job.steps
-    )
-    return dataclasses.replace(job, steps=steps)
+        for job in jobs
+    ]
 
 
 def _shift_days(carer: Carer, days: Sequence[int]) -> tuple[int, ...]:

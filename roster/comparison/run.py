@@ -17,6 +17,7 @@ from roster.commissioning.neighbourhood_plan import NeighbourhoodPlan, plan_neig
 from roster.commissioning.week import SolvedPool, solve_week
 from roster.comparison.capacity import Capacity, capacity, parse_bands
 from roster.comparison.metrics import CostSettings, JsonRecord, ModelMetrics, model_metrics
+from roster.comparison.stability import BudgetCheck, budget_check
 from roster.demand.generate import generate_area
 from roster.geo.locations import Locations, locate
 from roster.geo.network import RoadNetwork, load_network
@@ -59,6 +60,9 @@ class SeedRun:
         Work against carers on shift by pool, day and band, and the spare packages.
     settings
         What rebuilds the same rounds problems from the run's files.
+    budget_check
+        The same rounds re-solved at a multiple of the time budget, when asked for
+        (``[comparison] budget_check``).
     """
 
     seed: int
@@ -72,6 +76,7 @@ class SeedRun:
     seconds: dict[str, float]
     capacity: Capacity
     settings: RunSettings
+    budget_check: BudgetCheck | None = None
 
 
 @dataclass(frozen=True)
@@ -184,21 +189,26 @@ def run_seed(
         framework(instance),
         consortium(instance, plan.labels, carer_cost, config.consortium_share, seed),
     )
+    params = rounds_params(scenario)
     with _stage("rounds", seconds):
-        total = sum(v.day < config.days for v in instance.visits) * len(models)
-        advance = progress("rostering visits", total) if progress else None
-        params = rounds_params(scenario)
-        solved = solve_week(
+        solved, metrics = _roster(
+            scenario,
             instance,
             models,
             locations,
-            params,
-            days=range(config.days),
-            time_budget_s=config.time_budget_s or None,
-            workers=config.workers,
-            progress=advance,
-            max_daily_working_s=round(config.max_daily_working_h * 3600),
+            config.time_budget_s,
+            "rostering visits",
+            progress,
         )
+    check = None
+    if config.budget_check and config.time_budget_s:
+        with _stage("budget check", seconds):
+            budget = config.time_budget_s * config.budget_check
+            _, checked = _roster(
+                scenario, instance, models, locations, budget, "budget check", progress
+            )
+        check = budget_check(config.budget_check, config.time_budget_s, metrics, checked)
+        logger.info("budget check: %s", check.sentence())
     settings = RunSettings(
         str(area),
         scenario.name,
@@ -207,15 +217,6 @@ def run_seed(
         scenario.area.max_snap_m,
         round(config.max_daily_working_h * 3600),
     )
-    costs = CostSettings.from_config(config, params)
-    recipient_of = {v.id: v.recipient_id for v in instance.visits}
-    contracted = {c.id: c.contracted_s for c in instance.carers}
-    metrics = {
-        model.name: model_metrics(
-            [s for s in solved if s.model == model.name], recipient_of, costs, contracted
-        )
-        for model in models
-    }
     bands = parse_bands(config.bands)
     room = capacity(
         instance, models, solved, bands, scenario.workforce.utilisation, range(config.days)
@@ -232,7 +233,45 @@ def run_seed(
         seconds,
         room,
         settings,
+        check,
     )
+
+
+def _roster(
+    scenario: Scenario,
+    instance: Instance,
+    models: tuple[Commissioning, Commissioning],
+    locations: Locations,
+    time_budget_s: float,
+    description: str,
+    progress: ProgressFactory | None,
+) -> tuple[list[SolvedPool], dict[str, ModelMetrics]]:
+    """Solve both models' weeks with a time budget (0: the [rounds] limits); their metrics."""
+    config = scenario.comparison
+    total = sum(v.day < config.days for v in instance.visits) * len(models)
+    advance = progress(description, total) if progress else None
+    params = rounds_params(scenario)
+    solved = solve_week(
+        instance,
+        models,
+        locations,
+        params,
+        days=range(config.days),
+        time_budget_s=time_budget_s or None,
+        workers=config.workers,
+        progress=advance,
+        max_daily_working_s=round(config.max_daily_working_h * 3600),
+    )
+    costs = CostSettings.from_config(config, params)
+    recipient_of = {v.id: v.recipient_id for v in instance.visits}
+    contracted = {c.id: c.contracted_s for c in instance.carers}
+    metrics = {
+        model.name: model_metrics(
+            [s for s in solved if s.model == model.name], recipient_of, costs, contracted
+        )
+        for model in models
+    }
+    return solved, metrics
 
 
 def replace_comparison(scenario: Scenario, **changes: object) -> Scenario:

@@ -17,6 +17,7 @@ from roster.comparison.metrics import (
     uncertainty,
 )
 from roster.comparison.run import SeedRun
+from roster.comparison.stability import BudgetCheck
 from roster.geo.network import SpeedModel
 from roster.rounds.params import RoundsParams
 from roster.scenario import Scenario
@@ -176,6 +177,9 @@ class Summary(JsonRecord):
         the JSON, as is ``served_comparison`` when None).
     served_comparison
         The models compared on the visits they served (first seed).
+    budget_check
+        The first seed's rounds re-solved at a multiple of the time budget, when asked for
+        (None otherwise, and then left out of the JSON).
     """
 
     area: str
@@ -196,6 +200,7 @@ class Summary(JsonRecord):
     assumptions: Mapping[str, Assumption]
     caveats: tuple[Caveat, ...] | None = None
     served_comparison: ServedComparison | None = None
+    budget_check: BudgetCheck | None = None
 
     def __post_init__(self) -> None:
         if self.caveats is not None:
@@ -227,6 +232,7 @@ class Summary(JsonRecord):
         """Read summary.json's content, checking it as when it was made."""
         caveats = data.get("caveats")
         served = data.get("served_comparison")
+        check = data.get("budget_check")
         return cls(
             area=data["area"],
             seed=data["seed"],
@@ -251,6 +257,7 @@ class Summary(JsonRecord):
             },
             caveats=None if caveats is None else tuple(Caveat.from_json(c) for c in caveats),
             served_comparison=None if served is None else ServedComparison.from_json(served),
+            budget_check=None if check is None else BudgetCheck.from_json(check),
         )
 
     @property
@@ -296,6 +303,7 @@ def summarise(scenario: Scenario, runs: Sequence[SeedRun]) -> Summary:
         assumptions=assumptions(scenario, first.params, first.locations.networks["drive"].speeds),
         caveats=caveats(first),
         served_comparison=served_comparison(first),
+        budget_check=first.budget_check,
     )
 
 
@@ -363,9 +371,9 @@ def assumptions(
             "UK Working Time Regulations (20 min when working more than 6 h)",
         ),
         "solver": (
-            f"OR-Tools {params.first_solution} + {params.metaheuristic}, "
-            f"time budget {c.time_budget_s:g} s per seed",
-            "the same search for both models; same budget per visit",
+            f"{params.search_described()}, time budget {c.time_budget_s:g} s per seed",
+            "the same search for both models; the same budget per visit for each model, "
+            "shared among its sessions by size and how busy their carers are",
         ),
         "carers": (
             "carers needed (each search minimises carers used)"

@@ -271,6 +271,7 @@ def report_html(
             *(_pool_table(name, model) for name, model in models.items()),
             job_quality_table(models),
             *(_capacity_section(capacity) if capacity is not None else ()),
+            *_solver_section(summary),
             "<h2>Assumptions</h2>",
             _assumptions_table(summary.assumptions),
             f'<p class="note">{html.escape(_ATTRIBUTION)}</p>',
@@ -278,6 +279,27 @@ def report_html(
     )
     data = roads_script(roads) if roads is not None else ""
     return _page(f"Commissioning comparison: {area}", maps, body, data)
+
+
+def _solver_section(summary: Summary) -> tuple[str, ...]:
+    """Describe the search that built the rounds and how far more time moves the headline."""
+    solver = summary.assumptions.get("solver")
+    lines = ["<h2>Solver settings and stability</h2>"]
+    if solver is not None:
+        lines.append(
+            f"<p>Rounds: {html.escape(str(solver.value))} ({html.escape(solver.source)}).</p>"
+        )
+    check = summary.budget_check
+    if check is None:
+        lines.append(
+            "<p>How far the headline depends on the search time was not checked in this run: "
+            "<code>--budget-check 4</code> re-solves the first seed's rounds at four times the "
+            "budget and reports the change (<code>benchmarks/week.py</code> measures it on "
+            "Rutland; README, \u201cSolver stability\u201d).</p>"
+        )
+    else:
+        lines.append(f"<p>{html.escape(check.sentence())}</p>")
+    return tuple(lines)
 
 
 def _page(title: str, maps: Sequence[MapHtml], body: str, data: str = "") -> str:

@@ -1,16 +1,16 @@
 """Solve one day's pool of visits into carers' rounds: the rounds solver's one entry point.
 
-Two engines (``RoundsParams.engine``; ``"auto"`` picks by size). Large pools (more than
-``insertion_above`` carer-visits) are built by the improvement's pair-aware cheapest insertion
-from empty rounds, which scales where OR-Tools' first solution does not, and improved by ruin
-and recreate for the rest of the time limit (:mod:`roster.rounds.improve`).
+Two engines (``RoundsParams.engine``). The default, ``"insertion"``, builds every pool's rounds
+by the improvement's pair-aware cheapest insertion from empty rounds, which scales where
+OR-Tools' first solution does not, and improves them by ruin and recreate for the rest of the
+time limit (:mod:`roster.rounds.improve`).
 
-Smaller pools build one OR-Tools model (:mod:`roster.rounds.ortools_model`). With a time limit
-its search runs in two phases on that model: the first solution always completes, however
-long it takes (a limit that ran out during it would leave every visit unplaced), and local
-search then goes on from it for what remains of the limit. A ruin-and-recreate improvement
-(:mod:`roster.rounds.improve`) may follow OR-Tools. Answers are compared by
-:func:`roster.rounds.objective.objective`, whose docstring lists the weights.
+The baseline, ``"ortools"``, builds one OR-Tools model (:mod:`roster.rounds.ortools_model`).
+With a time limit its search runs in two phases on that model: the first solution always
+completes, however long it takes (a limit that ran out during it would leave every visit
+unplaced), and local search then goes on from it for what remains of the limit. A
+ruin-and-recreate improvement (:mod:`roster.rounds.improve`) may follow OR-Tools. Answers
+are compared by :func:`roster.rounds.objective.objective`, whose docstring lists the weights.
 """
 
 from __future__ import annotations
@@ -44,9 +44,8 @@ def solve_rounds(
 ) -> Rounds:
     """Build every carer period's round for one day's pool.
 
-    The engine is ``params.engine`` (``"auto"``: the insertion engine above
-    ``params.insertion_above`` carer-visits, OR-Tools below). The insertion engine completes
-    its construction whatever the limit, then improves for the time left.
+    The engine is ``params.engine``. The insertion engine (the default) completes its
+    construction whatever the limit, then improves for the time left.
 
     With OR-Tools and ``params.time_limit_s`` the first solution is completed without a limit,
     then the search goes on from it, on the same model, for the rest of the limit; if that
@@ -79,7 +78,7 @@ def solve_rounds(
         return _answer(problem, params, (), reasons, "NOT_SOLVED")
     if initial_routes is None and params.warm_start_s > 0 and pyvrp_can_model(problem, params):
         initial_routes = pyvrp_routes(problem, params, params.warm_start_s, params.seed)
-    if engine(params, len(tasks.visit)) == "insertion":
+    if params.engine == "insertion":
         return _insertion(problem, params, tasks, reasons, started, initial_routes, progress)
     model = OrToolsModel(problem, params, tasks)
     if params.time_limit_s is None:
@@ -97,13 +96,6 @@ def solve_rounds(
     if _served(better) < _served(first) or not better.routes:
         return first
     return better if better.objective <= first.objective else first
-
-
-def engine(params: RoundsParams, carer_visits: int) -> str:
-    """Return the engine a pool of this many carer-visits is solved with."""
-    if params.engine != "auto":
-        return params.engine
-    return "insertion" if carer_visits > params.insertion_above else "ortools"
 
 
 def _insertion(

@@ -6,6 +6,7 @@ import dataclasses
 
 import pytest
 from helpers import INSTANCE_SMALL, line_networks
+from tiny_pools import line_pool
 
 from roster.commissioning import week
 from roster.commissioning.models import Commissioning, framework
@@ -14,6 +15,7 @@ from roster.commissioning.week import solve_week
 from roster.geo.locations import locate
 from roster.io import read_instance
 from roster.rounds.params import RoundsParams
+from roster.rounds.problem import RoundsProblem
 
 # Greedy descent stops at a local optimum by itself; guided local search might not reach a
 # solution limit on a pool this small.
@@ -150,3 +152,35 @@ def test_no_carer_works_past_their_contract_over_the_week(setting, basis):
     assert all(s.violations == () for s in solved)
     counted = weeks(solved)
     assert counted and max(counted.values()) <= 5400
+
+
+def _session(carers_required: list[int], minutes: int, shift_hours: float) -> RoundsProblem:
+    """Build a session on the line: visits of ``minutes``; carer a works ``shift_hours``, b 1 h."""
+    visits = [
+        {"id": f"v{k}", "at": 1, "minutes": minutes, "carers": n, "window": (8, 20)}
+        for k, n in enumerate(carers_required)
+    ]
+    carers = [{"id": "a", "periods": [(8, 8 + shift_hours)]}, {"id": "b", "periods": [(8, 9)]}]
+    return line_pool(visits, carers)
+
+
+def test_a_session_weighs_its_carer_visits_and_how_busy_its_carers_are():
+    """Two 60-min visits (one double-handed: 3 carer-visits, 3 h) on 3 h of shifts: 3 x (1 + 1)."""
+    assert week.session_weight(_session([1, 2], 60, 2)) == pytest.approx(6.0)
+    # The same visits on 11 h of shifts: busy 3/11.
+    assert week.session_weight(_session([1, 2], 60, 10)) == pytest.approx(3 * (1 + 3 / 11))
+
+
+def test_the_budget_gives_each_model_the_same_time_per_visit(setting):
+    """Each model gets its visits' share; within it, the tighter session gets more per visit."""
+    tight, slack = _session([1, 1], 60, 1), _session([1, 1], 60, 10)
+    jobs = [
+        week._Job("framework", "p1", ((0, tight, PARAMS), (1, slack, PARAMS)), {}, {}),
+        week._Job("consortium", "n1", ((0, slack, PARAMS),), {}, {}),
+    ]
+    budgeted = week._budgeted(jobs, 60.0)
+    limits = [[p.time_limit_s for _, _, p in job.steps] for job in budgeted]
+    # 6 visits: the framework's 4 get 40 s, the consortium's 2 get 20 s.
+    assert sum(limits[0]) == pytest.approx(40.0)
+    assert limits[1] == [pytest.approx(20.0)]
+    assert limits[0][0] > limits[0][1]

@@ -30,8 +30,9 @@ def test_summary_json_is_what_it_was(small_summary):
     """The small comparison's summary has the stored file's keys, in order, and its values.
 
     tests/data/summary_before.json was written for the same run (seed 3 of the small
-    comparison) by the code before the summary was typed; timings aside, it must not change.
-    Only the new keys (:data:`NEW_KEYS`) are added, at the end.
+    comparison) by the code before the summary was typed, and its values written anew when the
+    insertion engine became the default (keys and order as before); timings aside, it must not
+    change. Only the new keys (:data:`NEW_KEYS`) are added, at the end.
     """
     before = _without_timings(json.loads(BEFORE.read_text(encoding="utf-8")))
     now = _without_timings(small_summary.to_json())

@@ -28,6 +28,7 @@ neighbourhood_size = 12
 days = 1
 time_budget_s = 0
 [base.rounds]
+improve_iterations = 50
 solution_limit = 10
 metaheuristic = "GREEDY_DESCENT"
 

@@ -120,7 +120,8 @@ def test_break_rule_is_caught():
     """A round of more than 6 h with its break removed breaks the rule."""
     visits = [{"id": f"v{k}", "at": 1, "window": (8, 15), "minutes": 60} for k in range(6)]
     problem = line_pool(visits, [{"id": "ann", "periods": [(8, 16)]}])
-    rounds = solve_rounds(problem, PARAMS)
+    # OR-Tools delays a visit to fit the break into these back-to-back visits.
+    rounds = solve_rounds(problem, exact_params(engine="ortools"))
     assert check_rounds(problem, rounds, PARAMS) == []
     (route,) = rounds.routes
     bad = replace(rounds, routes=(replace(route, breaks=()),))
