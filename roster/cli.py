@@ -24,7 +24,7 @@ from roster.commissioning.placement import CALL_DURATION_S, CALL_TOLERANCE_S
 from roster.data import RUTLAND_PBF
 from roster.errors import InputError
 from roster.geo.matrix import travel_matrix
-from roster.geo.network import load_network
+from roster.geo.network import CLIP_BUFFER_M, load_network
 from roster.geo.snapping import snap_points
 from roster.io import OutputFolder
 from roster.model import TRAVEL_MODES
@@ -51,9 +51,14 @@ RUTLAND_PLACES = {
 def _network_command(args: argparse.Namespace) -> None:
     """Build (or load) the road network and print its size and a sample matrix."""
     area = args.area or RUTLAND_PBF
+    clip = None
+    if args.council:
+        from roster.demand.census import council_clip
+
+        clip = council_clip(_scenario(args).area)
     for mode in args.modes:
         started = time.perf_counter()
-        network = load_network(area, mode, cache_dir=args.cache_dir)
+        network = load_network(area, mode, cache_dir=args.cache_dir, clip=clip)
         print(f"{network.describe()} ({time.perf_counter() - started:.1f} s)")
         if args.area is not None:
             names = [f"node {i}" for i in range(5)]
@@ -90,6 +95,13 @@ def _scenario(args: argparse.Namespace) -> Scenario:
     return dataclasses.replace(scenario, area=area)
 
 
+def _drive_network(area: str | os.PathLike[str], scenario: Scenario, cache_dir: str | None):
+    """Load the drive network of an extract clipped to the scenario's council."""
+    from roster.demand.census import council_clip
+
+    return load_network(area, "drive", cache_dir=cache_dir, clip=council_clip(scenario.area))
+
+
 def _generate_command(args: argparse.Namespace) -> None:
     """Generate recipients, visits, carers and providers for an area and write them."""
     from roster.demand.generate import generate_area, write_area
@@ -120,7 +132,7 @@ def _neighbourhoods_command(args: argparse.Namespace) -> None:
     scenario = _scenario(args)
     inputs = (args.recipients, args.boundaries, args.scenario, args.area)
     folder = OutputFolder.check(args.out, force=args.force, inputs=inputs)
-    network = load_network(area, "drive", cache_dir=args.cache_dir)
+    network = _drive_network(area, scenario, args.cache_dir)
     if args.recipients:
         instance = read_recipients(args.recipients)
     else:
@@ -257,7 +269,7 @@ def _compare_command(args: argparse.Namespace) -> None:
     folder = OutputFolder.check(args.out, force=args.force, inputs=inputs)
     area = args.area or RUTLAND_PBF
     started = time.perf_counter()
-    networks = load_networks(area, args.cache_dir)
+    networks = load_networks(area, args.cache_dir, scenario.area)
     logger.info("stage networks done in %.1f s", time.perf_counter() - started)
     seeds = [args.seed + k for k in range(args.seeds)]
     runs = []
@@ -288,7 +300,7 @@ def _rounds_command(args: argparse.Namespace) -> None:
     started = time.perf_counter()
     instance = read_instance(args.instance)
     area = args.area or RUTLAND_PBF
-    networks = load_networks(area, args.cache_dir)
+    networks = load_networks(area, args.cache_dir, scenario.area)
     budget = _given(args.time_budget, config.time_budget_s)
     week = roster_week(
         instance,
@@ -417,7 +429,7 @@ def _studio_command(args: argparse.Namespace) -> int:
         raise InputError("The output folder is a file; give a folder.", file=args.out)
     area = args.area or RUTLAND_PBF
     started = time.perf_counter()
-    network = load_network(area, "drive", cache_dir=args.cache_dir)
+    network = _drive_network(area, scenario, args.cache_dir)
     workspace = prepare(scenario, area, args.seed, network)
     studio = Studio(workspace, out, cache_dir=args.cache_dir)
     server = make_server(studio, args.port)
@@ -517,6 +529,11 @@ def build_parser() -> argparse.ArgumentParser:
         "network", help="build the road network and print its size and a sample travel matrix"
     )
     add_network_options(network)
+    network.add_argument(
+        "--council",
+        help="clip the roads to this council (name or ONS code) plus "
+        f"{CLIP_BUFFER_M / 1000:g} km, as the other commands do (default: the whole extract)",
+    )
     network.set_defaults(run=_network_command)
 
     def add_council_options(command: argparse.ArgumentParser) -> None:

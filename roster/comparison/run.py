@@ -17,13 +17,14 @@ from roster.commissioning.neighbourhood_plan import NeighbourhoodPlan, plan_neig
 from roster.commissioning.week import SolvedPool, solve_week
 from roster.comparison.capacity import Capacity, capacity, parse_bands
 from roster.comparison.metrics import CostSettings, JsonRecord, ModelMetrics, model_metrics
+from roster.demand.census import council_clip
 from roster.demand.generate import generate_area
 from roster.geo.locations import Locations, locate
 from roster.geo.network import RoadNetwork, load_network
 from roster.io import read_instance
 from roster.model import TRAVEL_MODES, Instance
 from roster.rounds.params import RoundsParams
-from roster.scenario import Scenario
+from roster.scenario import AreaConfig, Scenario
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +93,9 @@ class RunSettings(JsonRecord):
         Largest distance from a home to its road.
     max_daily_working_s
         Cap on a carer's working time in a day.
+    clip
+        The outline the networks were clipped to (:meth:`roster.geo.network.Clip.to_json`),
+        None for the whole extract; ``roster place`` reloads the same networks with it.
     """
 
     area: str
@@ -100,6 +104,7 @@ class RunSettings(JsonRecord):
     days: int
     max_snap_m: float
     max_daily_working_s: int
+    clip: dict[str, object] | None = None
 
 
 @contextmanager
@@ -111,10 +116,17 @@ def _stage(name: str, seconds: dict[str, float]):
 
 
 def load_networks(
-    area: str | os.PathLike[str], cache_dir: str | os.PathLike[str] | None = None
+    area: str | os.PathLike[str],
+    cache_dir: str | os.PathLike[str] | None = None,
+    council: AreaConfig | None = None,
 ) -> dict[str, RoadNetwork]:
-    """Load the drive and walk networks of an area (from the cache when possible)."""
-    return {mode: load_network(area, mode, cache_dir=cache_dir) for mode in TRAVEL_MODES}
+    """Load the drive and walk networks of an area (from the cache when possible).
+
+    With ``council`` (a scenario's area) they are clipped to that council
+    (:func:`roster.demand.census.council_clip`), as :func:`run_seed` and every command expect.
+    """
+    clip = council_clip(council) if council is not None else None
+    return {mode: load_network(area, mode, cache_dir=cache_dir, clip=clip) for mode in TRAVEL_MODES}
 
 
 #: In "carers needed" mode, each working period used costs as much as this much travel (s):
@@ -206,6 +218,7 @@ def run_seed(
         config.days,
         scenario.area.max_snap_m,
         round(config.max_daily_working_h * 3600),
+        networks["drive"].clip.to_json() if networks["drive"].clip else None,
     )
     costs = CostSettings.from_config(config, params)
     recipient_of = {v.id: v.recipient_id for v in instance.visits}

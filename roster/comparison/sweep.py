@@ -240,7 +240,7 @@ def run_cell(cell: Cell, cache_dir: str | None = None) -> dict[str, Any]:
     code, name = resolve_council(cell.council.council, scenario.area.lad_names)
     area = dataclasses.replace(scenario.area, code=code, study_area=cell.council.study_area)
     scenario = dataclasses.replace(scenario, area=area)
-    networks = load_networks(cell.council.area, cache_dir)
+    networks = load_networks(cell.council.area, cache_dir, scenario.area)
     run = run_seed(scenario, cell.council.area, networks, cell.seed)
     summary = summarise(scenario, [run])
     result = {

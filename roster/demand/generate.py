@@ -12,7 +12,14 @@ from typing import Any
 import numpy as np
 import shapely
 
-from roster.demand.census import EXTRACT, AreaPopulation, check_coverage, cut_to, load_area
+from roster.demand.census import (
+    EXTRACT,
+    AreaPopulation,
+    check_coverage,
+    council_clip,
+    cut_to,
+    load_area,
+)
 from roster.demand.market import Fragmentation, draw_bases, fragmentation, market_shares, tender
 from roster.demand.osm_points import places, residential_buildings
 from roster.demand.packages import apportion, draw_packages, package_visits, recipient_counts
@@ -88,7 +95,8 @@ def _fit_extract(
 ) -> AreaPopulation:
     """Check the network covers the area, or cut it to the network for ``--study-area extract``.
 
-    An extract reaching beyond the area is clipped: homes, carers and bases stay inside.
+    An extract reaching beyond the area is clipped: homes, carers and bases stay inside (and
+    the network itself was clipped to the council, see :func:`roster.demand.census.council_clip`).
     """
     nodes = np.column_stack([network.node_lon, network.node_lat])
     extent = shapely.convex_hull(shapely.multipoints(nodes))
@@ -98,12 +106,14 @@ def _fit_extract(
         check_coverage(area, extent, bool(study))
     outside = shapely.area(shapely.difference(extent, area.outline)) / shapely.area(extent)
     if outside > 0.05:
+        kept = network.clip.describe() if network.clip else "in the extract"
         logger.info(
-            "the extract reaches beyond %s (%.0f%% of it lies outside): homes, carers and "
-            "bases are clipped to %s; roads outside stay for journeys",
+            "the network reaches beyond %s (%.0f%% of its extent lies outside): homes, carers "
+            "and bases are placed inside %s; the roads %s stay for journeys",
             area.name,
             100 * outside,
             area.name,
+            kept,
         )
     return area
 
@@ -128,7 +138,8 @@ def generate_area(
     cache_dir
         Road network cache folder (see :func:`roster.geo.network.load_network`).
     network
-        The area's drive network, when the caller has loaded it already; else it is loaded.
+        The area's drive network, when the caller has loaded it already; else it is loaded,
+        clipped to the council (:func:`roster.demand.census.council_clip`).
 
     Raises
     ------
@@ -141,7 +152,7 @@ def generate_area(
     seeds = [int(x) for x in np.random.SeedSequence(seed).generate_state(8 + s.framework.providers)]
     area = load_area(s.area)
     if network is None:
-        network = load_network(pbf, "drive", cache_dir=cache_dir)
+        network = load_network(pbf, "drive", cache_dir=cache_dir, clip=council_clip(s.area))
     area = _fit_extract(area, network, s.area.study_area)
 
     buildings = residential_buildings(

@@ -87,7 +87,7 @@ def _run_comparison(
         scenario = replace_comparison(scenario, boundaries=boundaries)
         folder = OutputFolder.check(out, inputs=(boundaries,))
         messages.put(("stage", "loading the road networks", 0))
-        networks = load_networks(area, cache_dir)
+        networks = load_networks(area, cache_dir, scenario.area)
         messages.put(("stage", "instance, travel and neighbourhoods", 0))
 
         def progress(description: str, total: int):

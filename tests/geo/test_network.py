@@ -6,14 +6,17 @@ import math
 
 import numpy as np
 import pytest
+import shapely
 from helpers import ITS_EXAMPLE, line_graph
+from pyproj import Transformer
 from scipy.sparse import coo_array
 from scipy.sparse.csgraph import connected_components
 
-from roster.data import RUTLAND_PBF
+from roster.data import LEEDS_PBF, RUTLAND_PBF
 from roster.errors import NetworkError
 from roster.geo.network import (
     MPH_TO_KPH,
+    Clip,
     SpeedModel,
     _parse_maxspeed_mph,
     load_network,
@@ -157,3 +160,60 @@ def test_rutland_extract_embedded(rutland_networks):
     assert net.source == str(RUTLAND_PBF)
     assert net.n_nodes == 2661
     assert math.isclose(net.length_km, 1266, rel_tol=0.01)
+
+
+def _inside_length_m(network, box) -> float:
+    """Metres of road (each direction counted) inside a box, measured in the network's CRS."""
+    return float(shapely.length(shapely.intersection(network.edge_geometry_m, box)).sum())
+
+
+def test_clip_keeps_the_roads_inside_and_drops_the_rest(tmp_path):
+    """Leeds centre clipped to its west half plus 200 m: roads beyond gone, roads inside kept.
+
+    Every node and every point of every road shape lies inside the grown outline, while the
+    whole extract reaches well beyond it; the roads inside the outline itself keep (almost) all
+    their length (the largest strongly connected part may lose a dead end cut at the edge).
+    """
+    whole = load_network(LEEDS_PBF, "drive", cache_dir=tmp_path)
+    middle = float(np.median(whole.node_lon))
+    west = shapely.box(-2.0, 53.0, middle, 54.0)
+    clip = Clip.around("the west half", west, buffer_m=200)
+    clipped = load_network(LEEDS_PBF, "drive", cache_dir=tmp_path, clip=clip)
+
+    assert clipped.clip == clip and whole.clip is None
+    assert not shapely.contains_xy(clip.polygon, whole.node_lon, whole.node_lat).all()
+    assert shapely.contains_xy(clip.polygon, clipped.node_lon, clipped.node_lat).all()
+    coords = shapely.get_coordinates(clipped.edge_geometry)
+    assert shapely.contains_xy(clip.polygon, coords[:, 0], coords[:, 1]).all()
+    assert 0.3 * whole.n_nodes < clipped.n_nodes < 0.8 * whole.n_nodes
+    assert _strongly_connected(clipped)
+    west_m = shapely.transform(west, clipped._project, interleaved=False)
+    assert _inside_length_m(clipped, west_m) >= 0.97 * _inside_length_m(whole, west_m)
+
+    again = load_network(LEEDS_PBF, "drive", cache_dir=tmp_path, clip=clip)  # from the cache
+    assert again.clip == clip and np.array_equal(again.node_ids, clipped.node_ids)
+    assert len(list(tmp_path.glob("*.npz"))) == 2  # the clip is part of the key
+
+
+def test_clip_that_no_road_reaches_is_not_applied(tmp_path):
+    """A clip 50 km away from the extract leaves the network whole (and says it is not clipped)."""
+    far = Clip.around("somewhere else", shapely.box(-2.5, 53.3, -2.4, 53.4), buffer_m=1000)
+    network = load_network(ITS_EXAMPLE, "drive", cache_dir=tmp_path, clip=far)
+    whole = load_network(ITS_EXAMPLE, "drive", cache_dir=tmp_path)
+    assert network.clip is None
+    assert np.array_equal(network.node_ids, whole.node_ids)
+
+
+def test_clip_polygon_grows_the_outline_by_the_buffer():
+    """A 1 km square grown by 500 m: 2 km across, with rounded corners (in metres, via UTM)."""
+    square_m = shapely.box(500_000, 5_960_000, 501_000, 5_961_000)  # UTM 30N, near Leeds
+    there = Transformer.from_crs("EPSG:32630", "EPSG:4326", always_xy=True)
+    square = shapely.transform(square_m, there.transform, interleaved=False)
+    clip = Clip.around("a square", square, buffer_m=500)
+    back = Transformer.from_crs("EPSG:4326", "EPSG:32630", always_xy=True)
+    grown = shapely.transform(clip.polygon, back.transform, interleaved=False)
+    x0, y0, x1, y1 = shapely.bounds(grown)
+    assert (x1 - x0, y1 - y0) == (pytest.approx(2000, abs=2), pytest.approx(2000, abs=2))
+    assert shapely.area(grown) == pytest.approx(1e6 + 4 * 500 * 1000 + math.pi * 500**2, rel=0.01)
+    assert Clip.from_json(clip.to_json()) == clip and Clip.from_json(None) is None
+
