@@ -313,19 +313,30 @@ class RoadNetwork:
 
     @cached_property
     def edge_twin(self) -> np.ndarray:
-        """For each edge, the reverse edge of the same road (same length within 0.1 m), or -1."""
-        first: dict[tuple[int, int, int], int] = {}
-        for e, key in enumerate(zip(self.edge_u, self.edge_v, self.edge_length_dm, strict=True)):
-            first.setdefault(tuple(int(k) for k in key), e)
-        twin = np.full(self.n_edges, -1, dtype=np.int64)
-        for e, (u, v, length) in enumerate(
-            zip(self.edge_u, self.edge_v, self.edge_length_dm, strict=True)
-        ):
-            for near in (length, length - 1, length + 1):
-                match = first.get((int(v), int(u), int(near)))
-                if match is not None:
-                    twin[e] = match
-                    break
+        """For each edge, the reverse edge of the same road (same length within 0.1 m), or -1.
+
+        The reverse edge of ``u -> v`` with length ``l`` is the first edge (lowest index)
+        ``v -> u`` of length ``l``, else ``l - 1``, else ``l + 1`` decimetres. Vectorised: each
+        (u, v, length) becomes one integer, and the reversed keys are looked up in the edges'
+        keys, sorted stably (so equal keys keep the lowest edge first).
+        """
+        n, nodes = self.n_edges, self.n_nodes
+        u, v = self.edge_u.astype(np.int64), self.edge_v.astype(np.int64)
+        length = self.edge_length_dm.astype(np.int64)
+        span = int(length.max()) + 3  # length + step + 1 lies in 0 .. span - 1
+        pair, back = u * nodes + v, v * nodes + u
+        if nodes**2 * span >= 2**62:  # millions of nodes: number the node pairs first
+            numbered = np.unique(np.concatenate([pair, back]), return_inverse=True)[1]
+            pair, back = numbered[:n], numbered[n:]
+        keys = pair * span + length + 1
+        order = np.argsort(keys, kind="stable")
+        ordered = keys[order]
+        twin = np.full(n, -1, dtype=np.int64)
+        for step in (0, -1, 1):
+            sought = back * span + length + step + 1
+            at = np.minimum(np.searchsorted(ordered, sought), n - 1)
+            found = (twin < 0) & (ordered[at] == sought)
+            twin[found] = order[at[found]]
         return twin
 
     def _project(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -217,3 +217,47 @@ def test_clip_polygon_grows_the_outline_by_the_buffer():
     assert shapely.area(grown) == pytest.approx(1e6 + 4 * 500 * 1000 + math.pi * 500**2, rel=0.01)
     assert Clip.from_json(clip.to_json()) == clip and Clip.from_json(None) is None
 
+
+def _edge_twin_loop(network) -> np.ndarray:
+    """The edge twins as the Python loop before vectorising found them (the reference)."""
+    first: dict[tuple[int, int, int], int] = {}
+    for e, key in enumerate(zip(network.edge_u, network.edge_v, network.edge_length_dm)):
+        first.setdefault(tuple(int(k) for k in key), e)
+    twin = np.full(network.n_edges, -1, dtype=np.int64)
+    for e, (u, v, length) in enumerate(zip(network.edge_u, network.edge_v, network.edge_length_dm)):
+        for near in (length, length - 1, length + 1):
+            match = first.get((int(v), int(u), int(near)))
+            if match is not None:
+                twin[e] = match
+                break
+    return twin
+
+
+def test_edge_twins_match_the_loop(its_drive, line_network):
+    """The vectorised twins equal the old loop's, on real streets and on awkward lengths.
+
+    The awkward copy of the ITS streets has one-way edges, reverse edges 1 dm longer or
+    shorter, and parallel edges of the same road (the lowest index wins); one edge of 2**53 dm
+    makes the keys too wide for node pairs as they are, so they are numbered first.
+    """
+    import dataclasses
+
+    rng = np.random.default_rng(5)
+    awkward = dataclasses.replace(
+        its_drive, edge_length_dm=its_drive.edge_length_dm + rng.integers(-1, 2, its_drive.n_edges)
+    )
+    doubled = dataclasses.replace(
+        line_network,
+        edge_u=np.concatenate([line_network.edge_u, line_network.edge_u]),
+        edge_v=np.concatenate([line_network.edge_v, line_network.edge_v]),
+        edge_length_dm=np.concatenate([line_network.edge_length_dm] * 2),
+    )
+    huge = dataclasses.replace(
+        its_drive,
+        edge_length_dm=np.where(np.arange(its_drive.n_edges) == 3, 2**53, its_drive.edge_length_dm),
+    )
+    for network in (its_drive, line_network, awkward, doubled, huge):
+        expected = _edge_twin_loop(network)
+        assert np.array_equal(network.edge_twin, expected)
+    assert (awkward.edge_twin >= 0).sum() < (its_drive.edge_twin >= 0).sum()  # some lost twins
+    assert (doubled.edge_twin < line_network.n_edges).all()  # the first copy's edges
