@@ -219,12 +219,16 @@ def test_clip_polygon_grows_the_outline_by_the_buffer():
 
 
 def _edge_twin_loop(network) -> np.ndarray:
-    """The edge twins as the Python loop before vectorising found them (the reference)."""
+    """Return the edge twins as the Python loop before vectorising found them (the reference)."""
     first: dict[tuple[int, int, int], int] = {}
-    for e, key in enumerate(zip(network.edge_u, network.edge_v, network.edge_length_dm)):
+    for e, key in enumerate(
+        zip(network.edge_u, network.edge_v, network.edge_length_dm, strict=True)
+    ):
         first.setdefault(tuple(int(k) for k in key), e)
     twin = np.full(network.n_edges, -1, dtype=np.int64)
-    for e, (u, v, length) in enumerate(zip(network.edge_u, network.edge_v, network.edge_length_dm)):
+    for e, (u, v, length) in enumerate(
+        zip(network.edge_u, network.edge_v, network.edge_length_dm, strict=True)
+    ):
         for near in (length, length - 1, length + 1):
             match = first.get((int(v), int(u), int(near)))
             if match is not None:
