@@ -152,6 +152,7 @@ def run_seed(
     networks: dict[str, RoadNetwork],
     seed: int,
     progress: ProgressFactory | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
 ) -> SeedRun:
     """Run the whole comparison for one seed.
 
@@ -160,13 +161,15 @@ def run_seed(
     scenario
         Demand, workforce, framework, comparison and solver settings.
     area
-        The OSM extract (for generation: buildings and places).
+        The OSM extract or place name (for generation: buildings and places).
     networks
         Drive and walk networks of the area.
     seed
         Seed of generation, neighbourhoods and consortium allocation.
     progress
         Makes a progress callback for the rostering stage.
+    cache_dir
+        Where a place name's buildings and places are cached (as the networks are).
     """
     config = scenario.comparison
     seconds: dict[str, float] = {}
@@ -174,7 +177,7 @@ def run_seed(
         if config.instance:
             instance, snapped = read_instance(config.instance), None
         else:
-            generated = generate_area(scenario, area, seed, network=networks["drive"])
+            generated = generate_area(scenario, area, seed, cache_dir, networks["drive"])
             instance, snapped = generated.instance, {"drive": generated.snapped}
     with _stage("travel matrices", seconds):
         locations = locate(instance, networks, scenario.area.max_snap_m, snapped)

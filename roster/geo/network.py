@@ -526,13 +526,14 @@ _Way = tuple[int, list[int], dict[str, str]]
 
 
 def _graph_from_file(
-    path: Path, mode: str, clip: Clip | None = None
+    path: Path, mode: str, clip: Clip | None = None, simplify: bool = True
 ) -> tuple[nx.MultiDiGraph, Clip | None]:
     """Read ways for the mode with pyosmium, write them as OSM XML, and let OSMnx build the graph.
 
     Ways are filtered first (``graph_from_xml`` would otherwise load every highway), and ways
     clipped at the extract's edge, or leaving the clip, are split where nodes are missing.
-    Returns the graph and the clip applied (None when no road reaches the clip).
+    Returns the graph (simplified unless ``simplify`` is false) and the clip applied (None
+    when no road reaches the clip).
     """
     import osmium  # only to read an extract (a cached network needs none of it)
     import osmnx as ox  # only to build a network: a cached one loads without it
@@ -564,7 +565,9 @@ def _graph_from_file(
     with tempfile.TemporaryDirectory() as folder:
         xml = Path(folder) / "network.osm"
         _write_osm_xml(xml, nodes, ways)
-        graph = ox.graph_from_xml(xml, bidirectional=mode == "walk", simplify=True, retain_all=True)
+        graph = ox.graph_from_xml(
+            xml, bidirectional=mode == "walk", simplify=simplify, retain_all=True
+        )
     return graph, clip
 
 

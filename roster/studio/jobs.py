@@ -94,7 +94,7 @@ def _run_comparison(
             messages.put(("total", description, total))
             return lambda n: messages.put(("advance", description, n))
 
-        run = run_seed(scenario, area, networks, seed, progress=progress)
+        run = run_seed(scenario, area, networks, seed, progress=progress, cache_dir=cache_dir)
         messages.put(("stage", "writing the report", 0))
         summary = summarise(scenario, [run])
         from roster import __version__

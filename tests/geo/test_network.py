@@ -7,7 +7,7 @@ import math
 import numpy as np
 import pytest
 import shapely
-from helpers import ITS_EXAMPLE, line_graph
+from helpers import ITS_EXAMPLE, line_graph, offline, osm_as_place
 from pyproj import Transformer
 from scipy.sparse import coo_array
 from scipy.sparse.csgraph import connected_components
@@ -265,3 +265,46 @@ def test_edge_twins_match_the_loop(its_drive, line_network):
         assert np.array_equal(network.edge_twin, expected)
     assert (awkward.edge_twin >= 0).sum() < (its_drive.edge_twin >= 0).sum()  # some lost twins
     assert (doubled.edge_twin < line_network.n_edges).all()  # the first copy's edges
+
+
+def _same_roads(a, b) -> bool:
+    """Whether two networks have the same nodes and edges, in the same order."""
+    names = ("node_ids", "edge_u", "edge_v", "edge_time_ms", "edge_length_dm")
+    return all(np.array_equal(getattr(a, n), getattr(b, n)) for n in names)
+
+
+def test_place_name_downloads_once_and_matches_the_extract(monkeypatch, tmp_path):
+    """A place name gives the roads OSMnx downloads for it, as the same extract gives them.
+
+    OSMnx answers from the ITS extract here (no internet); the network, whole or clipped to
+    its west half, equals the extract's, and a second load comes from the cache.
+    """
+    calls = osm_as_place(monkeypatch, ITS_EXAMPLE, tmp_path)
+    by_place = load_network("Leeds ITS, England", "drive", cache_dir=tmp_path)
+    from_file = load_network(ITS_EXAMPLE, "drive", cache_dir=tmp_path)
+    assert by_place.n_nodes == 23 and _same_roads(by_place, from_file)
+    assert by_place.source == "Leeds ITS, England" and calls["graph"] == 1
+    again = load_network("Leeds ITS, England", "drive", cache_dir=tmp_path)
+    assert calls["graph"] == 1 and _same_roads(again, by_place)
+
+    west = shapely.box(-2.0, 53.0, float(np.median(from_file.node_lon)), 54.0)
+    clip = Clip.around("the west half", west, buffer_m=20)
+    clipped_place = load_network("Leeds ITS, England", "drive", cache_dir=tmp_path, clip=clip)
+    clipped_file = load_network(ITS_EXAMPLE, "drive", cache_dir=tmp_path, clip=clip)
+    assert clipped_place.clip == clip and clipped_place.n_nodes < by_place.n_nodes
+    assert _same_roads(clipped_place, clipped_file)
+
+
+def test_place_name_offline_is_one_line_naming_the_download(monkeypatch, tmp_path):
+    """Offline, a place name is a NetworkError of one line.
+
+    It says what could not be downloaded, for which place, and to pass a local extract.
+    """
+    offline(monkeypatch)
+    with pytest.raises(NetworkError) as caught:
+        load_network("Leeds, England", "walk", cache_dir=tmp_path)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert "cannot download the walk roads for 'Leeds, England'" in message
+    assert "ConnectionError" in message and "--area EXTRACT.osm.pbf" in message
+    assert not list(tmp_path.glob("*.npz"))
