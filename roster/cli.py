@@ -58,16 +58,17 @@ RUTLAND_PLACES = {
 def _network_command(args: argparse.Namespace) -> None:
     """Build (or load) the road network and print its size and a sample matrix."""
     area = args.area or RUTLAND_PBF
-    clip = None
+    clip, rutland = None, args.area is None
     if args.council:
         from roster.demand.census import council_clip
 
-        clip = council_clip(_scenario(args).area)
+        council = _scenario(args).area
+        clip, rutland = council_clip(council), rutland and council.code == DEFAULTS.area.code
     for mode in args.modes:
         started = time.perf_counter()
         network = load_network(area, mode, cache_dir=args.cache_dir, clip=clip)
         print(f"{network.describe()} ({time.perf_counter() - started:.1f} s)")
-        if args.area is not None:
+        if not rutland:  # Rutland's towns are not on this network: five of its nodes instead
             names = [f"node {i}" for i in range(5)]
             picks = np.linspace(0, network.n_nodes - 1, 5).astype(int)
             lon, lat = network.node_lon[picks], network.node_lat[picks]
