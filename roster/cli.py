@@ -670,6 +670,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="instance folder (CSV) or GeoPackage, e.g. the instance/ folder roster demo writes",
     )
     rounds.add_argument("--area", help=AREA_HELP)
+    rounds.add_argument(
+        "--council",
+        help="the council the homes are in (name or ONS code): the roads are clipped to it plus "
+        f"{CLIP_BUFFER_M / 1000:g} km (default: the scenario's, Rutland)",
+    )
     rounds.add_argument("--scenario", help="scenario TOML ([rounds] and [comparison] settings)")
     rounds.add_argument("--out", required=True)
     add_force(rounds)
