@@ -36,8 +36,8 @@ def main() -> None:
     parser.add_argument("--time-budget", type=float, default=60.0)
     parser.add_argument("--seed", type=int, default=1)
     args = parser.parse_args()
-    networks = load_networks(RUTLAND_PBF)
     base = replace_comparison(load_scenario(), days=args.days, time_budget_s=args.time_budget)
+    networks = load_networks(RUTLAND_PBF, council=base.area)  # clipped, as roster compare
     travel_only: dict[str, float] = {}
     for weight in args.weights:
         rounds = dataclasses.replace(base.rounds, continuity_cost=weight)

@@ -72,7 +72,7 @@ def build_sessions(scenario_path: Path, seed: int, day: int) -> tuple[list, dict
     scenario = load_scenario(scenario_path)
     seconds = {}
     began = time.perf_counter()
-    networks = load_networks(RUTLAND_PBF)
+    networks = load_networks(RUTLAND_PBF, council=scenario.area)  # clipped, as roster compare
     seconds["networks"] = time.perf_counter() - began
     began = time.perf_counter()
     generated = generate_area(scenario, RUTLAND_PBF, seed, network=networks["drive"])

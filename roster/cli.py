@@ -24,7 +24,7 @@ from roster.commissioning.placement import CALL_DURATION_S, CALL_TOLERANCE_S
 from roster.data import RUTLAND_PBF
 from roster.errors import InputError
 from roster.geo.matrix import travel_matrix
-from roster.geo.network import load_network
+from roster.geo.network import CLIP_BUFFER_M, is_osm_file, load_network
 from roster.geo.snapping import snap_points
 from roster.io import OutputFolder
 from roster.model import TRAVEL_MODES
@@ -34,6 +34,13 @@ if TYPE_CHECKING:
     from roster.comparison.summary import Summary
 
 logger = logging.getLogger("roster")
+
+#: What ``--area`` takes, for every command that reads an area.
+AREA_HELP = (
+    'OSM extract (.osm.pbf/.osm/.osm.bz2), or a place name such as "Leeds, England" whose '
+    "roads, buildings and places are downloaded once (needs internet) and cached; default: the "
+    "embedded Rutland extract"
+)
 
 #: The settings an option falls back to when neither it nor a scenario file gives one.
 DEFAULTS = Scenario()
@@ -51,11 +58,17 @@ RUTLAND_PLACES = {
 def _network_command(args: argparse.Namespace) -> None:
     """Build (or load) the road network and print its size and a sample matrix."""
     area = args.area or RUTLAND_PBF
+    clip, rutland = None, args.area is None
+    if args.council:
+        from roster.demand.census import council_clip
+
+        council = _scenario(args).area
+        clip, rutland = council_clip(council), rutland and council.code == DEFAULTS.area.code
     for mode in args.modes:
         started = time.perf_counter()
-        network = load_network(area, mode, cache_dir=args.cache_dir)
+        network = load_network(area, mode, cache_dir=args.cache_dir, clip=clip)
         print(f"{network.describe()} ({time.perf_counter() - started:.1f} s)")
-        if args.area is not None:
+        if not rutland:  # Rutland's towns are not on this network: five of its nodes instead
             names = [f"node {i}" for i in range(5)]
             picks = np.linspace(0, network.n_nodes - 1, 5).astype(int)
             lon, lat = network.node_lon[picks], network.node_lat[picks]
@@ -90,12 +103,24 @@ def _scenario(args: argparse.Namespace) -> Scenario:
     return dataclasses.replace(scenario, area=area)
 
 
+def _extract(args: argparse.Namespace) -> str | None:
+    """Return ``--area`` when it is a file (an input the output folder must not hold)."""
+    return args.area if args.area and is_osm_file(args.area) else None
+
+
+def _drive_network(area: str | os.PathLike[str], scenario: Scenario, cache_dir: str | None):
+    """Load the drive network of an extract clipped to the scenario's council."""
+    from roster.demand.census import council_clip
+
+    return load_network(area, "drive", cache_dir=cache_dir, clip=council_clip(scenario.area))
+
+
 def _generate_command(args: argparse.Namespace) -> None:
     """Generate recipients, visits, carers and providers for an area and write them."""
     from roster.demand.generate import generate_area, write_area
 
     scenario = _scenario(args)
-    folder = OutputFolder.check(args.out, force=args.force, inputs=(args.scenario, args.area))
+    folder = OutputFolder.check(args.out, force=args.force, inputs=(args.scenario, _extract(args)))
     generated = generate_area(scenario, args.area or RUTLAND_PBF, args.seed, args.cache_dir)
     with folder.writing(_manifest(args, [args.seed])) as temporary:
         files = write_area(generated, temporary)
@@ -118,13 +143,13 @@ def _neighbourhoods_command(args: argparse.Namespace) -> None:
 
     area = args.area or RUTLAND_PBF
     scenario = _scenario(args)
-    inputs = (args.recipients, args.boundaries, args.scenario, args.area)
+    inputs = (args.recipients, args.boundaries, args.scenario, _extract(args))
     folder = OutputFolder.check(args.out, force=args.force, inputs=inputs)
-    network = load_network(area, "drive", cache_dir=args.cache_dir)
+    network = _drive_network(area, scenario, args.cache_dir)
     if args.recipients:
         instance = read_recipients(args.recipients)
     else:
-        instance = generate_area(scenario, area, args.seed, network=network).instance
+        instance = generate_area(scenario, area, args.seed, args.cache_dir, network).instance
     plan = plan_neighbourhoods(
         instance,
         network,
@@ -254,11 +279,11 @@ def _compare_command(args: argparse.Namespace) -> None:
     }
     scenario = replace_comparison(scenario, **changes)
     config = scenario.comparison
-    inputs = (args.scenario, config.instance, config.boundaries, args.area)
+    inputs = (args.scenario, config.instance, config.boundaries, _extract(args))
     folder = OutputFolder.check(args.out, force=args.force, inputs=inputs)
     area = args.area or RUTLAND_PBF
     started = time.perf_counter()
-    networks = load_networks(area, args.cache_dir)
+    networks = load_networks(area, args.cache_dir, scenario.area)
     logger.info("stage networks done in %.1f s", time.perf_counter() - started)
     seeds = [args.seed + k for k in range(args.seeds)]
     runs = []
@@ -266,7 +291,11 @@ def _compare_command(args: argparse.Namespace) -> None:
         logger.info("seed %d of %d (%d)", len(runs) + 1, len(seeds), seed)
         # The budget check re-solves the first seed only.
         settings = replace_comparison(scenario, budget_check=0.0) if runs else scenario
-        runs.append(run_seed(settings, area, networks, seed, progress=_progress_bars))
+        runs.append(
+            run_seed(
+                settings, area, networks, seed, progress=_progress_bars, cache_dir=args.cache_dir
+            )
+        )
     summary = summarise(scenario, runs)
     with folder.writing(_manifest(args, seeds)) as temporary:
         files = write_outputs(temporary, summary, runs)
@@ -286,12 +315,12 @@ def _rounds_command(args: argparse.Namespace) -> None:
     scenario = _scenario(args)
     config = scenario.comparison
     folder = OutputFolder.check(
-        args.out, force=args.force, inputs=(args.instance, args.scenario, args.area)
+        args.out, force=args.force, inputs=(args.instance, args.scenario, _extract(args))
     )
     started = time.perf_counter()
     instance = read_instance(args.instance)
     area = args.area or RUTLAND_PBF
-    networks = load_networks(area, args.cache_dir)
+    networks = load_networks(area, args.cache_dir, scenario.area)
     budget = _given(args.time_budget, config.time_budget_s)
     week = roster_week(
         instance,
@@ -420,8 +449,8 @@ def _studio_command(args: argparse.Namespace) -> int:
         raise InputError("The output folder is a file; give a folder.", file=args.out)
     area = args.area or RUTLAND_PBF
     started = time.perf_counter()
-    network = load_network(area, "drive", cache_dir=args.cache_dir)
-    workspace = prepare(scenario, area, args.seed, network)
+    network = _drive_network(area, scenario, args.cache_dir)
+    workspace = prepare(scenario, area, args.seed, network, args.cache_dir)
     studio = Studio(workspace, out, cache_dir=args.cache_dir)
     server = make_server(studio, args.port)
     print(
@@ -522,6 +551,11 @@ def build_parser() -> argparse.ArgumentParser:
         "network", help="build the road network and print its size and a sample travel matrix"
     )
     add_network_options(network)
+    network.add_argument(
+        "--council",
+        help="clip the roads to this council (name or ONS code) plus "
+        f"{CLIP_BUFFER_M / 1000:g} km, as the other commands do (default: the whole extract)",
+    )
     network.set_defaults(run=_network_command)
 
     def add_council_options(command: argparse.ArgumentParser) -> None:
@@ -617,7 +651,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="allowed relative deviation from the target "
         f"(default: the scenario's, {comparison.neighbourhood_tolerance:g})",
     )
-    neighbourhoods.add_argument("--area", help="OSM extract; default: embedded Rutland")
+    neighbourhoods.add_argument("--area", help=AREA_HELP)
     neighbourhoods.add_argument(
         "--scenario",
         help="scenario TOML: the recipients generated, neighbourhood size and tolerance",
@@ -633,7 +667,7 @@ def build_parser() -> argparse.ArgumentParser:
         "compare", help="compare framework and neighbourhood commissioning for any area"
     )
     compare.add_argument("--scenario", help="scenario TOML (default: Rutland defaults)")
-    compare.add_argument("--area", help="OSM extract (.osm.pbf); default: embedded Rutland")
+    compare.add_argument("--area", help=AREA_HELP)
     add_council_options(compare)
     add_compare_options(compare, None)
     compare.set_defaults(run=_compare_command)
@@ -647,8 +681,11 @@ def build_parser() -> argparse.ArgumentParser:
         required=True,
         help="instance folder (CSV) or GeoPackage, e.g. the instance/ folder roster demo writes",
     )
+    rounds.add_argument("--area", help=AREA_HELP)
     rounds.add_argument(
-        "--area", help="OSM extract the homes lie in (default: the embedded Rutland extract)"
+        "--council",
+        help="the council the homes are in (name or ONS code): the roads are clipped to it plus "
+        f"{CLIP_BUFFER_M / 1000:g} km (default: the scenario's, Rutland)",
     )
     rounds.add_argument("--scenario", help="scenario TOML ([rounds] and [comparison] settings)")
     rounds.add_argument("--out", required=True)
@@ -697,7 +734,7 @@ def build_parser() -> argparse.ArgumentParser:
     generate = commands.add_parser(
         "generate", help="generate recipients, visits, carers and providers for an area"
     )
-    generate.add_argument("--area", help="OSM extract (.osm.pbf); default: embedded Rutland")
+    generate.add_argument("--area", help=AREA_HELP)
     generate.add_argument("--scenario", help="scenario TOML (default: Rutland defaults)")
     add_council_options(generate)
     generate.add_argument("--seed", type=_whole(0), required=True, help="random seed")
@@ -724,7 +761,7 @@ def build_parser() -> argparse.ArgumentParser:
         "studio",
         help="a local web page to draw, check, save and compare neighbourhood plans",
     )
-    studio.add_argument("--area", help="OSM extract (.osm.pbf); default: embedded Rutland")
+    studio.add_argument("--area", help=AREA_HELP)
     studio.add_argument("--scenario", help="scenario TOML (default: Rutland defaults)")
     add_council_options(studio)
     studio.add_argument(

@@ -22,7 +22,7 @@ from types import MappingProxyType
 from typing import Any
 
 from neighbourhoods import SIZE_TOLERANCE, TARGET_SIZE
-from roster.data import CENSUS_LSOA_AGES, COUNCIL_NAMES, MSOA_BOUNDARIES
+from roster.data import CENSUS_LSOA_AGES, COUNCIL_BOUNDARIES, COUNCIL_NAMES, MSOA_BOUNDARIES
 from roster.errors import InputError
 from roster.geo.snapping import DEFAULT_MAX_SNAP_M
 from roster.rounds.params import RoundsParams
@@ -169,6 +169,9 @@ class AreaConfig:
         ONS local authority code (default Rutland, E06000017).
     lad_names
         CSV ``LAD21CD, LAD21NM`` naming every local authority (default: shipped, all 374).
+    lad_boundaries
+        Local authority polygons with ``LAD21CD`` (default: the shipped UK ones, ultra-
+        generalised): the council's outline, to which its road network is clipped.
     lsoa_ages
         Census 2021 usual residents by 6 age bands per LSOA (default: the shipped England and
         Wales file, gzipped; any file with the same columns will do).
@@ -186,6 +189,7 @@ class AreaConfig:
 
     code: str = "E06000017"
     lad_names: str = str(COUNCIL_NAMES)
+    lad_boundaries: str = str(COUNCIL_BOUNDARIES)
     lsoa_ages: str = str(CENSUS_LSOA_AGES)
     msoa_boundaries: str = str(MSOA_BOUNDARIES)
     study_area: tuple[str, ...] = ()
@@ -672,7 +676,7 @@ def _group(kind: type, values: dict[str, Any], base: Path | None) -> Any:
                 changes[key] = str(base / os.path.expanduser(changes[key]))
     if kind is AreaConfig and base is not None:
         # Data paths in a scenario file are relative to that file.
-        for key in ("lad_names", "lsoa_ages", "msoa_boundaries"):
+        for key in ("lad_names", "lad_boundaries", "lsoa_ages", "msoa_boundaries"):
             if key in changes:
                 changes[key] = str(base / os.path.expanduser(changes[key]))
         study = changes.get("study_area", ())

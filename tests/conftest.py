@@ -32,10 +32,15 @@ def network_cache(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(scope="session")
 def rutland_networks(network_cache) -> dict[str, RoadNetwork]:
-    """Return the embedded Rutland drive and walk networks (built once per test session)."""
-    return {
-        mode: load_network(RUTLAND_PBF, mode, cache_dir=network_cache) for mode in ("drive", "walk")
-    }
+    """Return the embedded Rutland drive and walk networks (built once per test session).
+
+    Clipped to Rutland, as every command clips them (it drops no road of this extract), so the
+    commands the tests run find them in the same cache.
+    """
+    from roster.comparison.run import load_networks
+    from roster.scenario import Scenario
+
+    return load_networks(RUTLAND_PBF, network_cache, Scenario().area)
 
 
 @pytest.fixture(scope="session")

@@ -74,3 +74,57 @@ def bad_output_folders(folder: Path) -> list[tuple[Path, str]]:
     full.mkdir()
     (full / "keep.txt").write_text("mine")
     return [(a_file, "is a file"), (full, "use --force")]
+
+
+def osm_as_place(monkeypatch, extract: Path, folder: Path) -> dict[str, int]:
+    """Make OSMnx's downloads by place name answer from a local extract, counting the calls.
+
+    ``graph_from_place`` gives the extract's roads for the mode, unsimplified (as OSMnx gives
+    them with ``simplify=False``); ``features_from_place`` gives the extract's features for the
+    tags (read by OSMnx from the extract as OSM XML). So a place name must give what the
+    extract gives, with no internet access.
+    """
+    import osmium
+    import osmnx as ox
+
+    from roster.geo.network import _graph_from_file
+
+    xml = extract
+    if extract.suffix != ".osm":
+        xml = folder / f"{extract.name}.osm"
+        with osmium.SimpleWriter(str(xml)) as writer:
+            for obj in osmium.FileProcessor(str(extract)):
+                writer.add(obj)
+    calls = {"graph": 0, "features": 0}
+
+    def graph_from_place(query, *, network_type, simplify, retain_all, **_):
+        assert not simplify  # roster clips before it simplifies
+        calls["graph"] += 1
+        return _graph_from_file(extract, network_type, simplify=False)[0]
+
+    def features_from_place(query, tags, **_):
+        calls["features"] += 1
+        return ox.features_from_xml(xml, tags=tags)
+
+    monkeypatch.setattr(ox, "graph_from_place", graph_from_place)
+    monkeypatch.setattr(ox, "features_from_place", features_from_place)
+    return calls
+
+
+#: What requests raises on a machine with no internet access (OSMnx lets it through).
+OFFLINE = (
+    "HTTPSConnectionPool(host='nominatim.openstreetmap.org', port=443): Max retries exceeded "
+    "with url: /search?q=Leeds%2C+England\n(Caused by NameResolutionError('Failed to resolve'))"
+)
+
+
+def offline(monkeypatch) -> None:
+    """Make OSMnx's downloads fail as they do offline: requests' ConnectionError."""
+    import osmnx as ox
+    import requests
+
+    def refuse(*args, **kwargs):
+        raise requests.exceptions.ConnectionError(OFFLINE)
+
+    monkeypatch.setattr(ox, "graph_from_place", refuse)
+    monkeypatch.setattr(ox, "features_from_place", refuse)

@@ -29,6 +29,20 @@ def test_network_command_prints_size_and_matrix(tmp_path, capsys):
     assert len([line for line in out.splitlines() if line.startswith("node ")]) == 5
 
 
+def test_network_command_clips_to_a_council(tmp_path, capsys):
+    """`roster network --council` clips as the other commands do, and says so.
+
+    The ITS streets lie in Leeds, so Leeds keeps them all; they are more than 3 km from
+    Bradford, so that clip reaches no road and is not applied.
+    """
+    args = ["network", "--area", str(ITS_EXAMPLE), "--modes", "drive", "--cache-dir", str(tmp_path)]
+    assert main([*args, "--council", "leeds"]) == 0
+    out = capsys.readouterr().out
+    assert "drive network from leeds-its-example.osm.pbf (within 3 km of Leeds): 23 nodes" in out
+    assert main([*args, "--council", "Bradford"]) == 0
+    assert "drive network from leeds-its-example.osm.pbf: 23 nodes" in capsys.readouterr().out
+
+
 def test_bad_file_is_a_clear_error(tmp_path, capsys):
     """An empty OSM file exits with code 2 and a message naming the file."""
     empty = tmp_path / "empty.osm.pbf"

@@ -25,7 +25,7 @@ from roster.commissioning.pools import Pool, pool_problems
 from roster.errors import InputError
 from roster.geo.locations import Locations, load_locations
 from roster.geo.matrix import travel_matrix
-from roster.geo.network import load_network
+from roster.geo.network import Clip, load_network
 from roster.geo.snapping import snap_points
 from roster.io import read_instance
 from roster.model import DAYS, Instance
@@ -153,7 +153,8 @@ def read_finished_run(
 ) -> FinishedRun:
     """Read a run's folder (``roster demo`` or ``roster compare``) and rebuild its locations.
 
-    The networks come from the run's area through the network cache.
+    The networks come from the run's area through the network cache, clipped as ``run.json``
+    records.
 
     Raises
     ------
@@ -170,8 +171,9 @@ def read_finished_run(
     run = json.loads((folder / "run.json").read_text(encoding="utf-8"))
     settings = run["settings"]
     instance = read_instance(folder / "instance")
+    clip = Clip.from_json(settings.get("clip"))  # None: a run of the whole extract
     networks = {
-        mode: load_network(settings["area"], mode, cache_dir=cache_dir)
+        mode: load_network(settings["area"], mode, cache_dir=cache_dir, clip=clip)
         for mode in ("drive", "walk")
     }
     locations = load_locations(folder / "travel.npz", networks)

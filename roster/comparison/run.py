@@ -18,13 +18,14 @@ from roster.commissioning.week import SolvedPool, solve_week
 from roster.comparison.capacity import Capacity, capacity, parse_bands
 from roster.comparison.metrics import CostSettings, JsonRecord, ModelMetrics, model_metrics
 from roster.comparison.stability import BudgetCheck, budget_check
+from roster.demand.census import council_clip
 from roster.demand.generate import generate_area
 from roster.geo.locations import Locations, locate
 from roster.geo.network import RoadNetwork, load_network
 from roster.io import read_instance
 from roster.model import TRAVEL_MODES, Instance
 from roster.rounds.params import RoundsParams
-from roster.scenario import Scenario
+from roster.scenario import AreaConfig, Scenario
 
 logger = logging.getLogger(__name__)
 
@@ -97,6 +98,9 @@ class RunSettings(JsonRecord):
         Largest distance from a home to its road.
     max_daily_working_s
         Cap on a carer's working time in a day.
+    clip
+        The outline the networks were clipped to (:meth:`roster.geo.network.Clip.to_json`),
+        None for the whole extract; ``roster place`` reloads the same networks with it.
     """
 
     area: str
@@ -105,6 +109,7 @@ class RunSettings(JsonRecord):
     days: int
     max_snap_m: float
     max_daily_working_s: int
+    clip: dict[str, object] | None = None
 
 
 @contextmanager
@@ -116,10 +121,17 @@ def _stage(name: str, seconds: dict[str, float]):
 
 
 def load_networks(
-    area: str | os.PathLike[str], cache_dir: str | os.PathLike[str] | None = None
+    area: str | os.PathLike[str],
+    cache_dir: str | os.PathLike[str] | None = None,
+    council: AreaConfig | None = None,
 ) -> dict[str, RoadNetwork]:
-    """Load the drive and walk networks of an area (from the cache when possible)."""
-    return {mode: load_network(area, mode, cache_dir=cache_dir) for mode in TRAVEL_MODES}
+    """Load the drive and walk networks of an area (from the cache when possible).
+
+    With ``council`` (a scenario's area) they are clipped to that council
+    (:func:`roster.demand.census.council_clip`), as :func:`run_seed` and every command expect.
+    """
+    clip = council_clip(council) if council is not None else None
+    return {mode: load_network(area, mode, cache_dir=cache_dir, clip=clip) for mode in TRAVEL_MODES}
 
 
 #: In "carers needed" mode, each working period used costs as much as this much travel (s):
@@ -145,6 +157,7 @@ def run_seed(
     networks: dict[str, RoadNetwork],
     seed: int,
     progress: ProgressFactory | None = None,
+    cache_dir: str | os.PathLike[str] | None = None,
 ) -> SeedRun:
     """Run the whole comparison for one seed.
 
@@ -153,13 +166,15 @@ def run_seed(
     scenario
         Demand, workforce, framework, comparison and solver settings.
     area
-        The OSM extract (for generation: buildings and places).
+        The OSM extract or place name (for generation: buildings and places).
     networks
         Drive and walk networks of the area.
     seed
         Seed of generation, neighbourhoods and consortium allocation.
     progress
         Makes a progress callback for the rostering stage.
+    cache_dir
+        Where a place name's buildings and places are cached (as the networks are).
     """
     config = scenario.comparison
     seconds: dict[str, float] = {}
@@ -167,7 +182,7 @@ def run_seed(
         if config.instance:
             instance, snapped = read_instance(config.instance), None
         else:
-            generated = generate_area(scenario, area, seed, network=networks["drive"])
+            generated = generate_area(scenario, area, seed, cache_dir, networks["drive"])
             instance, snapped = generated.instance, {"drive": generated.snapped}
     with _stage("travel matrices", seconds):
         locations = locate(instance, networks, scenario.area.max_snap_m, snapped)
@@ -216,6 +231,7 @@ def run_seed(
         config.days,
         scenario.area.max_snap_m,
         round(config.max_daily_working_h * 3600),
+        networks["drive"].clip.to_json() if networks["drive"].clip else None,
     )
     bands = parse_bands(config.bands)
     room = capacity(

@@ -31,6 +31,7 @@ from roster.comparison.run import load_networks, run_seed
 from roster.comparison.summary import summarise
 from roster.demand.census import resolve_council
 from roster.errors import InputError
+from roster.geo.network import is_osm_file
 from roster.io import atomic_path
 from roster.scenario import scenario_from_dict
 
@@ -202,7 +203,9 @@ def read_sweep(path: str | os.PathLike[str], default_area: str | os.PathLike[str
             raise InputError(
                 "Each [[council]] needs 'council'.", file=str(path), field=f"council[{i}]"
             )
-        area = str(path.parent / table["area"]) if "area" in table else str(default_area)
+        area = str(table.get("area", default_area))
+        if "area" in table and is_osm_file(path.parent / area):  # a place name stays as it is
+            area = str(path.parent / area)
         study = table.get("study_area", ())
         councils.append(
             Council(
@@ -240,8 +243,8 @@ def run_cell(cell: Cell, cache_dir: str | None = None) -> dict[str, Any]:
     code, name = resolve_council(cell.council.council, scenario.area.lad_names)
     area = dataclasses.replace(scenario.area, code=code, study_area=cell.council.study_area)
     scenario = dataclasses.replace(scenario, area=area)
-    networks = load_networks(cell.council.area, cache_dir)
-    run = run_seed(scenario, cell.council.area, networks, cell.seed)
+    networks = load_networks(cell.council.area, cache_dir, scenario.area)
+    run = run_seed(scenario, cell.council.area, networks, cell.seed, cache_dir=cache_dir)
     summary = summarise(scenario, [run])
     result = {
         **cell.to_json(),

@@ -17,6 +17,7 @@ import pyogrio
 import shapely
 
 from roster.errors import InputError
+from roster.geo.network import Clip
 from roster.scenario import POLYGON_SUFFIXES, AreaConfig
 
 logger = logging.getLogger(__name__)
@@ -152,9 +153,41 @@ def read_polygons(path: str | Path) -> pd.DataFrame:
     return frame
 
 
+def council_outline(config: AreaConfig) -> shapely.Geometry:
+    """Return the council's boundary (lon/lat): its polygon in ``config.lad_boundaries``.
+
+    The one home of a council's outline: its road network is clipped to it (see
+    :func:`council_clip`). The population comes from its MSOAs, whose generalised union differs
+    from this outline by up to about 500 m; the clip's buffer covers that.
+
+    Raises
+    ------
+    InputError
+        If the file lacks ``LAD21CD`` or has no polygon for the council's code.
+    """
+    boundaries = _boundaries(config.lad_boundaries)
+    if "LAD21CD" not in boundaries.columns:
+        raise InputError("Missing column.", file=config.lad_boundaries, field="LAD21CD")
+    rows = boundaries.loc[boundaries["LAD21CD"] == config.code]
+    if rows.empty:
+        raise InputError(
+            f"No boundary for council {config.code}.", file=config.lad_boundaries, field="LAD21CD"
+        )
+    return shapely.union_all(shapely.make_valid(rows.geometry.to_numpy()))
+
+
+def council_clip(config: AreaConfig) -> Clip:
+    """Return the clip of the council's road networks: its outline plus ``CLIP_BUFFER_M``.
+
+    Every command that loads a council's networks passes this clip, so they share one cached
+    network; ``run.json`` records it for ``roster place``.
+    """
+    return Clip.around(area_name(config).split(",")[0], council_outline(config))
+
+
 @functools.lru_cache(maxsize=4)
 def _boundaries(path: str) -> pd.DataFrame:
-    """Read a small-area boundary file once per process (the national one takes about 2 s)."""
+    """Read a boundary file once per process (the national MSOA one takes about 2 s)."""
     return read_polygons(path)
 
 

@@ -12,7 +12,14 @@ from typing import Any
 import numpy as np
 import shapely
 
-from roster.demand.census import EXTRACT, AreaPopulation, check_coverage, cut_to, load_area
+from roster.demand.census import (
+    EXTRACT,
+    AreaPopulation,
+    check_coverage,
+    council_clip,
+    cut_to,
+    load_area,
+)
 from roster.demand.market import Fragmentation, draw_bases, fragmentation, market_shares, tender
 from roster.demand.osm_points import places, residential_buildings
 from roster.demand.packages import apportion, draw_packages, package_visits, recipient_counts
@@ -63,11 +70,15 @@ def _metric(network: RoadNetwork, lon: np.ndarray, lat: np.ndarray) -> np.ndarra
 
 
 def _base_sites(
-    scenario: Scenario, pbf: Path, area: AreaPopulation, network: RoadNetwork
+    scenario: Scenario,
+    source: str | os.PathLike[str],
+    area: AreaPopulation,
+    network: RoadNetwork,
+    cache_dir: str | os.PathLike[str] | None,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """Candidate provider bases: OSM places in the area near a road, else small-area centres."""
     weights = scenario.framework.place_weights
-    found = places(pbf, tuple(weights))
+    found = places(source, tuple(weights), cache_dir)
     inside = shapely.contains_xy(area.outline, found.lon, found.lat)
     inside &= near_network(network, found.lon, found.lat, scenario.area.max_snap_m)
     if inside.any():
@@ -88,7 +99,8 @@ def _fit_extract(
 ) -> AreaPopulation:
     """Check the network covers the area, or cut it to the network for ``--study-area extract``.
 
-    An extract reaching beyond the area is clipped: homes, carers and bases stay inside.
+    An extract reaching beyond the area is clipped: homes, carers and bases stay inside (and
+    the network itself was clipped to the council, see :func:`roster.demand.census.council_clip`).
     """
     nodes = np.column_stack([network.node_lon, network.node_lat])
     extent = shapely.convex_hull(shapely.multipoints(nodes))
@@ -98,12 +110,14 @@ def _fit_extract(
         check_coverage(area, extent, bool(study))
     outside = shapely.area(shapely.difference(extent, area.outline)) / shapely.area(extent)
     if outside > 0.05:
+        kept = network.clip.describe() if network.clip else "in the extract"
         logger.info(
-            "the extract reaches beyond %s (%.0f%% of it lies outside): homes, carers and "
-            "bases are clipped to %s; roads outside stay for journeys",
+            "the network reaches beyond %s (%.0f%% of its extent lies outside): homes, carers "
+            "and bases are placed inside %s; the roads %s stay for journeys",
             area.name,
             100 * outside,
             area.name,
+            kept,
         )
     return area
 
@@ -122,13 +136,17 @@ def generate_area(
     scenario
         All parameters (area code and data files, prevalence, packages, workforce, framework).
     pbf
-        OSM extract covering the area (roads, buildings, places).
+        OSM extract covering the area (roads, buildings, places), or a place name such as
+        ``"Leeds, England"``: its roads, buildings and places are downloaded once with OSMnx
+        (needs internet access) and cached.
     seed
         Random seed; the same seed gives the same instance.
     cache_dir
-        Road network cache folder (see :func:`roster.geo.network.load_network`).
+        Road network cache folder (see :func:`roster.geo.network.load_network`); a place
+        name's buildings and places are cached there too.
     network
-        The area's drive network, when the caller has loaded it already; else it is loaded.
+        The area's drive network, when the caller has loaded it already; else it is loaded,
+        clipped to the council (:func:`roster.demand.census.council_clip`).
 
     Raises
     ------
@@ -136,16 +154,15 @@ def generate_area(
         For bad census data, an unknown area, a home or base beyond the snap limit, or a fixed
         workforce that cannot cover the visits.
     """
-    pbf = Path(pbf)
     s = scenario
     seeds = [int(x) for x in np.random.SeedSequence(seed).generate_state(8 + s.framework.providers)]
     area = load_area(s.area)
     if network is None:
-        network = load_network(pbf, "drive", cache_dir=cache_dir)
+        network = load_network(pbf, "drive", cache_dir=cache_dir, clip=council_clip(s.area))
     area = _fit_extract(area, network, s.area.study_area)
 
     buildings = residential_buildings(
-        pbf, s.demand.building_types, s.demand.max_unspecified_building_m2
+        pbf, s.demand.building_types, s.demand.max_unspecified_building_m2, cache_dir
     )
     usable = shapely.contains_xy(area.outline, buildings.lon, buildings.lat)
     usable &= near_network(network, buildings.lon, buildings.lat, s.area.max_snap_m)
@@ -165,7 +182,7 @@ def generate_area(
     n = len(lon)
     packages = draw_packages(n, s.package, seeds[2])
 
-    site_lon, site_lat, site_name, site_weight = _base_sites(s, pbf, area, network)
+    site_lon, site_lat, site_name, site_weight = _base_sites(s, pbf, area, network, cache_dir)
     shares = market_shares(s.framework, seeds[3])
     site = draw_bases(site_weight, s.framework.providers, seeds[4])
     provider_ids = _ids("P", s.framework.providers)

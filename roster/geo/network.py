@@ -9,6 +9,7 @@ import os
 import re
 import tempfile
 from collections.abc import Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field, fields
 from functools import cached_property
 from pathlib import Path
@@ -36,7 +37,14 @@ logger = logging.getLogger(__name__)
 OSM_SUFFIXES = (".osm.pbf", ".pbf", ".osm", ".osm.bz2", ".xml")
 
 # Bump when the processing below or the cache's arrays change, so stale caches are not reused.
-_CACHE_VERSION = 5
+_CACHE_VERSION = 6
+
+#: A council's network keeps the roads within this distance of its boundary (metres), so that a
+#: home near the edge keeps its roads and a journey between two such homes may cut through a
+#: neighbour. The shipped council and MSOA boundaries are generalised and differ by up to about
+#: 500 m, and Geofabrik's county extracts reach up to about 2.5 km beyond the county (Rutland's
+#: does), so at 3 km Rutland's extract keeps every road.
+CLIP_BUFFER_M = 3000
 
 MPH_TO_KPH = 1.609344
 
@@ -157,6 +165,70 @@ def _parse_maxspeed_mph(maxspeed: object) -> float | None:
     return float(np.mean(speeds)) if speeds else None
 
 
+@dataclass(frozen=True)
+class Clip:
+    """Keep only the roads within ``buffer_m`` of an outline (a council's boundary).
+
+    Parameters
+    ----------
+    name
+        What the outline is, for messages (e.g. ``"Leeds"``).
+    outline_wkt
+        The outline in lon/lat, as WKT; the cache key hashes this text, so a run's
+        ``run.json`` reloads the same network.
+    buffer_m
+        How far beyond the outline roads are kept, in metres.
+    """
+
+    name: str
+    outline_wkt: str
+    buffer_m: int = CLIP_BUFFER_M
+
+    @classmethod
+    def around(cls, name: str, outline: shapely.Geometry, buffer_m: int = CLIP_BUFFER_M) -> Clip:
+        """Return the clip around an outline (lon/lat), its WKT rounded to 1e-6 degrees."""
+        return cls(name, shapely.to_wkt(outline, rounding_precision=6), buffer_m)
+
+    @cached_property
+    def polygon(self) -> shapely.Geometry:
+        """The outline grown by ``buffer_m`` (in a local metric CRS), in lon/lat."""
+        outline = shapely.from_wkt(self.outline_wkt)
+        centre = shapely.centroid(outline)
+        crs = _utm(shapely.get_x(centre), shapely.get_y(centre))
+        there = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+        back = Transformer.from_crs(crs, "EPSG:4326", always_xy=True)
+        grown = shapely.buffer(
+            shapely.transform(outline, lambda xy: np.column_stack(there.transform(*xy.T))),
+            self.buffer_m,
+        )
+        polygon = shapely.transform(grown, lambda xy: np.column_stack(back.transform(*xy.T)))
+        shapely.prepare(polygon)
+        return polygon
+
+    def key(self) -> str:
+        """Return a stable text form for cache keys."""
+        return hashlib.sha256(f"{self.outline_wkt}|{self.buffer_m}".encode()).hexdigest()
+
+    def describe(self) -> str:
+        """E.g. ``"within 3 km of Leeds"``."""
+        return f"within {self.buffer_m / 1000:g} km of {self.name}"
+
+    def to_json(self) -> dict[str, object]:
+        """Return the fields, for ``run.json`` and the cache."""
+        return {"name": self.name, "outline_wkt": self.outline_wkt, "buffer_m": self.buffer_m}
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object] | None) -> Clip | None:
+        """Read what :meth:`to_json` wrote (None stays None: the whole extract)."""
+        return None if data is None else cls(**data)  # type: ignore[arg-type]
+
+
+def _utm(lon: float, lat: float) -> CRS:
+    """Return the CRS of the UTM zone at a point."""
+    zone = int((lon + 180) // 6) + 1
+    return CRS.from_epsg((32600 if lat >= 0 else 32700) + zone)
+
+
 @dataclass(frozen=True, eq=False)
 class RoadNetwork:
     """A strongly connected road network for one travel mode, as arrays.
@@ -175,6 +247,8 @@ class RoadNetwork:
         Where the network came from (file path or place name).
     speeds
         The speed model the travel times were computed with.
+    clip
+        The outline its roads were clipped to (None: the whole extract or place).
     """
 
     mode: str
@@ -190,6 +264,7 @@ class RoadNetwork:
     edge_geometry: np.ndarray
     edge_highway: np.ndarray
     edge_name: np.ndarray
+    clip: Clip | None = None
 
     @property
     def n_nodes(self) -> int:
@@ -224,9 +299,7 @@ class RoadNetwork:
     @cached_property
     def crs(self) -> CRS:
         """A local metric CRS (UTM zone) for distances."""
-        lon, lat = float(np.median(self.node_lon)), float(np.median(self.node_lat))
-        zone = int((lon + 180) // 6) + 1
-        return CRS.from_epsg((32600 if lat >= 0 else 32700) + zone)
+        return _utm(float(np.median(self.node_lon)), float(np.median(self.node_lat)))
 
     @cached_property
     def to_metric(self) -> Transformer:
@@ -240,19 +313,30 @@ class RoadNetwork:
 
     @cached_property
     def edge_twin(self) -> np.ndarray:
-        """For each edge, the reverse edge of the same road (same length within 0.1 m), or -1."""
-        first: dict[tuple[int, int, int], int] = {}
-        for e, key in enumerate(zip(self.edge_u, self.edge_v, self.edge_length_dm, strict=True)):
-            first.setdefault(tuple(int(k) for k in key), e)
-        twin = np.full(self.n_edges, -1, dtype=np.int64)
-        for e, (u, v, length) in enumerate(
-            zip(self.edge_u, self.edge_v, self.edge_length_dm, strict=True)
-        ):
-            for near in (length, length - 1, length + 1):
-                match = first.get((int(v), int(u), int(near)))
-                if match is not None:
-                    twin[e] = match
-                    break
+        """For each edge, the reverse edge of the same road (same length within 0.1 m), or -1.
+
+        The reverse edge of ``u -> v`` with length ``l`` is the first edge (lowest index)
+        ``v -> u`` of length ``l``, else ``l - 1``, else ``l + 1`` decimetres. Vectorised: each
+        (u, v, length) becomes one integer, and the reversed keys are looked up in the edges'
+        keys, sorted stably (so equal keys keep the lowest edge first).
+        """
+        n, nodes = self.n_edges, self.n_nodes
+        u, v = self.edge_u.astype(np.int64), self.edge_v.astype(np.int64)
+        length = self.edge_length_dm.astype(np.int64)
+        span = int(length.max()) + 3  # length + step + 1 lies in 0 .. span - 1
+        pair, back = u * nodes + v, v * nodes + u
+        if nodes**2 * span >= 2**62:  # millions of nodes: number the node pairs first
+            numbered = np.unique(np.concatenate([pair, back]), return_inverse=True)[1]
+            pair, back = numbered[:n], numbered[n:]
+        keys = pair * span + length + 1
+        order = np.argsort(keys, kind="stable")
+        ordered = keys[order]
+        twin = np.full(n, -1, dtype=np.int64)
+        for step in (0, -1, 1):
+            sought = back * span + length + step + 1
+            at = np.minimum(np.searchsorted(ordered, sought), n - 1)
+            found = (twin < 0) & (ordered[at] == sought)
+            twin[found] = order[at[found]]
         return twin
 
     def _project(self, x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -260,9 +344,10 @@ class RoadNetwork:
 
     def describe(self) -> str:
         """One line: mode, nodes, edges and length."""
+        clipped = f" ({self.clip.describe()})" if self.clip else ""
         return (
-            f"{self.mode} network from {Path(self.source).name}: {self.n_nodes:,} nodes, "
-            f"{self.n_edges:,} directed edges, {self.length_km:,.0f} km"
+            f"{self.mode} network from {Path(self.source).name}{clipped}: {self.n_nodes:,} "
+            f"nodes, {self.n_edges:,} directed edges, {self.length_km:,.0f} km"
         )
 
 
@@ -271,11 +356,18 @@ def default_cache_dir() -> Path:
     return Path(os.environ.get("ROSTER_CACHE_DIR", Path.home() / ".cache" / "roster"))
 
 
+def is_osm_file(source: str | os.PathLike[str]) -> bool:
+    """Whether ``--area`` names an OSM file (by its suffix, or because it exists), not a place."""
+    path = Path(source)
+    return path.suffix in {".pbf", ".osm", ".bz2", ".xml"} or path.exists()
+
+
 def load_network(
     source: str | os.PathLike[str],
     mode: str = "drive",
     speeds: SpeedModel | None = None,
     cache_dir: str | os.PathLike[str] | None = None,
+    clip: Clip | None = None,
 ) -> RoadNetwork:
     """Load a road network from an OSM extract, using the on-disk cache when it is valid.
 
@@ -283,33 +375,39 @@ def load_network(
     ----------
     source
         A local OSM file (``.osm.pbf``, ``.osm``, ``.osm.bz2``) or, when online, a place name
-        such as ``"Rutland, England"``.
+        such as ``"Rutland, England"`` (downloaded with OSMnx, then cached like a file).
     mode
         ``"drive"`` or ``"walk"``.
     speeds
         Speed model; defaults to :class:`SpeedModel` ().
     cache_dir
         Folder for processed networks; ``None`` uses :func:`default_cache_dir`. The cache key is
-        the file's content hash plus the mode and speed settings.
+        the file's content hash (or the place name), the mode, the speed settings and the clip.
+    clip
+        Keep only the roads inside this outline (nodes outside it are dropped and ways split
+        there, before the graph is built). A clip that no road reaches is not applied: the
+        network is then the whole extract (the caller's coverage check explains the mismatch).
 
     Raises
     ------
     NetworkError
-        If the mode is unknown, or the file is missing, unreadable, empty or has no roads.
+        If the mode is unknown, the file is missing, unreadable, empty or has no roads, or a
+        place cannot be downloaded.
     """
     if mode not in TRAVEL_MODES:
         raise NetworkError(f"unknown travel mode '{mode}'; use one of {', '.join(TRAVEL_MODES)}")
     speeds = speeds or SpeedModel()
     path = Path(source)
-    is_file = path.suffix in {".pbf", ".osm", ".bz2", ".xml"} or path.exists()
+    is_file = is_osm_file(source)
     if is_file and not path.is_file():
         raise NetworkError("OSM file not found", file=str(path))
     if is_file and path.stat().st_size == 0:
         raise NetworkError("OSM file is empty", file=str(path))
 
     digest = _file_digest(path) if is_file else hashlib.sha256(str(source).encode()).hexdigest()
+    clipped = clip.key() if clip else "whole"
     key = hashlib.sha256(
-        f"{_CACHE_VERSION}|{digest}|{mode}|{speeds.cache_key()}".encode()
+        f"{_CACHE_VERSION}|{digest}|{mode}|{speeds.cache_key()}|{clipped}".encode()
     ).hexdigest()[:20]
     cache = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     cached = cache / f"{path.name if is_file else 'place'}-{mode}-{key}.npz"
@@ -321,8 +419,11 @@ def load_network(
         except Exception:  # a corrupt or incompatible cache is rebuilt, never trusted
             logger.warning("ignoring unreadable network cache %s", cached)
 
-    graph = _graph_from_file(path, mode) if is_file else _graph_from_place(str(source), mode)
-    network = network_from_graph(graph, mode, str(source), speeds)
+    if is_file:
+        graph, clip = _graph_from_file(path, mode, clip)
+    else:
+        graph, clip = _graph_from_place(str(source), mode, clip, cache)
+    network = network_from_graph(graph, mode, str(source), speeds, clip)
     logger.info("built %s", network.describe())
     cache.mkdir(parents=True, exist_ok=True)
     _write_cache(cached, network)
@@ -348,7 +449,8 @@ def _write_cache(path: Path, network: RoadNetwork) -> None:
     """
     coords, edge_of_coord = shapely.get_coordinates(network.edge_geometry, return_index=True)
     hierarchy = {f"hierarchy_{k}": v for k, v in network.hierarchy.arrays().items()}
-    meta = {"mode": network.mode, "source": network.source}
+    clip = network.clip.to_json() if network.clip else None
+    meta = {"mode": network.mode, "source": network.source, "clip": clip}
     with atomic_path(path) as temporary, temporary.open("wb") as handle:
         np.savez(
             handle,
@@ -371,6 +473,7 @@ def _read_cache(path: Path, speeds: SpeedModel) -> RoadNetwork:
             mode=meta["mode"],
             source=meta["source"],
             speeds=speeds,
+            clip=Clip.from_json(meta["clip"]),
             edge_geometry=np.asarray(geometry, dtype=object),
             edge_highway=data["edge_highway"].astype(object),
             edge_name=data["edge_name"].astype(object),
@@ -418,11 +521,19 @@ def _keeps(tags: osmium.osm.TagList, rules: list[tuple[str, re.Pattern[str] | No
     return True
 
 
-def _graph_from_file(path: Path, mode: str) -> nx.MultiDiGraph:
+#: A way read from an extract: its id, node ids and tags.
+_Way = tuple[int, list[int], dict[str, str]]
+
+
+def _graph_from_file(
+    path: Path, mode: str, clip: Clip | None = None, simplify: bool = True
+) -> tuple[nx.MultiDiGraph, Clip | None]:
     """Read ways for the mode with pyosmium, write them as OSM XML, and let OSMnx build the graph.
 
     Ways are filtered first (``graph_from_xml`` would otherwise load every highway), and ways
-    clipped at the extract's edge are split where nodes are missing.
+    clipped at the extract's edge, or leaving the clip, are split where nodes are missing.
+    Returns the graph (simplified unless ``simplify`` is false) and the clip applied (None
+    when no road reaches the clip).
     """
     import osmium  # only to read an extract (a cached network needs none of it)
     import osmnx as ox  # only to build a network: a cached one loads without it
@@ -448,12 +559,59 @@ def _graph_from_file(path: Path, mode: str) -> nx.MultiDiGraph:
     if not ways:
         raise NetworkError(f"no {mode} roads found in OSM file", file=str(path))
     logger.info("read %d %s ways and %d nodes from %s", len(ways), mode, len(nodes), path)
+    if clip is not None:
+        nodes, ways, clip = _clip_ways(nodes, ways, clip, mode)
 
     with tempfile.TemporaryDirectory() as folder:
         xml = Path(folder) / "network.osm"
         _write_osm_xml(xml, nodes, ways)
-        graph = ox.graph_from_xml(xml, bidirectional=mode == "walk", simplify=True, retain_all=True)
-    return graph
+        graph = ox.graph_from_xml(
+            xml, bidirectional=mode == "walk", simplify=simplify, retain_all=True
+        )
+    return graph, clip
+
+
+def _clip_ways(
+    nodes: dict[int, tuple[float, float]],
+    ways: list[_Way],
+    clip: Clip,
+    mode: str,
+) -> tuple[dict[int, tuple[float, float]], list[_Way], Clip | None]:
+    """Drop the nodes outside the clip and split ways there (pieces of 2+ nodes are kept).
+
+    When no node lies inside, nothing is dropped and the clip is not applied (None).
+    """
+    refs = np.fromiter(nodes, dtype=np.int64, count=len(nodes))
+    xy = np.array(list(nodes.values()), dtype=float).reshape(-1, 2)
+    inside = shapely.contains_xy(clip.polygon, xy[:, 0], xy[:, 1])
+    if not inside.any():
+        logger.warning("no %s road lies %s: the network is not clipped", mode, clip.describe())
+        return nodes, ways, None
+    if inside.all():
+        return nodes, ways, clip
+    kept = set(refs[inside].tolist())
+    pieces = []
+    for way_id, way_refs, tags in ways:
+        runs: list[list[int]] = [[]]
+        for ref in way_refs:
+            if ref in kept:
+                runs[-1].append(ref)
+            elif runs[-1]:
+                runs.append([])
+        runs = [run for run in runs if len(run) >= 2]
+        for piece, run in enumerate(runs):
+            # A piece after the first gets a new id that no other way (or piece) has.
+            new_id = way_id if piece == 0 else -(abs(way_id) * 1000 + 500 + piece)
+            pieces.append((new_id, run, tags))
+    used = {ref for _, run, _ in pieces for ref in run}
+    logger.info(
+        "clipped the %s roads to %s: %d of %d nodes kept",
+        mode,
+        clip.describe(),
+        len(used),
+        len(nodes),
+    )
+    return {ref: nodes[ref] for ref in used}, pieces, clip
 
 
 def _valid_runs(way_nodes: osmium.osm.WayNodeList) -> list[list[tuple[int, float, float]]]:
@@ -484,26 +642,71 @@ def _write_osm_xml(
         out.write("</osm>\n")
 
 
-def _graph_from_place(place: str, mode: str) -> nx.MultiDiGraph:
-    """Download a network by place name (needs internet access to Overpass)."""
-    import osmnx as ox  # only to build a network: a cached one loads without it
+@contextmanager
+def osmnx_downloads(cache: Path):
+    """Let OSMnx download from OpenStreetMap, keeping its HTTP cache in ``cache/osmnx``.
 
+    (OSMnx's default is a ``cache`` folder in the working directory.) The settings are put back
+    afterwards.
+    """
+    import osmnx as ox
+
+    before = ox.settings.cache_folder
+    ox.settings.cache_folder = str(cache / "osmnx")
     try:
-        return ox.graph_from_place(place, network_type=mode, simplify=True, retain_all=True)
-    except Exception as error:
-        raise NetworkError(
-            f"cannot download the {mode} network for '{place}' ({error}); "
-            "pass a local .osm.pbf extract instead"
-        ) from error
+        yield ox
+    finally:
+        ox.settings.cache_folder = before
+
+
+def download_error(what: str, place: str, error: Exception) -> NetworkError:
+    """Return the one-line error for a failed download from OpenStreetMap (offline, refused)."""
+    first = str(error).strip().splitlines()[0][:160] if str(error).strip() else ""
+    reason = f"{type(error).__name__}: {first}" if first else type(error).__name__
+    return NetworkError(
+        f"cannot download {what} for {place!r} from OpenStreetMap ({reason}); is this machine "
+        "online? Pass --area EXTRACT.osm.pbf, a local OSM extract, instead",
+        field="area",
+    )
+
+
+def _graph_from_place(
+    place: str, mode: str, clip: Clip | None, cache: Path
+) -> tuple[nx.MultiDiGraph, Clip | None]:
+    """Download a network by place name (needs internet access to Nominatim and Overpass).
+
+    The graph is clipped as an extract is (nodes outside dropped, before simplification).
+    """
+    with osmnx_downloads(cache) as ox:
+        try:
+            graph = ox.graph_from_place(place, network_type=mode, simplify=False, retain_all=True)
+        except Exception as error:  # requests' connection errors, Nominatim finding nothing
+            raise download_error(f"the {mode} roads", place, error) from error
+        if clip is not None:
+            xy = np.array([(d["x"], d["y"]) for _, d in graph.nodes(data=True)], dtype=float)
+            inside = shapely.contains_xy(clip.polygon, *xy.reshape(-1, 2).T)
+            if not inside.any():
+                logger.warning("no %s road lies %s: not clipped", mode, clip.describe())
+                clip = None
+            else:
+                graph = graph.subgraph(
+                    [n for n, keep in zip(graph.nodes, inside, strict=True) if keep]
+                ).copy()
+        return ox.simplify_graph(graph), clip
 
 
 def network_from_graph(
-    graph: nx.MultiDiGraph, mode: str, source: str = "graph", speeds: SpeedModel | None = None
+    graph: nx.MultiDiGraph,
+    mode: str,
+    source: str = "graph",
+    speeds: SpeedModel | None = None,
+    clip: Clip | None = None,
 ) -> RoadNetwork:
     """Turn an OSMnx-style graph into a :class:`RoadNetwork` (largest strongly connected part).
 
     Nodes need ``x`` (lon) and ``y`` (lat); edges need ``length`` (metres) and, for driving,
     ``highway`` and optionally ``maxspeed``; an edge ``geometry`` (lon/lat) is optional.
+    ``clip`` records the outline the graph was clipped to, if any.
     """
     import networkx as nx
     import osmnx as ox  # only to build a network: a cached one loads without it
@@ -515,7 +718,10 @@ def network_from_graph(
             data["oneway"] = False  # walkers use one-way streets both ways
     graph = ox.truncate.largest_component(graph, strongly=True)
     if graph.number_of_nodes() < 2:
-        raise NetworkError(f"the {mode} network from {source} has fewer than two connected nodes")
+        where = f" {clip.describe()}" if clip else ""
+        raise NetworkError(
+            f"the {mode} network from {source}{where} has fewer than two connected nodes"
+        )
 
     node_ids = np.fromiter(graph.nodes, dtype=np.int64, count=graph.number_of_nodes())
     index = {node: i for i, node in enumerate(node_ids)}
@@ -561,6 +767,7 @@ def network_from_graph(
         edge_geometry=geometry,
         edge_highway=np.array([_first(d.get("highway", "")) for *_, d in edges], dtype=object),
         edge_name=np.array([_joined(d.get("name", "")) for *_, d in edges], dtype=object),
+        clip=clip,
     )
 
 

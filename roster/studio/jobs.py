@@ -87,14 +87,14 @@ def _run_comparison(
         scenario = replace_comparison(scenario, boundaries=boundaries)
         folder = OutputFolder.check(out, inputs=(boundaries,))
         messages.put(("stage", "loading the road networks", 0))
-        networks = load_networks(area, cache_dir)
+        networks = load_networks(area, cache_dir, scenario.area)
         messages.put(("stage", "instance, travel and neighbourhoods", 0))
 
         def progress(description: str, total: int):
             messages.put(("total", description, total))
             return lambda n: messages.put(("advance", description, n))
 
-        run = run_seed(scenario, area, networks, seed, progress=progress)
+        run = run_seed(scenario, area, networks, seed, progress=progress, cache_dir=cache_dir)
         messages.put(("stage", "writing the report", 0))
         summary = summarise(scenario, [run])
         from roster import __version__

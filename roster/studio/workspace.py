@@ -101,6 +101,7 @@ def prepare(
     area: str | os.PathLike[str],
     seed: int,
     network: RoadNetwork,
+    cache_dir: str | os.PathLike[str] | None = None,
 ) -> Workspace:
     """Build the instance (generated or the scenario's), the drive matrix, cells and plans.
 
@@ -109,11 +110,13 @@ def prepare(
     scenario
         The scenario; ``[comparison] instance`` names real files to read instead of generating.
     area
-        The OSM extract.
+        The OSM extract (or place name).
     seed
         Seed of generation and of the generated plan.
     network
         The area's drive network.
+    cache_dir
+        Where a place name's download is cached (see :func:`roster.demand.generate.generate_area`).
     """
     config = scenario.comparison
     if config.instance:
@@ -123,7 +126,7 @@ def prepare(
             population = study_area(population, scenario.area.study_area)
         snapped = None
     else:
-        generated = generate_area(scenario, area, seed, network=network)
+        generated = generate_area(scenario, area, seed, cache_dir, network=network)
         instance, population = generated.instance, generated.area
         snapped = generated.snapped.take(np.arange(len(generated.instance.recipients)))
     ids = [r.id for r in instance.recipients]

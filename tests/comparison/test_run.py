@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from roster.scenario import scenario_from_dict
@@ -88,3 +89,28 @@ def test_carers_needed_mode_sets_a_cost_per_carer(small_tables):
     assert rounds_params(scenario_from_dict(needed)).carer_fixed_cost == CARERS_NEEDED_COST
     own = {**needed, "rounds": {**small_tables["rounds"], "carer_fixed_cost": 60}}
     assert rounds_params(scenario_from_dict(own)).carer_fixed_cost == 60
+
+
+def test_run_records_the_clip_and_place_reloads_the_same_networks(
+    small_run, small_summary, rutland_networks, network_cache, tmp_path
+):
+    """run.json keeps the networks' clip; a finished run reloads the same clipped networks.
+
+    The clip is Rutland + 3 km; roster place finds those networks in the cache, and the homes
+    saved in travel.npz match them.
+    """
+    import json
+
+    from roster.commissioning.placement import read_finished_run
+    from roster.report.files import write_outputs
+
+    clip = rutland_networks["drive"].clip
+    assert clip is not None and clip.name == "Rutland"
+    write_outputs(tmp_path, small_summary, [small_run])
+    settings = json.loads((tmp_path / "run.json").read_text(encoding="utf-8"))["settings"]
+    assert settings["clip"] == clip.to_json()
+    finished = read_finished_run(tmp_path, network_cache)
+    for mode, network in rutland_networks.items():
+        reloaded = finished.locations.networks[mode]
+        assert reloaded.clip == clip
+        assert np.array_equal(reloaded.node_ids, network.node_ids)

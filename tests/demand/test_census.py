@@ -14,6 +14,8 @@ from roster.demand.census import (
     AreaPopulation,
     area_name,
     check_coverage,
+    council_clip,
+    council_outline,
     cut_to,
     load_area,
     resolve_council,
@@ -51,6 +53,40 @@ def test_leeds_from_the_national_files():
     assert len(area) == 107
     assert area.total.sum() == 811_960
     assert area.aged_65_plus.sum() == 126_766
+
+
+def test_council_outline_is_its_boundary_and_the_clip_grows_it():
+    """Leeds' outline is its boundary, the clip that outline grown by the buffer.
+
+    The shipped LAD boundary is within 0.5 km of the MSOAs' union; the clip is
+    the outline grown by CLIP_BUFFER_M, named after the council.
+    """
+    from pyproj import Transformer
+
+    from roster.geo.network import CLIP_BUFFER_M
+
+    config = AreaConfig(code="E08000035")
+    grid = Transformer.from_crs("EPSG:4326", "EPSG:27700", always_xy=True)
+
+    def metres(shape):
+        return shapely.transform(shape, grid.transform, interleaved=False)
+
+    outline = metres(council_outline(config))
+    msoas = metres(load_area(config).outline)
+    assert shapely.area(outline) / 1e6 == pytest.approx(551, abs=1)  # Leeds: 551 km2
+    assert shapely.hausdorff_distance(outline.boundary, msoas.boundary) < 500
+    clip = council_clip(config)
+    assert (clip.name, clip.buffer_m) == ("Leeds", CLIP_BUFFER_M)
+    grown = metres(clip.polygon)
+    assert shapely.contains(grown, outline)
+    edge = shapely.points(shapely.get_coordinates(grown.boundary))
+    away = shapely.distance(outline, edge)  # every point of the clip's edge is 3 km out
+    assert (away.min(), away.max()) == (
+        pytest.approx(CLIP_BUFFER_M, rel=0.02),
+        pytest.approx(CLIP_BUFFER_M, rel=0.02),
+    )
+    with pytest.raises(InputError, match="No boundary for council E99999999"):
+        council_outline(AreaConfig(code="E99999999"))
 
 
 def test_area_without_census_rows(tmp_path):

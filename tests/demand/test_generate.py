@@ -7,6 +7,7 @@ import json
 
 import pytest
 import shapely
+from helpers import offline, osm_as_place
 
 from roster.cli import main
 from roster.data import LEEDS_PBF, RUTLAND_PBF
@@ -130,3 +131,35 @@ def test_larger_extract_is_clipped_to_the_study_area(cache):
     assert shapely.contains_xy(polygon, [h.lon for h in homes], [h.lat for h in homes]).all()
     bases = generated.instance.providers
     assert shapely.contains_xy(polygon, [b.lon for b in bases], [b.lat for b in bases]).all()
+
+
+def test_place_name_generates_what_its_extract_generates(monkeypatch, tmp_path, cache, capsys):
+    """--area "Leeds, England" writes the instance --area with the same extract writes.
+
+    It downloads roads, buildings and places; OSMnx answers from the Leeds centre extract here.
+    """
+    calls = osm_as_place(monkeypatch, LEEDS_PBF, tmp_path)
+    common = ["generate", "--seed", "1", "--council", "Leeds", "--study-area", "extract"]
+    common += ["--cache-dir", str(cache)]
+    assert main([*common, "--area", "Leeds, England", "--out", str(tmp_path / "place")]) == 0
+    assert main([*common, "--area", str(LEEDS_PBF), "--out", str(tmp_path / "file")]) == 0
+    assert calls == {"graph": 1, "features": 2}  # drive roads; buildings and places
+    for name in ("recipients.csv", "visits.csv", "carers.csv", "providers.csv"):
+        place = (tmp_path / "place" / name).read_bytes()
+        assert place == (tmp_path / "file" / name).read_bytes(), name
+
+
+def test_place_name_offline_exits_2_with_one_line(monkeypatch, tmp_path, capsys):
+    """Offline, --area "Leeds, England" exits 2 with one line, and nothing is written.
+
+    The line says what could not be downloaded, and to pass a local extract instead.
+    """
+    offline(monkeypatch)
+    out = tmp_path / "out"
+    args = ["generate", "--seed", "1", "--council", "Leeds", "--area", "Leeds, England"]
+    assert main([*args, "--out", str(out), "--cache-dir", str(tmp_path / "cache")]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1
+    assert "cannot download the drive roads for 'Leeds, England'" in err
+    assert "--area EXTRACT.osm.pbf" in err
+    assert not out.exists()

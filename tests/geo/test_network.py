@@ -6,14 +6,17 @@ import math
 
 import numpy as np
 import pytest
-from helpers import ITS_EXAMPLE, line_graph
+import shapely
+from helpers import ITS_EXAMPLE, line_graph, offline, osm_as_place
+from pyproj import Transformer
 from scipy.sparse import coo_array
 from scipy.sparse.csgraph import connected_components
 
-from roster.data import RUTLAND_PBF
+from roster.data import LEEDS_PBF, RUTLAND_PBF
 from roster.errors import NetworkError
 from roster.geo.network import (
     MPH_TO_KPH,
+    Clip,
     SpeedModel,
     _parse_maxspeed_mph,
     load_network,
@@ -157,3 +160,151 @@ def test_rutland_extract_embedded(rutland_networks):
     assert net.source == str(RUTLAND_PBF)
     assert net.n_nodes == 2661
     assert math.isclose(net.length_km, 1266, rel_tol=0.01)
+
+
+def _inside_length_m(network, box) -> float:
+    """Metres of road (each direction counted) inside a box, measured in the network's CRS."""
+    return float(shapely.length(shapely.intersection(network.edge_geometry_m, box)).sum())
+
+
+def test_clip_keeps_the_roads_inside_and_drops_the_rest(tmp_path):
+    """Leeds centre clipped to its west half plus 200 m: roads beyond gone, roads inside kept.
+
+    Every node and every point of every road shape lies inside the grown outline, while the
+    whole extract reaches well beyond it; the roads inside the outline itself keep (almost) all
+    their length (the largest strongly connected part may lose a dead end cut at the edge).
+    """
+    whole = load_network(LEEDS_PBF, "drive", cache_dir=tmp_path)
+    middle = float(np.median(whole.node_lon))
+    west = shapely.box(-2.0, 53.0, middle, 54.0)
+    clip = Clip.around("the west half", west, buffer_m=200)
+    clipped = load_network(LEEDS_PBF, "drive", cache_dir=tmp_path, clip=clip)
+
+    assert clipped.clip == clip and whole.clip is None
+    assert not shapely.contains_xy(clip.polygon, whole.node_lon, whole.node_lat).all()
+    assert shapely.contains_xy(clip.polygon, clipped.node_lon, clipped.node_lat).all()
+    coords = shapely.get_coordinates(clipped.edge_geometry)
+    assert shapely.contains_xy(clip.polygon, coords[:, 0], coords[:, 1]).all()
+    assert 0.3 * whole.n_nodes < clipped.n_nodes < 0.8 * whole.n_nodes
+    assert _strongly_connected(clipped)
+    west_m = shapely.transform(west, clipped._project, interleaved=False)
+    assert _inside_length_m(clipped, west_m) >= 0.97 * _inside_length_m(whole, west_m)
+
+    again = load_network(LEEDS_PBF, "drive", cache_dir=tmp_path, clip=clip)  # from the cache
+    assert again.clip == clip and np.array_equal(again.node_ids, clipped.node_ids)
+    assert len(list(tmp_path.glob("*.npz"))) == 2  # the clip is part of the key
+
+
+def test_clip_that_no_road_reaches_is_not_applied(tmp_path):
+    """A clip 50 km away from the extract leaves the network whole (and says it is not clipped)."""
+    far = Clip.around("somewhere else", shapely.box(-2.5, 53.3, -2.4, 53.4), buffer_m=1000)
+    network = load_network(ITS_EXAMPLE, "drive", cache_dir=tmp_path, clip=far)
+    whole = load_network(ITS_EXAMPLE, "drive", cache_dir=tmp_path)
+    assert network.clip is None
+    assert np.array_equal(network.node_ids, whole.node_ids)
+
+
+def test_clip_polygon_grows_the_outline_by_the_buffer():
+    """A 1 km square grown by 500 m: 2 km across, with rounded corners (in metres, via UTM)."""
+    square_m = shapely.box(500_000, 5_960_000, 501_000, 5_961_000)  # UTM 30N, near Leeds
+    there = Transformer.from_crs("EPSG:32630", "EPSG:4326", always_xy=True)
+    square = shapely.transform(square_m, there.transform, interleaved=False)
+    clip = Clip.around("a square", square, buffer_m=500)
+    back = Transformer.from_crs("EPSG:4326", "EPSG:32630", always_xy=True)
+    grown = shapely.transform(clip.polygon, back.transform, interleaved=False)
+    x0, y0, x1, y1 = shapely.bounds(grown)
+    assert (x1 - x0, y1 - y0) == (pytest.approx(2000, abs=2), pytest.approx(2000, abs=2))
+    assert shapely.area(grown) == pytest.approx(1e6 + 4 * 500 * 1000 + math.pi * 500**2, rel=0.01)
+    assert Clip.from_json(clip.to_json()) == clip and Clip.from_json(None) is None
+
+
+def _edge_twin_loop(network) -> np.ndarray:
+    """Return the edge twins as the Python loop before vectorising found them (the reference)."""
+    first: dict[tuple[int, int, int], int] = {}
+    for e, key in enumerate(
+        zip(network.edge_u, network.edge_v, network.edge_length_dm, strict=True)
+    ):
+        first.setdefault(tuple(int(k) for k in key), e)
+    twin = np.full(network.n_edges, -1, dtype=np.int64)
+    for e, (u, v, length) in enumerate(
+        zip(network.edge_u, network.edge_v, network.edge_length_dm, strict=True)
+    ):
+        for near in (length, length - 1, length + 1):
+            match = first.get((int(v), int(u), int(near)))
+            if match is not None:
+                twin[e] = match
+                break
+    return twin
+
+
+def test_edge_twins_match_the_loop(its_drive, line_network):
+    """The vectorised twins equal the old loop's, on real streets and on awkward lengths.
+
+    The awkward copy of the ITS streets has one-way edges, reverse edges 1 dm longer or
+    shorter, and parallel edges of the same road (the lowest index wins); one edge of 2**53 dm
+    makes the keys too wide for node pairs as they are, so they are numbered first.
+    """
+    import dataclasses
+
+    rng = np.random.default_rng(5)
+    awkward = dataclasses.replace(
+        its_drive, edge_length_dm=its_drive.edge_length_dm + rng.integers(-1, 2, its_drive.n_edges)
+    )
+    doubled = dataclasses.replace(
+        line_network,
+        edge_u=np.concatenate([line_network.edge_u, line_network.edge_u]),
+        edge_v=np.concatenate([line_network.edge_v, line_network.edge_v]),
+        edge_length_dm=np.concatenate([line_network.edge_length_dm] * 2),
+    )
+    huge = dataclasses.replace(
+        its_drive,
+        edge_length_dm=np.where(np.arange(its_drive.n_edges) == 3, 2**53, its_drive.edge_length_dm),
+    )
+    for network in (its_drive, line_network, awkward, doubled, huge):
+        expected = _edge_twin_loop(network)
+        assert np.array_equal(network.edge_twin, expected)
+    assert (awkward.edge_twin >= 0).sum() < (its_drive.edge_twin >= 0).sum()  # some lost twins
+    assert (doubled.edge_twin < line_network.n_edges).all()  # the first copy's edges
+
+
+def _same_roads(a, b) -> bool:
+    """Whether two networks have the same nodes and edges, in the same order."""
+    names = ("node_ids", "edge_u", "edge_v", "edge_time_ms", "edge_length_dm")
+    return all(np.array_equal(getattr(a, n), getattr(b, n)) for n in names)
+
+
+def test_place_name_downloads_once_and_matches_the_extract(monkeypatch, tmp_path):
+    """A place name gives the roads OSMnx downloads for it, as the same extract gives them.
+
+    OSMnx answers from the ITS extract here (no internet); the network, whole or clipped to
+    its west half, equals the extract's, and a second load comes from the cache.
+    """
+    calls = osm_as_place(monkeypatch, ITS_EXAMPLE, tmp_path)
+    by_place = load_network("Leeds ITS, England", "drive", cache_dir=tmp_path)
+    from_file = load_network(ITS_EXAMPLE, "drive", cache_dir=tmp_path)
+    assert by_place.n_nodes == 23 and _same_roads(by_place, from_file)
+    assert by_place.source == "Leeds ITS, England" and calls["graph"] == 1
+    again = load_network("Leeds ITS, England", "drive", cache_dir=tmp_path)
+    assert calls["graph"] == 1 and _same_roads(again, by_place)
+
+    west = shapely.box(-2.0, 53.0, float(np.median(from_file.node_lon)), 54.0)
+    clip = Clip.around("the west half", west, buffer_m=20)
+    clipped_place = load_network("Leeds ITS, England", "drive", cache_dir=tmp_path, clip=clip)
+    clipped_file = load_network(ITS_EXAMPLE, "drive", cache_dir=tmp_path, clip=clip)
+    assert clipped_place.clip == clip and clipped_place.n_nodes < by_place.n_nodes
+    assert _same_roads(clipped_place, clipped_file)
+
+
+def test_place_name_offline_is_one_line_naming_the_download(monkeypatch, tmp_path):
+    """Offline, a place name is a NetworkError of one line.
+
+    It says what could not be downloaded, for which place, and to pass a local extract.
+    """
+    offline(monkeypatch)
+    with pytest.raises(NetworkError) as caught:
+        load_network("Leeds, England", "walk", cache_dir=tmp_path)
+    message = str(caught.value)
+    assert "\n" not in message
+    assert "cannot download the walk roads for 'Leeds, England'" in message
+    assert "ConnectionError" in message and "--area EXTRACT.osm.pbf" in message
+    assert not list(tmp_path.glob("*.npz"))
