@@ -17,6 +17,7 @@ from matplotlib.colors import to_rgb
 
 from roster.comparison.capacity import BandCapacity, Capacity, PoolSpare, parse_bands
 from roster.comparison.metrics import MetricUncertainty, difference
+from roster.comparison.stability import budget_check
 from roster.comparison.summary import Summary
 from roster.errors import InputError
 from roster.report.charts import model_colour
@@ -314,3 +315,25 @@ def test_chromium_draws_the_roads_on_a_canvas_under_each_map(with_roads: Path, t
     assert run.stdout.count("leaflet-pane leaflet-roads-pane") == 3
     assert len(re.findall(r'leaflet-roads-pane"[^>]*><canvas', run.stdout)) == 3
     assert [line for line in run.stderr.splitlines() if "CONSOLE" in line] == []
+
+
+def test_solver_section_states_the_search_and_the_budget_check(
+    page: str, summary, recipients, neighbourhoods, rounds, travel
+) -> None:
+    """Without a check the page says how to run one; with one it gives its sentence."""
+    text = _text(page)
+    assert "Solver settings and stability" in text
+    assert "was not checked in this run" in text and "--budget-check 4" in text
+    check = budget_check(
+        4,
+        150,
+        {"framework": summary.models["framework"], "consortium": summary.models["consortium"]},
+        {"framework": summary.models["framework"], "consortium": summary.models["consortium"]},
+    )
+    checked = _text(
+        report_html(
+            replace(summary, budget_check=check), recipients, neighbourhoods, rounds, travel
+        )
+    )
+    assert "At 4x the time budget (600 s) the saving is 40.0% against 40.0%" in checked
+    assert "(+0.0 points: stable)" in checked
