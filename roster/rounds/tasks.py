@@ -76,7 +76,11 @@ def screen_visits(
             fits &= there + durations[h] + back <= p.max_working_s[p.period_carer]
             fits &= durations[h] <= p.max_contact_s[p.period_carer]
             reachable.append(fits & capable[h][p.period_carer])
-        by_carer = [np.isin(np.arange(p.num_carers), p.period_carer[r]) for r in reachable]
+        by_carer = []
+        for fits in reachable:
+            carers = np.zeros(p.num_carers, bool)
+            carers[p.period_carer[fits]] = True
+            by_carer.append(carers)
         if not _two_carers(by_carer):
             reasons[v] = UNREACHABLE
             continue
