@@ -77,9 +77,13 @@ def solve_rounds(
     tasks = node_tasks(problem, allowed, reasons)
     if len(tasks.visit) == 0 or problem.num_periods == 0:
         return _answer(problem, params, (), reasons, "NOT_SOLVED")
-    if initial_routes is None and params.warm_start_s > 0 and pyvrp_can_model(problem, params):
-        initial_routes = pyvrp_routes(problem, params, params.warm_start_s, params.seed)
-    if engine(params, len(tasks.visit)) == "insertion":
+    chosen = engine(params, len(tasks.visit))
+    if initial_routes is None and warm_starts(problem, params):
+        warm_s = params.warm_start_share * params.time_limit_s
+        initial_routes = pyvrp_routes(problem, params, warm_s, params.seed)
+        if initial_routes is not None and params.engine == "auto":
+            chosen = "insertion"  # ruin and recreate polishes HGS's routes; OR-Tools rebuilds
+    if chosen == "insertion":
         return _insertion(problem, params, tasks, reasons, started, initial_routes, progress)
     model = OrToolsModel(problem, params, tasks)
     if params.time_limit_s is None:
@@ -97,6 +101,13 @@ def solve_rounds(
     if _served(better) < _served(first) or not better.routes:
         return first
     return better if better.objective <= first.objective else first
+
+
+def warm_starts(problem: RoundsProblem, params: RoundsParams) -> bool:
+    """Whether the pool starts from PyVRP's search (a plain pool, a share and a time limit)."""
+    return bool(
+        params.warm_start_share and params.time_limit_s and pyvrp_can_model(problem, params)
+    )
 
 
 def engine(params: RoundsParams, carer_visits: int) -> str:
