@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from dataclasses import replace
@@ -65,6 +66,7 @@ def run(path: Path, params: RoundsParams, solver: str, best: dict) -> dict:
     result = {"instance": instance.name, "solver": solver, **mankowska_cost(instance, rounds)}
     result = {k: round(v, 3) if isinstance(v, float) else v for k, v in result.items()}
     result |= {"feasible": feasible, "seconds": round(seconds, 1), "status": rounds.status}
+    result["load_average"] = round(os.getloadavg()[0], 1)
     row = best.get(instance.name)
     if row and feasible:
         result["best_known"] = float(row["objective"])

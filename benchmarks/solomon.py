@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import time
 from dataclasses import replace
@@ -86,6 +87,7 @@ def run(path: Path, params: RoundsParams, solver: str, best: dict) -> dict:
         "vehicles": len(routes),
         "feasible": feasible,
         "seconds": round(seconds, 1),
+        "load_average": round(os.getloadavg()[0], 1),
         "status": status,
     }
     if row and feasible:
