@@ -24,7 +24,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _instances import (  # noqa: E402
     BENCHMARKS,
+    add_solver_options,
     best_known,
+    chosen_solvers,
     gap_percent,
     mankowska_cost,
     mankowska_problem,
@@ -34,6 +36,9 @@ from _instances import (  # noqa: E402
 from roster.rounds.checker import check_rounds  # noqa: E402
 from roster.rounds.params import RoundsParams  # noqa: E402
 from roster.rounds.solve import solve_rounds  # noqa: E402
+
+#: Rows a run can ask for, per file.
+SOLVERS = ("rounds", "baseline", "insertion")
 
 
 def benchmark_params(time_limit_s: float, solver: str = "rounds") -> RoundsParams:
@@ -80,17 +85,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="+", type=Path, help="Udine-format JSON instance files")
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per solve")
-    parser.add_argument("--baseline", action="store_true", help="also run plain OR-Tools")
-    parser.add_argument(
-        "--solvers",
-        default="rounds",
-        help="comma-separated rows per file: rounds (the defaults), baseline, insertion",
-    )
+    add_solver_options(parser, SOLVERS)
     args = parser.parse_args()
-    solvers = args.solvers.split(",") + (["baseline"] if args.baseline else [])
-    unknown = set(solvers) - {"rounds", "baseline", "insertion"}
-    if unknown:
-        parser.error(f"unknown solvers: {', '.join(sorted(unknown))}")
+    solvers = chosen_solvers(parser, args, SOLVERS)
     best = best_known(BENCHMARKS / "hhc" / "mankowska" / "bks.csv")
     best |= best_known(BENCHMARKS / "hhc" / "kummer" / "bks.csv")
     for path in args.files:

@@ -26,7 +26,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from _instances import (  # noqa: E402
     BENCHMARKS,
+    add_solver_options,
     best_known,
+    chosen_solvers,
     gap_percent,
     read_solomon,
     solomon_cost,
@@ -38,6 +40,9 @@ from roster.rounds.checker import check_rounds  # noqa: E402
 from roster.rounds.params import RoundsParams  # noqa: E402
 from roster.rounds.solve import solve_rounds  # noqa: E402
 from roster.rounds.warm import pyvrp_routes  # noqa: E402
+
+#: Rows a run can ask for, per file.
+SOLVERS = ("rounds", "baseline", "pyvrp", "insertion")
 
 
 def benchmark_params(
@@ -103,26 +108,18 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("files", nargs="+", type=Path, help="Solomon-format instance files")
     parser.add_argument("--time-limit", type=float, default=30.0, help="seconds per solve")
-    parser.add_argument("--baseline", action="store_true", help="also run PATH_CHEAPEST_ARC + GLS")
     parser.add_argument(
         "--vehicle-cost",
         type=int,
         default=0,
         help="fixed cost per vehicle in scaled units (x1000), for the vehicles-first objective",
     )
-    parser.add_argument(
-        "--solvers",
-        default="rounds",
-        help="comma-separated rows per file: rounds (the defaults), baseline, pyvrp, insertion",
-    )
+    add_solver_options(parser, SOLVERS)
     args = parser.parse_args()
     objective = "hierarchical" if args.vehicle_cost else "distance"
     best = best_known(BENCHMARKS / "solomon" / "bks.csv", objective)
     best |= best_known(BENCHMARKS / "homberger" / "bks.csv")
-    solvers = args.solvers.split(",") + (["baseline"] if args.baseline else [])
-    unknown = set(solvers) - {"rounds", "baseline", "pyvrp", "insertion"}
-    if unknown:
-        parser.error(f"unknown solvers: {', '.join(sorted(unknown))}")
+    solvers = chosen_solvers(parser, args, SOLVERS)
     for path in args.files:
         for solver in solvers:
             params = benchmark_params(args.time_limit, args.vehicle_cost, solver)

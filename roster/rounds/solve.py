@@ -11,6 +11,11 @@ long it takes (a limit that ran out during it would leave every visit unplaced),
 search then goes on from it for what remains of the limit. A ruin-and-recreate improvement
 (:mod:`roster.rounds.improve`) may follow OR-Tools. Answers are compared by
 :func:`roster.rounds.objective.objective`, whose docstring lists the weights.
+
+A pool PyVRP can model exactly (a plain time-window pool: no homecare-only rule, see
+:func:`roster.rounds.warm.pyvrp_can_model`) starts, by default, with PyVRP's genetic search
+for ``warm_start_share`` of the time limit; under ``"auto"`` ruin and recreate then goes on
+from its routes. Real homecare pools never qualify; the published VRPTW benchmarks do.
 """
 
 from __future__ import annotations
