@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
 import json
 import math
@@ -232,3 +233,24 @@ def gap_percent(value: float, best: float) -> float | None:
     if not best or math.isnan(best):
         return None
     return round(100 * (value - best) / best, 3)
+
+
+def add_solver_options(parser: argparse.ArgumentParser, known: tuple[str, ...]) -> None:
+    """Add ``--solvers`` (rows per file, the defaults' ``rounds`` first) and ``--baseline``."""
+    parser.add_argument("--baseline", action="store_true", help="also run plain OR-Tools")
+    parser.add_argument(
+        "--solvers",
+        default="rounds",
+        help=f"comma-separated rows per file: {', '.join(known)} (rounds: the defaults)",
+    )
+
+
+def chosen_solvers(
+    parser: argparse.ArgumentParser, args: argparse.Namespace, known: tuple[str, ...]
+) -> list[str]:
+    """Return the rows asked for by ``--solvers`` and ``--baseline`` (an unknown one: error)."""
+    solvers = args.solvers.split(",") + (["baseline"] if args.baseline else [])
+    unknown = set(solvers) - set(known)
+    if unknown:
+        parser.error(f"unknown solvers: {', '.join(sorted(unknown))}")
+    return solvers

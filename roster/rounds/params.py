@@ -73,10 +73,14 @@ class RoundsParams:
         Length of that break.
     log_search
         Let OR-Tools log its search.
-    warm_start_s
-        Seconds of PyVRP search to start from, on pools PyVRP can model exactly (plain
-        time-window pools: see :func:`roster.rounds.warm.pyvrp_can_model`); 0 never does.
-        Taken out of ``time_limit_s``.
+    warm_start_share
+        Share of ``time_limit_s`` given to PyVRP's genetic search (HGS) on pools PyVRP can model
+        exactly (plain time-window pools with no homecare-only rule: see
+        :func:`roster.rounds.warm.pyvrp_can_model`); the rest goes on the engine's search from
+        PyVRP's routes (ruin and recreate by default). 0, or no time limit, never does.
+        Real homecare pools (breaks, double-handed visits, skills, split shifts) never qualify:
+        there the rounds engine carries alone. A share, so that it holds when a budget sets each
+        pool's time limit.
     seed
         Seed of the warm start's and the improvement's searches (OR-Tools' own has none).
     improve_share
@@ -131,7 +135,7 @@ class RoundsParams:
     break_after_s: int | None = 6 * 3600
     break_duration_s: int = 20 * 60
     log_search: bool = False
-    warm_start_s: float = 0.0
+    warm_start_share: float = 0.9
     seed: int = 0
     improve_share: float = 0.0
     improve_iterations: int | None = None
@@ -167,6 +171,8 @@ class RoundsParams:
             fail("A solution limit must be at least 1.", "solution_limit")
         if self.break_after_s is not None and self.break_after_s <= 0:
             fail("The longest stretch without a break must be positive.", "break_after_s")
+        if not 0 <= self.warm_start_share < 1:
+            fail("The warm start share must lie in [0, 1).", "warm_start_share")
         if not 0 <= self.improve_share < 1:
             fail("The improvement share must lie in [0, 1).", "improve_share")
         if self.improve_share and self.time_limit_s is None and self.improve_iterations is None:

@@ -11,6 +11,11 @@ completes, however long it takes (a limit that ran out during it would leave eve
 unplaced), and local search then goes on from it for what remains of the limit. A
 ruin-and-recreate improvement (:mod:`roster.rounds.improve`) may follow OR-Tools. Answers
 are compared by :func:`roster.rounds.objective.objective`, whose docstring lists the weights.
+
+A pool PyVRP can model exactly (a plain time-window pool: no homecare-only rule, see
+:func:`roster.rounds.warm.pyvrp_can_model`) starts, by default, with PyVRP's genetic search
+for ``warm_start_share`` of the time limit; the engine's search then goes on from its routes.
+Real homecare pools never qualify; the published VRPTW benchmarks do.
 """
 
 from __future__ import annotations
@@ -76,8 +81,9 @@ def solve_rounds(
     tasks = node_tasks(problem, allowed, reasons)
     if len(tasks.visit) == 0 or problem.num_periods == 0:
         return _answer(problem, params, (), reasons, "NOT_SOLVED")
-    if initial_routes is None and params.warm_start_s > 0 and pyvrp_can_model(problem, params):
-        initial_routes = pyvrp_routes(problem, params, params.warm_start_s, params.seed)
+    if initial_routes is None and warm_starts(problem, params):
+        warm_s = params.warm_start_share * params.time_limit_s
+        initial_routes = pyvrp_routes(problem, params, warm_s, params.seed)
     if params.engine == "insertion":
         return _insertion(problem, params, tasks, reasons, started, initial_routes, progress)
     model = OrToolsModel(problem, params, tasks)
@@ -96,6 +102,13 @@ def solve_rounds(
     if _served(better) < _served(first) or not better.routes:
         return first
     return better if better.objective <= first.objective else first
+
+
+def warm_starts(problem: RoundsProblem, params: RoundsParams) -> bool:
+    """Whether the pool starts from PyVRP's search (a plain pool, a share and a time limit)."""
+    return bool(
+        params.warm_start_share and params.time_limit_s and pyvrp_can_model(problem, params)
+    )
 
 
 def _insertion(

@@ -362,10 +362,11 @@ def test_params_from_dict_and_toml(tmp_path):
         {"lateness_cost_per_s": -1},
         {"improve_share": 1.0},
         {"improve_share": 0.5, "time_limit_s": None, "solution_limit": 5},
+        {"warm_start_share": 1.0},
     ],
 )
 def test_bad_params_are_rejected(changes):
-    """Never-ending searches, unknown strategies, negative costs, bad improvement shares fail."""
+    """Never-ending searches, unknown strategies, negative costs, bad shares fail."""
     with pytest.raises(ValueError):
         RoundsParams(**changes)
 

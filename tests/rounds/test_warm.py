@@ -8,7 +8,8 @@ import pytest
 from tiny_pools import HOUR, exact_params, line_pool
 
 from roster.rounds.checker import check_rounds
-from roster.rounds.solve import solve_rounds
+from roster.rounds.params import RoundsParams
+from roster.rounds.solve import solve_rounds, warm_starts
 from roster.rounds.warm import pyvrp_can_model, pyvrp_routes
 
 
@@ -52,3 +53,12 @@ def test_homecare_rules_keep_pyvrp_out(plain, changes):
     """Double-handed visits, preferences, split shifts and skills are OR-Tools' alone."""
     assert pyvrp_can_model(plain, exact_params())
     assert not pyvrp_can_model(replace(plain, **changes), exact_params())
+
+
+def test_the_default_warm_start_needs_a_plain_pool_a_share_and_a_time_limit(plain):
+    """By default a plain pool with a time limit starts from PyVRP; homecare pools never do."""
+    params = RoundsParams(break_after_s=None)
+    assert params.warm_start_share > 0 and warm_starts(plain, params)
+    assert not warm_starts(plain, replace(params, warm_start_share=0.0))
+    assert not warm_starts(plain, replace(params, time_limit_s=None, solution_limit=10))
+    assert not warm_starts(replace(plain, carers_required=[1, 2, 1]), params)

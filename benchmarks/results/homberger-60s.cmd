@@ -1,0 +1,1 @@
+PYTHONPATH=. python benchmarks/solomon.py --time-limit 60 --solvers rounds,pyvrp /work/shared/benchmarks/homberger/c1_2_1.txt /work/shared/benchmarks/homberger/c2_2_1.txt /work/shared/benchmarks/homberger/r1_2_1.txt /work/shared/benchmarks/homberger/r2_2_1.txt /work/shared/benchmarks/homberger/rc1_2_1.txt /work/shared/benchmarks/homberger/rc2_2_1.txt
