@@ -101,13 +101,13 @@ def consortium(
     Carer numbers are held equal and carers follow the work (as under a TUPE transfer). Each
     framework provider keeps, for the packages it still has, the fewest of its carers who
     between them meet every need of those visits (skills, gender, a shift covering each
-    window, a pair for double-handed visits), then the closest others while some day of the
-    week is short of its share of the provider's contracted hours (its contracted hours per
-    carer hour of work, times that day's carer hours). Every other carer joins a consortium,
-    the closest first, until each consortium holds contracted hours in proportion to its
-    clients' carer hours (a double-handed hour counts twice); then carers are swapped between
-    consortia so each holds its share of the hours each skill's (and gender's) visits need,
-    and so each has someone for every kind of visit it has.
+    window, a pair for double-handed visits), then the closest others while they bring the
+    days of the week nearer their share of the provider's contracted hours (its contracted
+    hours per carer hour of work, times that day's carer hours). Every other carer joins a
+    consortium, the closest first, until each consortium holds contracted hours in proportion
+    to its clients' carer hours (a double-handed hour counts twice); then carers are swapped
+    between consortia so each holds its share of the hours each skill's (and gender's) visits
+    need, and so each has someone for every kind of visit it has.
 
     Parameters
     ----------
@@ -213,12 +213,12 @@ def consortium(
         "consortium, whose carers are pooled; the rest stayed with their framework provider. "
         "Carer numbers are held equal and carers followed the work: each provider kept the "
         "fewest of its carers who could serve every kind of its remaining visits, then those "
-        "living closest while a day of the week was short of its share of the provider's "
-        "hours; every other carer joined the nearest consortium with room, each consortium "
-        "getting contracted hours in proportion to its clients' carer hours; then carers were "
-        "swapped between consortia so each held its share of the hours each skill's visits "
-        "need, and had someone for every kind of visit (skills, gender preference, a shift "
-        "covering the window).",
+        "living closest while they brought the days of the week nearer their share of the "
+        "provider's hours; every other carer joined the nearest consortium with room, each "
+        "consortium getting contracted hours in proportion to its clients' carer hours; then "
+        "carers were swapped between consortia so each held its share of the hours each "
+        "skill's visits need, and had someone for every kind of visit (skills, gender "
+        "preference, a shift covering the window).",
     )
 
 
@@ -442,11 +442,11 @@ def _keep(
     First the fewest carers who, between them, meet every need of those packages' visits
     (skills, gender, a shift that day covering the window; two for a double-handed visit):
     greedily, the carer meeting most of the needs still open, the closest on a tie. Then, the
-    closest first, each other carer who works on a day whose kept hours are nearer their
-    target with them than without: a day's target is ``ratio`` (the provider's contracted
-    hours per carer hour of work) times that day's carer hours of visits, and a carer brings
-    their contracted hours spread evenly over the days they work. ``ranked`` is the
-    provider's carers, closest to those packages first.
+    closest first, each other carer with whom the kept hours come nearer the days' targets
+    over the week (the sum over days of hours short or over falls): a day's target is
+    ``ratio`` (the provider's contracted hours per carer hour of work) times that day's carer
+    hours of visits, and a carer brings their contracted hours spread evenly over the days
+    they work. ``ranked`` is the provider's carers, closest to those packages first.
     """
     by_id = {c.id: c for c in instance.carers}
     needs = _needs(instance, recipients)
@@ -477,7 +477,8 @@ def _keep(
         daily_h[i, days] = by_id[name].contracted_s / 3600 / max(len(days), 1)
     kept_h = daily_h[chosen].sum(axis=0)
     for i in np.flatnonzero(free):
-        if not chosen or np.any((daily_h[i] > 0) & (kept_h + daily_h[i] / 2 <= need_h)):
+        gap = np.abs(need_h - kept_h).sum() - np.abs(need_h - kept_h - daily_h[i]).sum()
+        if not chosen or gap > 0:
             chosen.append(int(i))
             kept_h += daily_h[i]
     return tuple(ranked[i] for i in sorted(chosen))
