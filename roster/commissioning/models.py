@@ -44,6 +44,17 @@ def weekly_hours(instance: Instance) -> dict[str, float]:
     return {r.id: hours[r.id] for r in instance.recipients}
 
 
+def carer_hours(instance: Instance) -> dict[str, float]:
+    """Carer hours per recipient per week: contact hours, a double-handed visit counting twice.
+
+    What a recipient's care asks of a workforce, so what carers follow when packages move.
+    """
+    hours: dict[str, float] = defaultdict(float)
+    for visit in instance.visits:
+        hours[visit.recipient_id] += visit.duration_s * visit.carers_required / 3600
+    return {r.id: hours[r.id] for r in instance.recipients}
+
+
 def framework(instance: Instance) -> Commissioning:
     """Each provider rosters its own clients with its own carers.
 
@@ -87,11 +98,16 @@ def consortium(
 ) -> Commissioning:
     """Each neighbourhood's packages go to its consortium; the rest stay on the framework.
 
-    Carer numbers are held equal. Each framework provider keeps as many of its carers as its
-    remaining packages need (in proportion to weekly care hours, at least one while it has
-    work), choosing those who live closest to those packages; every other carer joins a
-    consortium: carers are taken in order of how close they live to a neighbourhood that
-    still has room, each consortium's quota being proportional to its weekly care hours.
+    Carer numbers are held equal and carers follow the work (as under a TUPE transfer). Each
+    framework provider keeps, for the packages it still has, the fewest of its carers who
+    between them meet every need of those visits (skills, gender, a shift covering each
+    window, a pair for double-handed visits), then the closest others while they bring the
+    days of the week nearer their share of the provider's contracted hours (its contracted
+    hours per carer hour of work, times that day's carer hours). Every other carer joins a
+    consortium, the closest first, until each consortium holds contracted hours in proportion
+    to its clients' carer hours (a double-handed hour counts twice); then carers are swapped
+    between consortia so each holds its share of the hours each skill's (and gender's) visits
+    need, and so each has someone for every kind of visit it has.
 
     Parameters
     ----------
@@ -117,15 +133,12 @@ def consortium(
             field="neighbourhood",
         )
     framework_model = framework(instance)
-    hours = weekly_hours(instance)
     rng = np.random.default_rng(seed)
     moves = rng.random(len(instance.recipients)) < share
     moved = {r.id for r, move in zip(instance.recipients, moves, strict=True) if move}
 
-    provider_total: dict[str, float] = defaultdict(float)
     provider_left: dict[str, list[str]] = defaultdict(list)
     for recipient in instance.recipients:
-        provider_total[str(recipient.provider_id)] += hours[recipient.id]
         if recipient.id not in moved:
             provider_left[str(recipient.provider_id)].append(recipient.id)
 
@@ -142,43 +155,44 @@ def consortium(
         return cost_s[np.ix_(rows, columns)].mean(axis=1)
 
     by_id = {c.id: c for c in instance.carers}
+    work = carer_hours(instance)
     pools: list[Pool] = []
     pooled_carers: list[str] = []
     for pool in framework_model.pools:
-        provider = str(pool.provider_id)
-        left = provider_left.get(provider, [])
-        total = provider_total.get(provider, 0.0)
-        left_hours = sum(hours[r] for r in left)
-        keep = 0 if not left else max(1, round(len(pool.carer_ids) * left_hours / max(total, 1e-9)))
-        order = np.argsort(closeness(pool.carer_ids, left), kind="stable") if left else []
-        ranked = [pool.carer_ids[i] for i in order]
-        # First the closest carers who can serve each kind of remaining visit, then the closest.
-        chosen: list[str] = []
-        for need, count in _needs(instance, left).items():
-            able = [c for c in ranked if need.met_by(by_id[c])]
-            have = sum(need.met_by(by_id[c]) for c in chosen)
-            chosen += [c for c in able if c not in chosen][: max(0, count - have)]
-        chosen += [c for c in ranked if c not in chosen][: max(0, keep - len(chosen))]
-        kept = tuple(chosen)
-        pooled_carers += [c for c in pool.carer_ids if c not in kept]
+        left = provider_left.get(str(pool.provider_id), [])
+        kept: tuple[str, ...] = ()
         if left:
+            ranked = [
+                pool.carer_ids[i]
+                for i in np.argsort(closeness(pool.carer_ids, left), kind="stable")
+            ]
+            ratio = _hours(by_id, pool.carer_ids) / max(
+                sum(work[r] for r in pool.recipient_ids), 1e-9
+            )
+            everyone = len(left) == len(pool.recipient_ids)
+            kept = pool.carer_ids if everyone else _keep(instance, left, ranked, ratio)
             pools.append(dataclasses.replace(pool, recipient_ids=tuple(left), carer_ids=kept))
+        pooled_carers += [c for c in pool.carer_ids if c not in kept]
 
     members: dict[str, list[str]] = defaultdict(list)
     for recipient in instance.recipients:
         if recipient.id in moved:
             members[neighbourhood_of[recipient.id]].append(recipient.id)
     labels = sorted(members)
-    quota = _quotas([sum(hours[r] for r in members[n]) for n in labels], len(pooled_carers))
     staff: dict[int, list[str]] = defaultdict(list)
     if labels and pooled_carers:
         cost = np.stack([closeness(pooled_carers, members[n]) for n in labels], axis=1)
-        placed: set[int] = set()
-        for flat in np.argsort(cost, axis=None, kind="stable"):
-            c, i = divmod(int(flat), len(labels))
-            if c not in placed and len(staff[i]) < quota[i]:
-                staff[i].append(pooled_carers[c])
-                placed.add(c)
+        target_h = _shares(
+            [sum(work[r] for r in members[n]) for n in labels], _hours(by_id, pooled_carers)
+        )
+        _allocate(
+            staff,
+            pooled_carers,
+            [by_id[c].contracted_s / 3600 for c in pooled_carers],
+            cost,
+            target_h,
+        )
+        _balance_skills(instance, staff, [members[n] for n in labels], cost, pooled_carers)
         _cover_needs(instance, staff, [members[n] for n in labels], cost, pooled_carers)
     pools = [
         Pool(f"consortium/{n}", tuple(members[n]), tuple(sorted(staff[i])), neighbourhood=n)
@@ -197,11 +211,14 @@ def consortium(
         tuple(pools),
         f"About {share:.0%} of each neighbourhood's packages (drawn at random) went to its "
         "consortium, whose carers are pooled; the rest stayed with their framework provider. "
-        "Carer numbers are held equal: each provider kept the carers living closest to its "
-        "remaining packages (in proportion to their weekly hours), and every other carer joined "
-        "the nearest consortium with room, quotas being proportional to weekly care hours; "
-        "then carers were swapped between consortia where one had no carer able to serve some "
-        "kind of its visits (skills, gender preference, a shift covering the window).",
+        "Carer numbers are held equal and carers followed the work: each provider kept the "
+        "fewest of its carers who could serve every kind of its remaining visits, then those "
+        "living closest while they brought the days of the week nearer their share of the "
+        "provider's hours; every other carer joined the nearest consortium with room, each "
+        "consortium getting contracted hours in proportion to its clients' carer hours; then "
+        "carers were swapped between consortia so each held its share of the hours each "
+        "skill's visits need, and had someone for every kind of visit (skills, gender "
+        "preference, a shift covering the window).",
     )
 
 
@@ -256,6 +273,98 @@ def _needs(instance: Instance, recipients: list[str] | tuple[str, ...]) -> dict[
             )
             needs[need] = max(needs.get(need, 0), v.carers_required)
     return needs
+
+
+def _balance_skills(
+    instance: Instance,
+    staff: dict[int, list[str]],
+    members: list[list[str]],
+    cost: np.ndarray,
+    carers: list[str],
+) -> None:
+    """Swap carers between consortia so each has its share of the hours each skill needs.
+
+    For each kind of requirement of the consortia's visits (a set of skills, and a gender when
+    asked for; no requirement at all stands for every visit), a consortium should hold as many
+    contracted hours of carers who meet it, per carer hour of visits needing it, as the pooled
+    carers hold overall: double-handed hoist visits need hoist-trained carers in proportion,
+    not only the one pair on shift that :func:`_cover_needs` ensures. The shortfall is the sum
+    of squared hours short over consortia and requirements; while some swap of two carers
+    between two consortia lowers it, the one lowering it most is made (among the closest
+    candidates, the nearest on a tie).
+    """
+    by_id = {c.id: c for c in instance.carers}
+    group_of = {r: i for i, group in enumerate(members) for r in group}
+    kinds = sorted(
+        {(v.skills, v.gender_preference) for v in instance.visits if v.recipient_id in group_of}
+        | {(frozenset(), None)},
+        key=lambda k: (len(k[0]), sorted(k[0]), k[1] or ""),
+    )
+    demand = np.zeros((len(members), len(kinds)))
+    for v in instance.visits:
+        if v.recipient_id in group_of:
+            wanted = [k[0] <= v.skills and k[1] in (None, v.gender_preference) for k in kinds]
+            demand[group_of[v.recipient_id], wanted] += v.duration_s * v.carers_required / 3600
+    hours = np.array([by_id[c].contracted_s / 3600 for c in carers])
+    meets = np.array(
+        [
+            [k[0] <= by_id[c].skills and k[1] in (None, by_id[c].gender) for k in kinds]
+            for c in carers
+        ],
+        dtype=float,
+    ).reshape(len(carers), len(kinds))
+    row = {carer: k for k, carer in enumerate(carers)}
+    group = np.zeros(len(carers), dtype=int)
+    for i, names in staff.items():
+        group[[row[c] for c in names]] = i
+    # Hours of visits of each kind that a carer's contract carries at the pooled ratio.
+    pooled = (meets * hours[:, None]).sum(axis=0) / np.maximum(demand.sum(axis=0), 1e-9)
+    supply_of = meets * hours[:, None] / np.maximum(pooled, 1e-9)
+    held = np.stack([supply_of[group == i].sum(axis=0) for i in range(len(members))])
+    target = demand
+
+    def short(pair: list[int], rows: np.ndarray) -> float:
+        """Squared hours short of these consortia holding these hours."""
+        return float((np.maximum(target[pair] - rows, 0) ** 2).sum())
+
+    for swaps in range(4 * len(carers)):
+        deficit = np.maximum(target - held, 0)
+        best: tuple[float, float, int, int] | None = None
+        worst = np.unravel_index(np.argsort(-deficit, axis=None, kind="stable"), deficit.shape)
+        for i, k in zip(*worst, strict=True):
+            if deficit[i, k] < 1:
+                break
+            for j in range(len(members)):
+                if j == i:
+                    continue
+                ins = np.flatnonzero((group == j) & (meets[:, k] > 0))
+                outs = np.flatnonzero((group == i) & (meets[:, k] == 0))
+                ins = ins[np.argsort(cost[ins, i], kind="stable")[:8]]
+                outs = outs[np.argsort(cost[outs, j], kind="stable")[:8]]
+                before = short([i, j], held[[i, j]])
+                for c in ins:
+                    for d in outs:
+                        change = supply_of[c] - supply_of[d]
+                        after = short([i, j], np.stack([held[i] + change, held[j] - change]))
+                        gain = after - before
+                        moved = cost[c, i] + cost[d, j] - cost[c, j] - cost[d, i]
+                        if gain < -1e-6 and (best is None or (gain, moved) < best[:2]):
+                            best = (gain, moved, int(c), int(d))
+            if best is not None:
+                break
+        if best is None:
+            logger.debug("skills balanced between consortia in %d swaps", swaps)
+            return
+        _, _, c, d = best
+        i, j = int(group[d]), int(group[c])
+        change = supply_of[c] - supply_of[d]
+        held[i] += change
+        held[j] -= change
+        group[c], group[d] = i, j
+        staff[j].remove(carers[c])
+        staff[i].append(carers[c])
+        staff[i].remove(carers[d])
+        staff[j].append(carers[d])
 
 
 def _cover_needs(
@@ -320,13 +429,91 @@ def _cover_needs(
                     staff[j].append(outgoing)
 
 
-def _quotas(weights: list[float], total: int) -> list[int]:
-    """Split ``total`` whole carers in proportion to ``weights`` (largest remainders)."""
-    if not weights:
-        return []
+def _hours(by_id: Mapping[str, Carer], carers: list[str] | tuple[str, ...]) -> float:
+    """Contracted hours a week of these carers."""
+    return sum(by_id[c].contracted_s for c in carers) / 3600
+
+
+def _keep(
+    instance: Instance, recipients: list[str], ranked: list[str], ratio: float
+) -> tuple[str, ...]:
+    """Choose the carers a provider keeps for the packages it still has.
+
+    First the fewest carers who, between them, meet every need of those packages' visits
+    (skills, gender, a shift that day covering the window; two for a double-handed visit):
+    greedily, the carer meeting most of the needs still open, the closest on a tie. Then, the
+    closest first, each other carer with whom the kept hours come nearer the days' targets
+    over the week (the sum over days of hours short or over falls): a day's target is
+    ``ratio`` (the provider's contracted hours per carer hour of work) times that day's carer
+    hours of visits, and a carer brings their contracted hours spread evenly over the days
+    they work. ``ranked`` is the provider's carers, closest to those packages first.
+    """
+    by_id = {c.id: c for c in instance.carers}
+    needs = _needs(instance, recipients)
+    meets = np.array(
+        [[need.met_by(by_id[c]) for need in needs] for c in ranked], dtype=int
+    ).reshape(len(ranked), len(needs))
+    wanted = np.array(list(needs.values()), dtype=int)
+    chosen: list[int] = []
+    free = np.ones(len(ranked), dtype=bool)
+    while wanted.any() and free.any():
+        gain = np.where(free, meets @ (wanted > 0), -1)
+        best = int(np.argmax(gain))
+        if gain[best] <= 0:
+            open_needs = [n for n, w in zip(needs, wanted, strict=True) if w > 0]
+            logger.warning("no carer of the provider can serve %s", open_needs[0].describe())
+            break
+        chosen.append(best)
+        free[best] = False
+        wanted = np.maximum(wanted - meets[best], 0)
+    inside = set(recipients)
+    need_h = np.zeros(7)
+    for v in instance.visits:
+        if v.recipient_id in inside:
+            need_h[v.day] += ratio * v.duration_s * v.carers_required / 3600
+    daily_h = np.zeros((len(ranked), 7))
+    for i, name in enumerate(ranked):
+        days = sorted({s.day for s in by_id[name].shifts})
+        daily_h[i, days] = by_id[name].contracted_s / 3600 / max(len(days), 1)
+    kept_h = daily_h[chosen].sum(axis=0)
+    for i in np.flatnonzero(free):
+        gap = np.abs(need_h - kept_h).sum() - np.abs(need_h - kept_h - daily_h[i]).sum()
+        if not chosen or gap > 0:
+            chosen.append(int(i))
+            kept_h += daily_h[i]
+    return tuple(ranked[i] for i in sorted(chosen))
+
+
+def _shares(weights: list[float], total: float) -> list[float]:
+    """Split ``total`` in proportion to ``weights``."""
     weight = np.asarray(weights, dtype=float)
-    exact = total * weight / max(weight.sum(), 1e-9)
-    quota = np.floor(exact).astype(int)
-    for i in np.argsort(-(exact - quota), kind="stable")[: total - quota.sum()]:
-        quota[i] += 1
-    return quota.tolist()
+    return (total * weight / max(weight.sum(), 1e-9)).tolist()
+
+
+def _allocate(
+    staff: dict[int, list[str]],
+    carers: list[str],
+    hours: list[float],
+    cost: np.ndarray,
+    target_h: list[float],
+) -> None:
+    """Give each group carers, the closest first, until its contracted hours reach its target.
+
+    Pairs (carer, group) are taken in order of ``cost`` (``(carers, groups)``); a carer joins
+    a group while the group's hours are nearer its target with them than without. A carer
+    left over joins the group furthest below its target, so every group ends within about
+    one carer's hours of its target.
+    """
+    held = np.zeros(len(target_h))
+    target = np.asarray(target_h, dtype=float)
+    placed = np.zeros(len(carers), dtype=bool)
+    for flat in np.argsort(cost, axis=None, kind="stable"):
+        c, i = divmod(int(flat), len(target))
+        if not placed[c] and held[i] + hours[c] / 2 <= target[i]:
+            staff[i].append(carers[c])
+            held[i] += hours[c]
+            placed[c] = True
+    for c in np.flatnonzero(~placed):
+        i = int(np.argmax(target - held))
+        staff[i].append(carers[c])
+        held[i] += hours[c]

@@ -7,7 +7,15 @@ import dataclasses
 import numpy as np
 import pytest
 
-from roster.commissioning.models import _quotas, consortium, framework, weekly_hours
+from roster.commissioning.models import (
+    _allocate,
+    _keep,
+    _shares,
+    carer_hours,
+    consortium,
+    framework,
+    weekly_hours,
+)
 from roster.errors import InputError
 from roster.model import Carer, Instance, Provider, Recipient, Shift, Visit
 
@@ -94,12 +102,33 @@ def test_every_recipient_and_carer_in_exactly_one_pool():
             assert sorted(carers) == ["a1", "a2", "b1", "b2"]
 
 
-def test_weekly_hours_and_quotas():
-    """r4 has two hours a week; quotas split whole carers by largest remainder."""
-    assert weekly_hours(four_by_four()) == {"r1": 1.0, "r2": 1.0, "r3": 1.0, "r4": 2.0}
-    assert _quotas([2.0, 1.0], 4) == [3, 1]
-    assert _quotas([1.0, 1.0, 1.0], 4) == [2, 1, 1]
-    assert sum(_quotas([0.2, 0.5, 0.3], 7)) == 7
+def test_weekly_hours_carer_hours_and_shares():
+    """r4 has two hours a week; a double-handed hour asks two carer hours; shares are pro rata."""
+    instance = four_by_four()
+    assert weekly_hours(instance) == {"r1": 1.0, "r2": 1.0, "r3": 1.0, "r4": 2.0}
+    doubled = instance.replace(
+        visits=tuple(
+            dataclasses.replace(v, carers_required=2) if v.id == "v1" else v
+            for v in instance.visits
+        )
+    )
+    assert weekly_hours(doubled)["r1"] == 1.0
+    assert carer_hours(doubled) == {"r1": 2.0, "r2": 1.0, "r3": 1.0, "r4": 2.0}
+    assert _shares([2.0, 1.0], 90.0) == [60.0, 30.0]
+
+
+def test_allocation_fills_each_group_to_its_hours_closest_first():
+    """Carers join the closest group with room, counting contracted hours, not heads.
+
+    Five carers all live nearest group 0, whose target is 60 h: the 37.5 h and the 16 h
+    carers fill it (53.5 h; one more 37.5 h carer would overshoot by more than it lacks), and
+    the rest go to group 1 (target 91 h), whatever their distance.
+    """
+    staff: dict[int, list[str]] = {0: [], 1: []}
+    hours = [37.5, 16.0, 37.5, 30.0, 30.0]
+    cost = np.array([[1, 5], [2, 6], [3, 7], [4, 8], [5, 9]])
+    _allocate(staff, ["c1", "c2", "c3", "c4", "c5"], hours, cost, [60.0, 91.0])
+    assert staff == {0: ["c1", "c2"], 1: ["c3", "c4", "c5"]}
 
 
 def test_bad_share_and_missing_neighbourhood():
@@ -149,3 +178,191 @@ def test_a_need_is_described_in_words():
     assert _Need(frozenset(), None, 6, 0, 60).describe() == (
         "visits on Sun needing a carer on shift from 00:00 to 00:01"
     )
+
+
+ONE = (Provider("A", -0.73, 52.66),)
+
+
+def _carer(name: str, days: range | tuple[int, ...], spans: tuple, hours: float) -> Carer:
+    """Make a driving female carer with no skills, on these spans of these days."""
+    shifts = tuple(Shift(d, start * 3600, end * 3600) for d in sorted(days) for start, end in spans)
+    return Carer(name, -0.73, 52.67, "drive", frozenset(), "female", shifts, int(hours * 3600))
+
+
+def test_a_small_residual_provider_keeps_the_fewest_carers_covering_its_week():
+    """A client with five half-hour calls a day keeps two split-shift carers, not nine.
+
+    The provider's seven closest carers each work only early (07-14) or late (16-22) shifts
+    on five days; the two furthest work split shifts, Mon-Fri and Wed-Sun. Between them those
+    two are on shift for every call of the week (17.5 carer hours, less than their 48 hours),
+    so they are all the provider keeps; one carer per kind of call would keep most of them.
+    """
+    early, late, split = ((7, 14),), ((16, 22),), ((7, 14), (16, 22))
+    ranked = [
+        _carer("e1", range(0, 5), early, 16),
+        _carer("l1", range(0, 5), late, 16),
+        _carer("e2", range(2, 7), early, 16),
+        _carer("l2", range(2, 7), late, 16),
+        _carer("e3", (5, 6, 0, 1, 2), early, 16),
+        _carer("l3", (5, 6, 0, 1, 2), late, 16),
+        _carer("e4", range(1, 6), early, 16),
+        _carer("s1", range(0, 5), split, 24),
+        _carer("s2", range(2, 7), split, 24),
+    ]
+    calls = (7.5, 10, 12, 17, 19.5)
+    visits = tuple(
+        Visit(f"v{d}{k}", "r1", d, int(t * 3600), int(t * 3600) + 1800, 1800)
+        for d in range(7)
+        for k, t in enumerate(calls)
+    )
+    instance = Instance((Recipient("r1", -0.73, 52.67, "A"),), visits, tuple(ranked), ONE)
+    kept = _keep(instance, ["r1"], [c.id for c in ranked], ratio=1.36)
+    assert kept == ("s1", "s2")
+
+
+def test_a_residual_provider_keeps_its_hours_share_beyond_the_cover():
+    """When the cover is one carer but the work needs more hours, the closest others top up.
+
+    Every carer works 07-22 on weekdays, so one covers every call; each weekday has 8 hours
+    of visits, so at 1.4 contracted hours per hour of work a day's target is 11.2 hours. The
+    closest (30 h a week: 6 a day) covers; the next two (16 h: 3.2 a day) each bring the day
+    nearer its target (12.4 h), and then a 37.5 h or another 16 h carer would overshoot.
+    """
+    weekdays = ((7, 22),)
+    ranked = [
+        _carer("c1", range(5), weekdays, 30),
+        _carer("c2", range(5), weekdays, 16),
+        _carer("c3", range(5), weekdays, 16),
+        _carer("c4", range(5), weekdays, 37.5),
+        _carer("c5", range(5), weekdays, 16),
+    ]
+    visits = tuple(
+        Visit(f"v{d}{k}", "r1", d, (8 + k) * 3600, (9 + k) * 3600, 3600)
+        for d in range(5)
+        for k in range(8)
+    )
+    instance = Instance((Recipient("r1", -0.73, 52.67, "A"),), visits, tuple(ranked), ONE)
+    assert _keep(instance, ["r1"], [c.id for c in ranked], ratio=1.4) == ("c1", "c2", "c3")
+
+
+def _market(seed: int) -> tuple[Instance, dict[str, str], np.ndarray]:
+    """Draw a random small market: 3 providers, 40 clients in 3 neighbourhoods, 40 carers.
+
+    Every carer works 07-22 every day and has no skills, and no visit asks for a gender or a
+    skill, so one carer (two for double-handed work) covers any set of clients: what is
+    checked is the hours. Travel from a carer to a client is the distance along a line.
+    """
+    rng = np.random.default_rng(seed)
+    providers = rng.choice(["A", "B", "C"], size=40, p=[0.6, 0.3, 0.1])
+    place = rng.random(40)
+    recipients = tuple(
+        Recipient(f"r{i:02d}", -0.73, 52.67, str(p)) for i, p in enumerate(providers)
+    )
+    visits = []
+    for i in range(40):
+        for day in range(7):
+            for call in range(int(rng.integers(1, 5))):
+                start = (7 + 4 * call) * 3600
+                pair = 2 if rng.random() < 0.1 else 1
+                visits.append(
+                    Visit(f"v{i:02d}{day}{call}", f"r{i:02d}", day, start, start + 3600, 1800, pair)
+                )
+    market = tuple(Provider(p, -0.73, 52.66) for p in "ABC")
+    work = carer_hours(Instance(recipients, tuple(visits), (), market))
+    by_provider = {p: sum(work[f"r{i:02d}"] for i in np.flatnonzero(providers == p)) for p in "ABC"}
+    carers = []
+    for p in "ABC":
+        hours = 0.0
+        while hours < 1.35 * by_provider[p]:
+            contract = float(rng.choice([16.0, 24.0, 30.0, 37.5]))
+            carer = _carer(f"c{len(carers):02d}", range(7), ((7, 22),), contract)
+            carers.append(dataclasses.replace(carer, provider_id=p))
+            hours += contract
+    home = rng.random(len(carers))
+    cost = np.abs(home[:, None] - place[None, :]) * 3600
+    labels = {
+        r.id: "N1" if x < 0.3 else "N2" if x < 0.7 else "N3"
+        for r, x in zip(recipients, place, strict=True)
+    }
+    return Instance(recipients, tuple(visits), tuple(carers), market), labels, cost
+
+
+def _busiest(instance: Instance, recipients: tuple[str, ...]) -> float:
+    """Carer hours of the recipients' visits on their busiest day."""
+    day = np.zeros(7)
+    for v in instance.visits:
+        if v.recipient_id in recipients:
+            day[v.day] += v.duration_s * v.carers_required / 3600
+    return float(day.max())
+
+
+def test_each_consortium_gets_the_carer_hours_of_the_framework_for_its_work():
+    """Pooling never leaves a neighbourhood with fewer contracted hours per hour of work.
+
+    On random markets and shares: each residual provider keeps at most its own ratio of
+    contracted to carer hours times the work of its busiest day, every day of the week, plus
+    half a contract for rounding (or the one or two carers its cover takes); and each
+    consortium's contracted hours are at least its clients' carer hours times the framework's
+    overall ratio, less one contract for the rounding of whole carers into each group and one
+    per residual provider's cover.
+    """
+    for seed in range(6):
+        instance, labels, cost = _market(seed)
+        work = carer_hours(instance)
+        contract = {c.id: c.contracted_s / 3600 for c in instance.carers}
+        ratio = sum(contract.values()) / sum(work.values())
+        own = {
+            p.provider_id: sum(contract[c] for c in p.carer_ids)
+            / sum(work[r] for r in p.recipient_ids)
+            for p in framework(instance).pools
+        }
+
+        for share in (0.5, 0.8, 0.95):
+            model = consortium(instance, labels, cost, share=share, seed=seed)
+            residual = [p for p in model.pools if p.provider_id]
+            for pool in model.pools:
+                held = sum(contract[c] for c in pool.carer_ids)
+                clients = sum(work[r] for r in pool.recipient_ids)
+                if pool.neighbourhood:
+                    slack = 37.5 * (1 + len(residual))
+                    assert held >= ratio * clients - slack, (seed, share, pool.name)
+                else:
+                    fair = (
+                        own[pool.provider_id] * 7 * _busiest(instance, pool.recipient_ids) + 18.75
+                    )
+                    assert held <= fair or len(pool.carer_ids) <= 2, (seed, share, pool.name)
+
+
+def test_a_consortium_gets_skilled_carers_in_proportion_to_its_skilled_work():
+    """All the hoist work is West's and all four hoist carers live East: all four move West.
+
+    Both sides have a double-handed hour a day per client, so 28 carer hours a week each; the
+    eight carers (30 h, every day) split 4 and 4 by where they live. One pair on shift would
+    meet West's needs, but West has all the pooled hoist work, so it gets all the hoist hours,
+    each hoist carer swapped for a West carer of the same contract.
+    """
+    recipients = tuple(Recipient(name, -0.73, 52.67, "A") for name in ("rW1", "rW2", "rE1", "rE2"))
+    visits = tuple(
+        Visit(f"{r.id}-{d}", r.id, d, 8 * 3600, 9 * 3600, 3600, 2, hoist)
+        for r in recipients
+        for hoist in [frozenset({"hoist"}) if r.id.startswith("rW") else frozenset()]
+        for d in range(7)
+    )
+    carers = tuple(
+        dataclasses.replace(
+            _carer(name, range(7), ((7, 22),), 30),
+            skills=frozenset({"hoist"}) if name.startswith("h") else frozenset(),
+            provider_id="A",
+        )
+        for name in ("h1", "h2", "h3", "h4", "w1", "w2", "w3", "w4")
+    )
+    instance = Instance(recipients, visits, carers, ONE)
+    lives_west = np.array([[c.id.startswith("w")] for c in carers])
+    cost = np.where(lives_west == np.array([[True, True, False, False]]), 1, 9)
+    labels = {"rW1": "West", "rW2": "West", "rE1": "East", "rE2": "East"}
+    model = consortium(instance, labels, cost, share=1.0, seed=0)
+    staff = {p.name: set(p.carer_ids) for p in model.pools}
+    assert staff == {
+        "consortium/West": {"h1", "h2", "h3", "h4"},
+        "consortium/East": {"w1", "w2", "w3", "w4"},
+    }

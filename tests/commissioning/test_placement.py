@@ -22,12 +22,12 @@ from roster.report.files import write_outputs
 from roster.rounds.checker import check_rounds
 
 CALLS = "09:30/30,12:30/30"
-#: The small run is tight (2% of visits left out already): at R006's home (the sixth
-#: recipient) its neighbourhood's consortium can take a double-handed package, few others can.
-#: Since the rounds keep each recipient's carers (continuity of care) they use fewer carers, and
-#: no pool has two hoist carers free at 08:00 and 17:00 any more: the calls are mid-morning
-#: and lunch.
-HOME = 5
+#: At R001's home (the first recipient) a double-handed package of mid-morning and lunch calls
+#: fits on Monday in several pools of this small run, and a one-carer hoist package fits in its
+#: neighbourhood's consortium (N2). A double-handed hoist package fits nowhere on Monday: since
+#: consortia get hoist carers in proportion to their hoist work and the rounds are tighter, no
+#: pool has two hoist carers free at the same time.
+HOME = 0
 
 
 @pytest.fixture(scope="module")
@@ -46,9 +46,9 @@ def finished(folder, network_cache):
 
 @pytest.fixture(scope="module")
 def pair(small_run):
-    """Return a double-handed hoist package, two calls a day, at R006's home."""
+    """Return a double-handed package, two calls a day, at R001's home."""
     home = small_run.instance.recipients[HOME]
-    return Package(home.lon, home.lat, parse_calls(CALLS), 2, frozenset({"hoist"}))
+    return Package(home.lon, home.lat, parse_calls(CALLS), 2, frozenset())
 
 
 def test_calls_are_read_with_their_lengths():
@@ -78,7 +78,7 @@ def test_the_folder_rebuilds_every_pool_days_rounds(finished, small_run):
 def test_a_double_handed_package_fits_and_the_checker_accepts_it(finished, pair, small_run):
     """Somebody can take it on Monday; with it inserted the checker finds no broken rule.
 
-    No visit already in the rounds moves, and each call has two carers with a hoist.
+    No visit already in the rounds moves, and each call has two different carers.
     """
     placement = place_package(
         finished, pair, small_run.plan.labels[small_run.instance.recipients[HOME].id]
@@ -106,8 +106,20 @@ def test_a_double_handed_package_fits_and_the_checker_accepts_it(finished, pair,
     assert {k: v for k, v in after.items() if k in before} == before
     for call in fit.calls:
         assert len(set(call.carer_ids)) == 2
-        assert all("hoist" in finished.instance.carer_by_id[c].skills for c in call.carer_ids)
         assert abs(call.start_s - call.time_s) <= pair.tolerance_s
+
+
+def test_a_hoist_package_goes_to_hoist_carers(finished, small_run):
+    """A one-carer hoist package fits in R001's consortium on Monday, each call a hoist carer."""
+    home = small_run.instance.recipients[HOME]
+    hoist = Package(home.lon, home.lat, parse_calls(CALLS), 1, frozenset({"hoist"}))
+    placement = place_package(finished, hoist, small_run.plan.labels[home.id])
+    (best,) = [p for p in placement.pools if p.start_day == 0]
+    assert (best.model, best.pool) == ("consortium", "consortium/N2")
+    pool = next(p for p in finished.pools[best.model] if p.name == best.pool)
+    fit, _ = insert_package(finished, NewHome(finished, hoist), best.model, pool, 0)
+    for call in fit.calls:
+        assert all("hoist" in finished.instance.carer_by_id[c].skills for c in call.carer_ids)
 
 
 def test_the_package_is_in_its_home_neighbourhood(folder, small_run):
