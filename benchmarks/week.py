@@ -30,6 +30,7 @@ sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _H
 sys.path.insert(0, str(_HERE.parent))
 
 from roster.comparison.run import load_networks, replace_comparison, run_seed  # noqa: E402
+from roster.comparison.stability import saving  # noqa: E402
 from roster.data import RUTLAND_PBF  # noqa: E402
 from roster.scenario import Scenario, load_scenario  # noqa: E402
 
@@ -58,7 +59,6 @@ def figures(name: str, seed: int, run, seconds: float) -> dict:
             "unassigned_share": round(m.visits_unassigned / max(1, m.visits), 4),
             "checker_violations": m.checker_violations,
         }
-    framework, consortium = (run.metrics[k].travel_time_s for k in ("framework", "consortium"))
     peak_gb = {
         who: round(resource.getrusage(kind).ru_maxrss / 2**20, 2)
         for who, kind in (("main", resource.RUSAGE_SELF), ("workers", resource.RUSAGE_CHILDREN))
@@ -68,7 +68,7 @@ def figures(name: str, seed: int, run, seconds: float) -> dict:
         "seed": seed,
         "engine": run.params.engine,
         "models": models,
-        "saving": round(1 - consortium / framework, 4) if framework else None,
+        "saving": round(saving(run.metrics), 4),
         "stage_seconds": {k: round(v, 1) for k, v in run.seconds.items()},
         "seconds": round(seconds, 1),
         "peak_gb": peak_gb,

@@ -354,15 +354,15 @@ def _budgeted(jobs: list[_Job], seconds: float) -> list[_Job]:
     Each model gets the same time per visit (the comparison's fairness rule); within a model
     a session's share follows its :func:`session_weight`, so tight sessions get more.
     """
-    visits = sum(job.num_visits for job in jobs)
-    weight: dict[str, float] = {}
-    for job in jobs:
-        for _, problem, _ in job.steps:
-            weight[job.model] = weight.get(job.model, 0.0) + session_weight(problem)
-    model_visits = {model: sum(j.num_visits for j in jobs if j.model == model) for model in weight}
+    weights = [[session_weight(problem) for _, problem, _ in job.steps] for job in jobs]
+    visits: Counter[str] = Counter()
+    weight: Counter[str] = Counter()
+    for job, job_weights in zip(jobs, weights, strict=True):
+        visits[job.model] += job.num_visits
+        weight[job.model] += sum(job_weights)
+    all_visits = max(1, sum(visits.values()))
     per_weight = {
-        model: seconds * model_visits[model] / max(1, visits) / max(1.0, weight[model])
-        for model in weight
+        model: seconds * visits[model] / all_visits / max(1.0, weight[model]) for model in weight
     }
     return [
         dataclasses.replace(
@@ -372,14 +372,13 @@ def _budgeted(jobs: list[_Job], seconds: float) -> list[_Job]:
                     day,
                     problem,
                     dataclasses.replace(
-                        params,
-                        time_limit_s=max(0.5, per_weight[job.model] * session_weight(problem)),
+                        params, time_limit_s=max(0.5, per_weight[job.model] * session)
                     ),
                 )
-                for day, problem, params in job.steps
+                for (day, problem, params), session in zip(job.steps, job_weights, strict=True)
             ),
         )
-        for job in jobs
+        for job, job_weights in zip(jobs, weights, strict=True)
     ]
 
 

@@ -208,6 +208,7 @@ def run_seed(
     with _stage("rounds", seconds):
         solved, metrics = _roster(
             scenario,
+            params,
             instance,
             models,
             locations,
@@ -220,7 +221,7 @@ def run_seed(
         with _stage("budget check", seconds):
             budget = config.time_budget_s * config.budget_check
             _, checked = _roster(
-                scenario, instance, models, locations, budget, "budget check", progress
+                scenario, params, instance, models, locations, budget, "budget check", progress
             )
         check = budget_check(config.budget_check, config.time_budget_s, metrics, checked)
         logger.info("budget check: %s", check.sentence())
@@ -255,6 +256,7 @@ def run_seed(
 
 def _roster(
     scenario: Scenario,
+    params: RoundsParams,
     instance: Instance,
     models: tuple[Commissioning, Commissioning],
     locations: Locations,
@@ -262,11 +264,13 @@ def _roster(
     description: str,
     progress: ProgressFactory | None,
 ) -> tuple[list[SolvedPool], dict[str, ModelMetrics]]:
-    """Solve both models' weeks with a time budget (0: the [rounds] limits); their metrics."""
+    """Solve both models' weeks with ``params`` and a time budget (0: the [rounds] limits).
+
+    Returns the solved sessions and each model's metrics.
+    """
     config = scenario.comparison
     total = sum(v.day < config.days for v in instance.visits) * len(models)
     advance = progress(description, total) if progress else None
-    params = rounds_params(scenario)
     solved = solve_week(
         instance,
         models,
