@@ -72,6 +72,12 @@ _Data = namedtuple(
 _State = namedtuple("_State", "route rlen where pos start load worst")
 _Scratch = namedtuple("_Scratch", "stack inq raised log_node log_old")
 _NEVER = np.int64(2**62)  # a budget no change reaches
+# Arguments passed typed, never as literals: Numba compiles a kernel, and every kernel it
+# calls, once more for each literal (-1, 0) it is given, which doubled the first-use compile.
+_NONE = np.int64(-1)  # no period or position (``other``: no partner's carer to avoid)
+_LOG_START = np.int64(0)  # ``logged`` when nothing is logged yet
+_EVERY_ROUND = np.int64(0)  # ``near`` when every round is tried
+_MUST_GAIN = np.int64(0)  # ``bound`` when only a position that lowers the cost will do
 # Indices into _Data.weights.
 _LATE, _UNASSIGNED, _FIXED, _WORST, _BREAK_AFTER, _BREAK, _RUIN, _NEAR = 0, 1, 2, 3, 4, 5, 6, 7
 
@@ -812,13 +818,13 @@ def _best_single(s, d, x, n, other, logged, bound, near):
     """
     best, best_r, best_i = _best_near(s, d, x, n, other, logged, bound, near)
     if best_r < 0 and near > 0:
-        return _best_near(s, d, x, n, other, logged, bound, 0)
+        return _best_near(s, d, x, n, other, logged, bound, _EVERY_ROUND)
     return best, best_r, best_i
 
 
 @njit(cache=True)
 def _best_near(s, d, x, n, other, logged, bound, near):
-    best, best_r, best_i = bound, -1, -1
+    best, best_r, best_i = bound, _NONE, _NONE
     bounds, rs, iis = _candidates(s, d, n, other, bound, near)
     for k in range(len(bounds)):
         if bounds[k] >= best:
@@ -844,18 +850,18 @@ def _insert_job(s, d, x, a, b):
     near = d.weights[_NEAR]
     if _insert_near(s, d, x, a, b, near):
         return True
-    return near > 0 and _insert_near(s, d, x, a, b, 0)
+    return near > 0 and _insert_near(s, d, x, a, b, _EVERY_ROUND)
 
 
 @njit(cache=True)
 def _insert_near(s, d, x, a, b, near):
     if b < 0:
-        delta, r, i = _best_single(s, d, x, a, -1, 0, 0, near)
+        delta, r, i = _best_single(s, d, x, a, _NONE, _LOG_START, _MUST_GAIN, near)
         if r < 0:
             return False
-        feasible, delta, nlog = _try(s, d, x, a, r, i, 0, _NEVER)
+        feasible, delta, nlog = _try(s, d, x, a, r, i, _LOG_START, _NEVER)
         if not feasible:  # cannot happen: the same move was feasible when priced
-            _untry(s, d, x, a, 0, nlog)
+            _untry(s, d, x, a, _LOG_START, nlog)
             return False
         _commit_worst(s, d, x, nlog)
         return True
@@ -864,7 +870,7 @@ def _insert_near(s, d, x, a, b, near):
     cand_cost = np.zeros(k, np.int64)
     cand_r = np.full(k, -1, np.int64)
     cand_i = np.full(k, -1, np.int64)
-    bounds, rs, iis = _candidates(s, d, a, -1, _NEVER, near)
+    bounds, rs, iis = _candidates(s, d, a, _NONE, _NEVER, near)
     for c in range(len(bounds)):
         slot = -1
         for j in range(k):
@@ -878,40 +884,40 @@ def _insert_near(s, d, x, a, b, near):
         if np.random.random() < _BLINK:
             continue
         limit = _NEVER if cand_r[slot] < 0 else cand_cost[slot]
-        feasible, delta, nlog = _try(s, d, x, a, rs[c], iis[c], 0, limit)
+        feasible, delta, nlog = _try(s, d, x, a, rs[c], iis[c], _LOG_START, limit)
         if feasible:
             delta += _worst_delta(s, d, x, nlog)
-        _untry(s, d, x, a, 0, nlog)
+        _untry(s, d, x, a, _LOG_START, nlog)
         if feasible and (cand_r[slot] < 0 or delta < cand_cost[slot]):
             cand_cost[slot], cand_r[slot], cand_i[slot] = delta, rs[c], iis[c]
-    best, best_ra, best_ia, best_rb, best_ib = 0, -1, -1, -1, -1
+    best, best_ra, best_ia, best_rb, best_ib = _MUST_GAIN, _NONE, _NONE, _NONE, _NONE
     for j in range(k):
         if cand_r[j] < 0:
             continue
-        feasible, delta_a, nlog = _try(s, d, x, a, cand_r[j], cand_i[j], 0, _NEVER)
+        feasible, delta_a, nlog = _try(s, d, x, a, cand_r[j], cand_i[j], _LOG_START, _NEVER)
         if feasible:
             delta_b, rb, ib = _best_single(s, d, x, b, cand_r[j], nlog, best - delta_a, near)
             if rb >= 0 and delta_a + delta_b < best:
                 best = delta_a + delta_b
                 best_ra, best_ia, best_rb, best_ib = cand_r[j], cand_i[j], rb, ib
-        _untry(s, d, x, a, 0, nlog)
+        _untry(s, d, x, a, _LOG_START, nlog)
     if best_ra < 0:
         return False
-    feasible, delta, nlog = _try(s, d, x, a, best_ra, best_ia, 0, _NEVER)
+    feasible, delta, nlog = _try(s, d, x, a, best_ra, best_ia, _LOG_START, _NEVER)
     if feasible:
         feasible, delta, nlog2 = _try(s, d, x, b, best_rb, best_ib, nlog, _NEVER)
         if feasible:
             _commit_worst(s, d, x, nlog2)
             return True
         _untry(s, d, x, b, nlog, nlog2)
-    _untry(s, d, x, a, 0, nlog)
+    _untry(s, d, x, a, _LOG_START, nlog)
     return False
 
 
 @njit(cache=True)
 def _reschedule(s, d, x):
     """Recompute every start from scratch (after removals); False if the rounds are infeasible."""
-    top = 0
+    top = np.int64(0)
     for r in range(len(d.p_home)):
         for i in range(s.rlen[r]):
             n = s.route[r, i]
@@ -922,7 +928,7 @@ def _reschedule(s, d, x):
             x.stack[top] = n
             x.inq[n] = True
             top += 1
-    feasible, _, _ = _propagate(s, d, x, top, 0, _NEVER)
+    feasible, _, _ = _propagate(s, d, x, top, _LOG_START, _NEVER)
     if not feasible:
         return False
     s.worst[0] = 0
