@@ -35,6 +35,10 @@ _PROGRESS_EVERY_S = 0.5
 #: of what their contract has left is its share of their shift time left, times this. Without
 #: pacing, the first days use up short contracts and the last days' visits go unplaced.
 _PACE = 1.25
+#: Least time a session gets from a time budget, in seconds, by engine: OR-Tools needs about
+#: this to build its model and find a first solution on a small pool; the insertion engine
+#: constructs a small session in milliseconds and then runs thousands of iterations in this.
+MIN_SESSION_S = {"insertion": 0.05, "ortools": 0.5}
 #: Where a worker process sends (job, share done) messages (set by :func:`_worker_init`).
 _QUEUE = None
 
@@ -349,37 +353,63 @@ def session_weight(problem: RoundsProblem) -> float:
 
 
 def _budgeted(jobs: list[_Job], seconds: float) -> list[_Job]:
-    """Share ``seconds`` of search among the sessions: each its time limit (at least 0.5 s).
+    """Share ``seconds`` of search among the sessions: each its time limit.
 
     Each model gets the same time per visit (the comparison's fairness rule); within a model
-    a session's share follows its :func:`session_weight`, so tight sessions get more.
+    a session's share follows its :func:`session_weight`, so tight sessions get more. No
+    session gets less than its engine's :data:`MIN_SESSION_S`, and that floor comes out of its
+    model's share (:func:`shares_with_floor`): a floor of 0.5 s added on top, as it was, took
+    one Rutland day's limits to 28.1 s of a 20 s budget (23 of its 36 sessions at the floor,
+    20 of them the consortium's residual framework sessions of 1 to 24 visits).
     """
     weights = [[session_weight(problem) for _, problem, _ in job.steps] for job in jobs]
     visits: Counter[str] = Counter()
-    weight: Counter[str] = Counter()
-    for job, job_weights in zip(jobs, weights, strict=True):
+    for job in jobs:
         visits[job.model] += job.num_visits
-        weight[job.model] += sum(job_weights)
     all_visits = max(1, sum(visits.values()))
-    per_weight = {
-        model: seconds * visits[model] / all_visits / max(1.0, weight[model]) for model in weight
-    }
-    return [
-        dataclasses.replace(
-            job,
-            steps=tuple(
-                (
-                    day,
-                    problem,
-                    dataclasses.replace(
-                        params, time_limit_s=max(0.5, per_weight[job.model] * session)
-                    ),
-                )
-                for (day, problem, params), session in zip(job.steps, job_weights, strict=True)
-            ),
+    limits: dict[str, list[float]] = {}
+    for model in visits:
+        steps = [
+            (weight, params)
+            for job, ws in zip(jobs, weights, strict=True)
+            if job.model == model
+            for weight, (_, _, params) in zip(ws, job.steps, strict=True)
+        ]
+        limits[model] = shares_with_floor(
+            [w for w, _ in steps],
+            seconds * visits[model] / all_visits,
+            max(MIN_SESSION_S[params.engine] for _, params in steps),
         )
-        for job, job_weights in zip(jobs, weights, strict=True)
-    ]
+    taken: Counter[str] = Counter()
+    budgeted = []
+    for job in jobs:
+        steps = []
+        for day, problem, params in job.steps:
+            limit = limits[job.model][taken[job.model]]
+            taken[job.model] += 1
+            steps.append((day, problem, dataclasses.replace(params, time_limit_s=limit)))
+        budgeted.append(dataclasses.replace(job, steps=tuple(steps)))
+    return budgeted
+
+
+def shares_with_floor(weights: Sequence[float], seconds: float, floor_s: float) -> list[float]:
+    """Share ``seconds`` in proportion to ``weights``, none below ``floor_s``.
+
+    Sessions whose share would fall below the floor get the floor; the rest share what is
+    left in proportion (water-filling), so the total is ``seconds`` whenever the floors fit
+    in it (otherwise every session gets the floor).
+    """
+    order = sorted(range(len(weights)), key=lambda i: weights[i])
+    shares = [floor_s] * len(weights)
+    rest = float(sum(weights))
+    for k, i in enumerate(order):
+        left = seconds - floor_s * k
+        if rest > 0 and left > 0 and left * weights[i] / rest >= floor_s:
+            for j in order[k:]:
+                shares[j] = left * weights[j] / rest
+            break
+        rest -= weights[i]
+    return shares
 
 
 def _shift_days(carer: Carer, days: Sequence[int]) -> tuple[int, ...]:

@@ -184,3 +184,12 @@ def test_the_budget_gives_each_model_the_same_time_per_visit(setting):
     assert sum(limits[0]) == pytest.approx(40.0)
     assert limits[1] == [pytest.approx(20.0)]
     assert limits[0][0] > limits[0][1]
+
+
+def test_the_floor_on_a_session_comes_out_of_the_budget():
+    """Weights 1, 1 and 8 sharing 10 s get 1, 1 and 8 s: no share is under the 0.5 s floor."""
+    assert week.shares_with_floor([1, 1, 8], 10.0, 0.5) == pytest.approx([1.0, 1.0, 8.0])
+    # 2 s: the two light sessions sit at the 0.5 s floor, the heavy one gets the 1 s left.
+    assert week.shares_with_floor([1, 1, 8], 2.0, 0.5) == pytest.approx([0.5, 0.5, 1.0])
+    # Too little for the floors: every session gets the floor.
+    assert week.shares_with_floor([1, 1, 8], 1.0, 0.5) == pytest.approx([0.5, 0.5, 0.5])
