@@ -41,6 +41,8 @@ _PACE = 1.25
 MIN_SESSION_S = {"insertion": 0.05, "ortools": 0.5}
 #: Where a worker process sends (job, share done) messages (set by :func:`_worker_init`).
 _QUEUE = None
+#: The rounds stage's deadline, in a worker process (set by :func:`_worker_init`).
+_DEADLINE = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -94,25 +96,58 @@ class SolvedPool:
     violations: tuple[str, ...] = ()
 
 
-def _worker_init(messages) -> None:
-    """Keep the queue a worker process sends its progress messages to."""
-    global _QUEUE
-    _QUEUE = messages
+@dataclasses.dataclass(frozen=True)
+class _Deadline:
+    """Keeps the sessions of a time budget to its wall clock, shared by the workers.
+
+    Each session's limit is its share of the budget (:func:`_budgeted`); but starting the
+    worker processes, building problems and checking answers take time too (on one Rutland
+    day with a 20 s budget: 6 s to start two workers, 3 s to build the problems, about 4%
+    per session), which took the rounds stage 60% past its budget. So each session, as it
+    starts, gets its limit scaled down by what the workers can still give before the deadline
+    over the planned time of the sessions not yet started (``planned``, a shared counter).
+    """
+
+    deadline: float  # time.time() by which every session should have ended
+    workers: int
+    planned: object  # multiprocessing Value("d"): planned seconds of sessions not yet started
+
+    def paced(self, params: RoundsParams) -> RoundsParams:
+        """Return a session's settings with its limit cut to what the deadline leaves."""
+        planned_s = params.time_limit_s or 0.0
+        with self.planned.get_lock():
+            waiting = self.planned.value
+            self.planned.value = max(0.0, waiting - planned_s)
+        room = max(0.0, (self.deadline - time.time()) * self.workers)
+        if waiting <= room:
+            return params
+        floor_s = MIN_SESSION_S[params.engine]
+        return dataclasses.replace(params, time_limit_s=max(floor_s, planned_s * room / waiting))
+
+
+def _worker_init(messages, deadline: _Deadline | None = None) -> None:
+    """Keep the queue a worker process sends its progress messages to, and the deadline."""
+    global _QUEUE, _DEADLINE
+    _QUEUE, _DEADLINE = messages, deadline
 
 
 def _solve(
-    job: _Job, share_done: Callable[[tuple[int, float]], None] | None = None
+    job: _Job,
+    share_done: Callable[[tuple[int, float]], None] | None = None,
+    deadline: _Deadline | None = None,
 ) -> list[tuple[RoundsProblem, Rounds, tuple[str, ...]]]:
     """Solve and check one pool's week in order, sending ``(job, share done)`` now and then.
 
     Each session is solved knowing the ones before it: its carers' caps are cut to what their
     contracts leave of the week, and a carer new to a recipient this week costs
     ``continuity_cost`` per visit (:func:`week_problem`). The checker then verifies each
-    session, and the last one also carries the week's hours (:func:`check_week`). In a worker
-    process the messages go to the queue given at its start (if any).
+    session, and the last one also carries the week's hours (:func:`check_week`). With a
+    ``deadline`` each session's limit is paced to it. In a worker process the messages go to
+    the queue, and the deadline is the one, given at its start (if any).
     """
     if share_done is None and _QUEUE is not None:
         share_done = _QUEUE.put
+    deadline = deadline or _DEADLINE
     total, done = max(1, job.num_visits), 0
     last = [time.perf_counter()]
 
@@ -131,6 +166,8 @@ def _solve(
         if day != today:
             today, day_start_s = day, Counter(worked_s)
         size = problem.num_visits
+        if deadline is not None:
+            params = deadline.paced(params)
         problem = week_problem(problem, params, job, day, worked_s, day_start_s, served)
         rounds = solve_rounds(problem, params, progress=progress)
         answers.append((problem, rounds, tuple(check_rounds(problem, rounds, params))))
@@ -250,7 +287,10 @@ def solve_week(
     days
         Days of the week to roster (0 = Monday).
     time_budget_s
-        Total wall-clock time for all solves, or None to use ``params`` as they are.
+        Wall-clock time for the whole call (building, solving and checking), or None to use
+        ``params`` as they are: each session's limit is also paced to that deadline
+        (:class:`_Deadline`), the cut falling alike on the sessions of both models as they
+        start.
     workers
         Processes solving in parallel (one OR-Tools search each).
     progress
@@ -265,6 +305,7 @@ def solve_week(
     list[SolvedPool]
         One entry per model, pool, day and session with at least one visit, in that order.
     """
+    began = time.time()
     jobs = []
     staffed = set()
     recipient_of = {visit.id: visit.recipient_id for visit in instance.visits}
@@ -295,8 +336,12 @@ def solve_week(
                 )
             )
     total_visits = sum(job.num_visits for job in jobs)
+    deadline = None
     if time_budget_s is not None:
         jobs = _budgeted(jobs, time_budget_s * workers)
+        planned = sum(params.time_limit_s for job in jobs for _, _, params in job.steps)
+        counter = multiprocessing.get_context("spawn").Value("d", planned)
+        deadline = _Deadline(began + time_budget_s, workers, counter)
     logger.info(
         "solving %d pool-weeks (%d sessions, %d visits) on %d worker(s)",
         len(jobs),
@@ -312,7 +357,8 @@ def solve_week(
         # Spawned (a fork of a process that has used OR-Tools can deadlock); workers ignore
         # Ctrl-C, and on Ctrl-C (or any error) the parent stops them within seconds.
         messages = multiprocessing.get_context("spawn").Queue() if progress is not None else None
-        with stoppable_pool(workers, initializer=_worker_init, initargs=(messages,)) as submit:
+        start = (messages, deadline)
+        with stoppable_pool(workers, initializer=_worker_init, initargs=start) as submit:
             futures = dict(zip(submit(_solve, [jobs[i] for i in order]), order, strict=True))
             pending = set(futures)
             while pending:
@@ -327,7 +373,7 @@ def solve_week(
                     tally.finish(i)
     else:
         for i in order:
-            answers[i] = _solve(jobs[i], tally.share if progress is not None else None)
+            answers[i] = _solve(jobs[i], tally.share if progress is not None else None, deadline)
             _report(jobs[i], answers[i])
             tally.finish(i)
     return [

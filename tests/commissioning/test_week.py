@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
+import multiprocessing
+import time
 
 import pytest
 from helpers import INSTANCE_SMALL, line_networks
@@ -193,3 +195,23 @@ def test_the_floor_on_a_session_comes_out_of_the_budget():
     assert week.shares_with_floor([1, 1, 8], 2.0, 0.5) == pytest.approx([0.5, 0.5, 1.0])
     # Too little for the floors: every session gets the floor.
     assert week.shares_with_floor([1, 1, 8], 1.0, 0.5) == pytest.approx([0.5, 0.5, 0.5])
+
+
+def _deadline(seconds_left: float, workers: int, planned_s: float) -> week._Deadline:
+    """Build a deadline ``seconds_left`` away, with ``planned_s`` of sessions not yet started."""
+    counter = multiprocessing.get_context("spawn").Value("d", planned_s)
+    return week._Deadline(time.time() + seconds_left, workers, counter)
+
+
+def test_a_session_is_paced_to_what_the_deadline_leaves():
+    """20 s of sessions left, 10 s on one worker: a 4 s session gets 2 s; the counter drops."""
+    deadline = _deadline(10.0, 1, 20.0)
+    paced = deadline.paced(dataclasses.replace(PARAMS, time_limit_s=4.0))
+    assert paced.time_limit_s == pytest.approx(2.0, rel=0.01)
+    assert deadline.planned.value == pytest.approx(16.0)
+    # Two workers give 24 s in 12 s: room for everything, the limit stands.
+    roomy = _deadline(12.0, 2, 20.0).paced(dataclasses.replace(PARAMS, time_limit_s=4.0))
+    assert roomy.time_limit_s == 4.0
+    # Past the deadline, the engine's floor.
+    late = _deadline(-1.0, 1, 20.0).paced(dataclasses.replace(PARAMS, time_limit_s=4.0))
+    assert late.time_limit_s == week.MIN_SESSION_S[PARAMS.engine]
