@@ -46,6 +46,7 @@ def _line(level: FlexibilityLevel, seconds: float) -> str:
             "unassigned": level.visits_unassigned[model],
             "unassigned_share": round(level.visits_unassigned[model] / level.visits[model], 4),
             "unassigned_by_band": level.unassigned_by_band[model],
+            "unassigned_reasons": level.unassigned_reasons.get(model, {}),
             "mean_carers": level.continuity_mean_carers[model],
             "checker_violations": level.checker_violations[model],
         }

@@ -42,6 +42,9 @@ class FlexibilityLevel(JsonRecord):
         out, mean distinct carers per recipient and the checker's findings.
     unassigned_by_band
         Each model's visits left out by band of the day (``[comparison] bands``).
+    unassigned_reasons
+        Each model's visits left out by reason (``no capacity``: the search could not fit them
+        with the carers there; ``window unreachable``: no carer could be there in time).
     """
 
     level: str
@@ -53,6 +56,7 @@ class FlexibilityLevel(JsonRecord):
     unassigned_by_band: Mapping[str, Mapping[str, int]]
     continuity_mean_carers: Mapping[str, float]
     checker_violations: Mapping[str, int]
+    unassigned_reasons: Mapping[str, Mapping[str, int]] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self) -> None:
         for f in dataclasses.fields(self):
@@ -102,6 +106,7 @@ def flexibility_level(level: str, scenario: Scenario, run: SeedRun) -> Flexibili
         {model: {b: unserved[model][b] for b in bands if unserved[model][b]} for model in m},
         {model: round(x.continuity_mean_carers, 2) for model, x in m.items()},
         {model: x.checker_violations for model, x in m.items()},
+        {model: dict(x.unassigned_reasons) for model, x in m.items()},
     )
 
 

@@ -33,6 +33,7 @@ def test_each_level_rosters_the_same_visits_and_keeps_the_care_plans(sweep, smal
         assert level.checker_violations == {"framework": 0, "consortium": 0}
         for model, unassigned in level.visits_unassigned.items():
             assert sum(level.unassigned_by_band[model].values()) == unassigned
+            assert sum(level.unassigned_reasons[model].values()) == unassigned
 
 
 def test_level_scenario_turns_care_plan_times_on_and_checks_their_gap(small_tables):
