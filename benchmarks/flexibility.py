@@ -8,6 +8,7 @@ left out (and by band of the day), mean distinct carers per recipient and checke
 
     PYTHONPATH=. python benchmarks/flexibility.py --days 1
     PYTHONPATH=. python benchmarks/flexibility.py --levels usual --time-budget 150
+    PYTHONPATH=. python benchmarks/flexibility.py --days 1 --levels flexible --min-gap 0 --no-today
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from roster.data import RUTLAND_PBF  # noqa: E402
 from roster.scenario import load_scenario  # noqa: E402
 
 
-def _line(level: FlexibilityLevel, seconds: float) -> str:
+def _line(level: FlexibilityLevel, min_gap_min: int | None, seconds: float) -> str:
     """Return one level's figures as a JSON line."""
     models = {
         model: {
@@ -57,6 +58,7 @@ def _line(level: FlexibilityLevel, seconds: float) -> str:
         {
             "level": level.level,
             "tolerance_min": level.tolerance_min,
+            "min_gap_min": min_gap_min,
             **models,
             "saving": round(saving, 4),
             "seconds": round(seconds),
@@ -72,22 +74,29 @@ def main() -> None:
     parser.add_argument("--time-budget", type=float, default=None, help="default: scenario's")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-today", action="store_true", help="skip the whole-band baseline")
+    parser.add_argument(
+        "--min-gap", type=int, default=None, help="package.min_gap_min (default: scenario's)"
+    )
     args = parser.parse_args()
     changes = {"days": args.days}
     if args.time_budget is not None:
         changes["time_budget_s"] = args.time_budget
     scenario = replace_comparison(load_scenario(), **changes)
+    if args.min_gap is not None:
+        package = dataclasses.replace(scenario.package, min_gap_min=args.min_gap)
+        scenario = dataclasses.replace(scenario, package=package)
     networks = load_networks(RUTLAND_PBF, council=scenario.area)  # clipped, as roster compare
     if not args.no_today:
         started = time.perf_counter()
         run = run_seed(scenario, RUTLAND_PBF, networks, args.seed)
         today = flexibility_level("today (whole band)", scenario, run)
         today = dataclasses.replace(today, tolerance_min={})
-        print(_line(today, time.perf_counter() - started), flush=True)
+        print(_line(today, None, time.perf_counter() - started), flush=True)
     for level in args.levels:
         started = time.perf_counter()
         (found,) = flexibility_sweep(scenario, RUTLAND_PBF, networks, args.seed, (level,))
-        print(_line(found, time.perf_counter() - started), flush=True)
+        gap = scenario.package.min_gap_min
+        print(_line(found, gap, time.perf_counter() - started), flush=True)
 
 
 if __name__ == "__main__":
