@@ -404,7 +404,7 @@ class PackageConfig:
         """Refuse a gap that the bands cannot hold after the longest visit."""
         ends = [parse_clock(self.windows[s][1], f"package.windows.{s}") for s in SLOTS]
         longest_s = max(self.visit_lengths_min) * 60
-        for i, j in zip(range(len(SLOTS)), range(1, len(SLOTS)), strict=False):
+        for i, j in zip(range(len(SLOTS) - 1), range(1, len(SLOTS)), strict=True):
             room_s = ends[j] - ends[i] - longest_s
             if self.min_gap_min * 60 > room_s:
                 _fail(

@@ -16,6 +16,7 @@ import os
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from types import MappingProxyType
 
 from roster.comparison.metrics import JsonRecord
 from roster.comparison.run import ProgressFactory, SeedRun, run_seed
@@ -83,7 +84,10 @@ def level_scenario(scenario: Scenario, level: str) -> Scenario:
     The level's tolerances replace any per-kind override; no budget check or nested sweep runs.
     """
     package = dataclasses.replace(
-        scenario.package, care_plan_times=True, flexibility=level, tolerance_min={}
+        scenario.package,
+        care_plan_times=True,
+        flexibility=level,
+        tolerance_min=MappingProxyType({}),
     )
     comparison = dataclasses.replace(scenario.comparison, budget_check=0.0, flexibility_sweep=False)
     return dataclasses.replace(scenario, package=package, comparison=comparison)
