@@ -274,6 +274,7 @@ def _compare_command(args: argparse.Namespace) -> None:
             ("workers", args.workers),
             ("boundaries", args.boundaries),
             ("carers_needed", args.carers_needed or None),
+            ("flexibility_sweep", args.flexibility_sweep or None),
         )
         if value is not None
     }
@@ -296,7 +297,15 @@ def _compare_command(args: argparse.Namespace) -> None:
                 settings, area, networks, seed, progress=_progress_bars, cache_dir=args.cache_dir
             )
         )
-    summary = summarise(scenario, runs)
+    sweep = None
+    if config.flexibility_sweep:
+        from roster.comparison.flexibility import flexibility_sweep
+
+        logger.info("flexibility sweep: seed %d at each flexibility level", seeds[0])
+        sweep = flexibility_sweep(
+            scenario, area, networks, seeds[0], progress=_progress_bars, cache_dir=args.cache_dir
+        )
+    summary = summarise(scenario, runs, flexibility=sweep)
     with folder.writing(_manifest(args, seeds)) as temporary:
         files = write_outputs(temporary, summary, runs)
     _print_summary(summary)
@@ -522,6 +531,8 @@ def _print_summary(summary: Summary) -> None:
         print(f"  95% interval over {len(summary.seeds)} seeds: {-high:.1%} to {-low:.1%}")
     if summary.budget_check is not None:
         print(f"budget check: {summary.budget_check.sentence()}")
+    for level in summary.flexibility or ():
+        print(f"flexibility: {level.sentence()}")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -620,6 +631,12 @@ def build_parser() -> argparse.ArgumentParser:
             "--carers-needed",
             action="store_true",
             help="minimise carers used in each search, to compare how many each model needs",
+        )
+        command.add_argument(
+            "--flexibility-sweep",
+            action="store_true",
+            help="also run the first seed with care-plan times at strict, usual and flexible "
+            "tolerances (three more comparisons), for the report",
         )
         command.add_argument("--cache-dir", help="network cache (default ~/.cache/roster)")
 

@@ -344,6 +344,8 @@ class _Column:
     default: Any = _FAIL
     #: Whether the value is read without case (``Female`` is ``female``), which is reported.
     caseless: bool = False
+    #: Whether the column is written: always, never (read only), or where some item has a value.
+    written: Literal["always", "never", "filled"] = "always"
 
 
 @dataclass(frozen=True)
@@ -354,6 +356,8 @@ class _Table:
     kind: type
     columns: tuple[_Column, ...]
     required: bool = True
+    #: Turns a row's parsed values into the class's arguments (read-only columns dropped).
+    prepare: Callable[[dict[str, Any]], dict[str, Any]] | None = None
 
     @property
     def located(self) -> bool:
@@ -364,6 +368,40 @@ class _Table:
         """Name the column that fills a model attribute."""
         names = {column.attribute: column.name for column in self.columns}
         return names.get(attribute or "", attribute)
+
+
+def _visit_window(values: dict[str, Any]) -> dict[str, Any]:
+    """Return a visit's window: as given, or planned start +- ``tolerance_min`` (in the day)."""
+    tolerance_s = values.pop("tolerance_s")
+    planned_s = values["planned_start_s"]
+    window = values["earliest_start_s"], values["latest_start_s"]
+    if tolerance_s is not None:
+        if planned_s is None:
+            raise InputError("A tolerance needs a planned_start.", field="tolerance_min")
+        if window != (None, None):
+            raise InputError(
+                "Give a window (earliest_start, latest_start) or a tolerance around "
+                "planned_start, not both.",
+                field="tolerance_min",
+            )
+        if tolerance_s < 0:
+            raise InputError("The tolerance is negative.", field="tolerance_min")
+        values["earliest_start_s"] = max(0, planned_s - tolerance_s)
+        values["latest_start_s"] = min(SECONDS_PER_DAY, planned_s + tolerance_s)
+        return values
+    for name, value in zip(("earliest_start", "latest_start"), window, strict=True):
+        if value is None:
+            given = "" if planned_s is None else " (a planned start needs either)"
+            raise InputError(
+                "The value is empty; give earliest_start and latest_start, or a tolerance_min "
+                f"around planned_start{given}.",
+                field=name,
+            )
+    return values
+
+
+def _format_optional_time(seconds: int | None) -> str:
+    return "" if seconds is None else _format_time(seconds)
 
 
 _LOCATION = (
@@ -397,8 +435,8 @@ _TABLES = (
             _Column("visit_id", "id"),
             _Column("recipient_id", "recipient_id"),
             _Column("day", "day", _parse_day, DAYS.__getitem__),
-            _Column("earliest_start", "earliest_start_s", _parse_time, _format_time),
-            _Column("latest_start", "latest_start_s", _parse_time, _format_time),
+            _Column("earliest_start", "earliest_start_s", _parse_time, _format_time, False, None),
+            _Column("latest_start", "latest_start_s", _parse_time, _format_time, False, None),
             _Column("duration_min", "duration_s", _seconds_per(60), _in_units(60)),
             _Column("carers_required", "carers_required", _parse_int, required=False, default=1),
             _SKILLS,
@@ -410,7 +448,25 @@ _TABLES = (
                 default=None,
                 caseless=True,
             ),
+            _Column(
+                "planned_start",
+                "planned_start_s",
+                _parse_time,
+                _format_optional_time,
+                required=False,
+                default=None,
+                written="filled",
+            ),
+            _Column(
+                "tolerance_min",
+                "tolerance_s",
+                _seconds_per(60),
+                required=False,
+                default=None,
+                written="never",
+            ),
         ),
+        prepare=_visit_window,
     ),
     _Table(
         "carers",
@@ -647,7 +703,7 @@ def _parse_row(
         except ValueError as error:
             raise records.error(error, row, column.name) from error
     try:
-        return table.kind(**values)
+        return table.kind(**(table.prepare(values) if table.prepare else values))
     except InputError as error:
         raise records.error(error, row, table.column(error.field)) from error
 
@@ -758,18 +814,36 @@ def _origins(
     }
 
 
-def _rows(table: _Table, items: tuple[Any, ...]) -> list[dict[str, Any]]:
+def _written(table: _Table, items: tuple[Any, ...]) -> list[_Column]:
+    """List the columns written for these items (a ``filled`` one only where some item has it)."""
     return [
-        {column.name: column.format(getattr(item, column.attribute)) for column in table.columns}
+        column
+        for column in table.columns
+        if column.written == "always"
+        or (
+            column.written == "filled"
+            and any(getattr(item, column.attribute) is not None for item in items)
+        )
+    ]
+
+
+def _rows(table: _Table, items: tuple[Any, ...]) -> list[dict[str, Any]]:
+    columns = _written(table, items)
+    return [
+        {column.name: column.format(getattr(item, column.attribute)) for column in columns}
         for item in items
     ]
 
 
+def _names(table: _Table, rows: list[dict[str, Any]]) -> list[str]:
+    """Name the columns of written rows, in the table's order (without rows: the usual ones)."""
+    present = rows[0].keys() if rows else {c.name for c in table.columns if c.written == "always"}
+    return [column.name for column in table.columns if column.name in present]
+
+
 def _write_csv(table: _Table, rows: list[dict[str, Any]], path: Path) -> None:
     with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(
-            handle, [column.name for column in table.columns], lineterminator="\n"
-        )
+        writer = csv.DictWriter(handle, _names(table, rows), lineterminator="\n")
         writer.writeheader()
         writer.writerows(rows)
 
@@ -779,7 +853,7 @@ def _write_layer(table: _Table, rows: list[dict[str, Any]], path: Path, driver: 
     import pandas as pd
     import pyogrio
 
-    frame = pd.DataFrame(rows, columns=[column.name for column in table.columns])
+    frame = pd.DataFrame(rows, columns=_names(table, rows))
     if table.located:
         points = gpd.points_from_xy(frame["lon"], frame["lat"], crs=CRS)
         frame = gpd.GeoDataFrame(frame.drop(columns=["lon", "lat"]), geometry=points)

@@ -124,6 +124,9 @@ class Visit:
         Skills every attending carer must have.
     gender_preference
         Required gender of the carers, if any.
+    planned_start_s
+        The care plan's time for the visit, if it has one; it lies in the window, which is then
+        the plan's tolerance around it.
     """
 
     id: str
@@ -135,6 +138,7 @@ class Visit:
     carers_required: int = 1
     skills: frozenset[str] = frozenset()
     gender_preference: str | None = None
+    planned_start_s: int | None = None
 
     def __post_init__(self) -> None:
         _check_id(self.id, "id")
@@ -162,6 +166,13 @@ class Visit:
         _check_skills(self.skills)
         if self.gender_preference is not None:
             _check_choice(self.gender_preference, GENDERS, "gender_preference")
+        if self.planned_start_s is not None:
+            _check_int_range(self.planned_start_s, 0, SECONDS_PER_DAY, "planned_start_s")
+            _require(
+                self.earliest_start_s <= self.planned_start_s <= self.latest_start_s,
+                "The planned start lies outside the window.",
+                "planned_start_s",
+            )
 
 
 @dataclass(frozen=True)

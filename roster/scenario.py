@@ -34,6 +34,23 @@ SKILLS = ("hoist", "medication", "catheter", "insulin")
 TENDER_RULES = ("share_weighted", "nearest_base", "mixture")
 SHARE_MODELS = ("zipf", "lognormal")
 SHIFT_PATTERNS = ("split", "early", "late")
+#: Kinds of visit for care-plan tolerances: time-critical visits (medication or insulin, which
+#: must be given near their time) and the rest.
+VISIT_KINDS = ("time_critical", "routine")
+#: Skills that make a visit time-critical.
+TIME_CRITICAL_SKILLS = ("medication", "insulin")
+#: Flexibility over visit times (``package.flexibility``): each level's tolerance either side of
+#: a call's planned start, in minutes, by kind of visit; the window never leaves the call's band,
+#: so 180 minutes (the longest band) is the whole band. ASSUMPTION: contracts commonly allow about
+#: 30 minutes (issue 12); time-critical visits half that when strict, routine ones the whole band
+#: when flexible.
+FLEXIBILITY = MappingProxyType(
+    {
+        "strict": MappingProxyType({"time_critical": 15, "routine": 30}),
+        "usual": MappingProxyType({"time_critical": 30, "routine": 60}),
+        "flexible": MappingProxyType({"time_critical": 60, "routine": 180}),
+    }
+)
 
 #: Suffixes of polygon files a study area may be given as.
 POLYGON_SUFFIXES = (".geojson", ".json", ".gpkg", ".shp")
@@ -279,9 +296,20 @@ class PackageConfig:
     weekend_family_share
         Share of recipients with 2+ calls whose last non-morning call is left out on Saturday and
         Sunday, covered by family (ASSUMPTION: 0.1). Otherwise every day is the same.
-    start_tolerance_min
-        If set, each call gets a planned start inside its window, and its window narrows to the
-        planned start +- this many minutes (ASSUMPTION; default: the whole window).
+    care_plan_times
+        Whether each call gets a planned start inside its band (on a 5-minute grid) and a window
+        of that start +- its kind's tolerance, kept inside the band, with consecutive calls of a
+        recipient ``min_gap_min`` apart; off: every call's window is its whole band (today's).
+    flexibility
+        ``strict``, ``usual`` or ``flexible``: the tolerances of :data:`FLEXIBILITY` by kind of
+        visit (ASSUMPTION).
+    tolerance_min
+        Per kind of visit (``time_critical``, ``routine``), a tolerance in minutes that
+        overrides the flexibility level's.
+    min_gap_min
+        Least time from the end of one call to the start of the recipient's next call that day
+        (ASSUMPTION: 120 minutes, so that meals and doses are spaced). Kept by the windows: a
+        later call's window starts no earlier than the earlier call's latest end plus the gap.
     """
 
     calls_per_day: tuple[float, ...] = (0.15, 0.20, 0.20, 0.45)
@@ -309,7 +337,10 @@ class PackageConfig:
     gender_preference_share: float = 0.10
     female_preference_share: float = 0.9
     weekend_family_share: float = 0.10
-    start_tolerance_min: int | None = None
+    care_plan_times: bool = False
+    flexibility: str = "usual"
+    tolerance_min: MappingProxyType[str, int] = field(default_factory=lambda: MappingProxyType({}))
+    min_gap_min: int = 120
 
     def __post_init__(self) -> None:
         _check_distribution(self.calls_per_day, 4, "package.calls_per_day")
@@ -348,8 +379,44 @@ class PackageConfig:
                     "package.skill_shares",
                 )
             _check_share(share, f"package.skill_shares.{skill}")
-        if self.start_tolerance_min is not None:
-            _check_positive(self.start_tolerance_min, "package.start_tolerance_min")
+        if self.flexibility not in FLEXIBILITY:
+            _fail(f"Use one of {', '.join(FLEXIBILITY)}.", "package.flexibility")
+        for kind, minutes in self.tolerance_min.items():
+            if kind not in VISIT_KINDS:
+                _fail(
+                    f"Unknown kind of visit; use {' or '.join(VISIT_KINDS)}.",
+                    "package.tolerance_min",
+                )
+            if not 0 <= minutes <= 24 * 60:
+                _fail(
+                    f"{minutes} is not a whole number of minutes in 0..1440.",
+                    f"package.tolerance_min.{kind}",
+                )
+        if not 0 <= self.min_gap_min <= 24 * 60:
+            _fail(
+                f"{self.min_gap_min} is not a whole number of minutes in 0..1440.",
+                "package.min_gap_min",
+            )
+        if self.care_plan_times:
+            self._check_gap_fits()
+
+    def _check_gap_fits(self) -> None:
+        """Refuse a gap that the bands cannot hold after the longest visit."""
+        ends = [parse_clock(self.windows[s][1], f"package.windows.{s}") for s in SLOTS]
+        longest_s = max(self.visit_lengths_min) * 60
+        for i, j in zip(range(len(SLOTS) - 1), range(1, len(SLOTS)), strict=True):
+            room_s = ends[j] - ends[i] - longest_s
+            if self.min_gap_min * 60 > room_s:
+                _fail(
+                    f"A {SLOTS[j]} call cannot start {self.min_gap_min} minutes after a "
+                    f"{max(self.visit_lengths_min)}-minute {SLOTS[i]} call starting at the end "
+                    f"of its band (at most {max(0, room_s) // 60}).",
+                    "package.min_gap_min",
+                )
+
+    def tolerance_s(self, kind: str) -> int:
+        """Seconds either side of a planned start for a kind of visit (``VISIT_KINDS``)."""
+        return 60 * self.tolerance_min.get(kind, FLEXIBILITY[self.flexibility][kind])
 
     @property
     def mean_calls_per_day(self) -> float:
@@ -527,6 +594,10 @@ class ComparisonConfig:
     budget_check
         Re-solve the first seed's rounds at this multiple of ``time_budget_s`` (e.g. 4) and
         report how far each model's travel and the saving move; 0 (the default) skips it.
+    flexibility_sweep
+        Also run the first seed with care-plan times at each flexibility level (strict, usual,
+        flexible; three more comparisons' time) for the report's "What flexibility over visit
+        times is worth".
     workers
         Searches run side by side (one per core).
     max_daily_working_h
@@ -561,6 +632,7 @@ class ComparisonConfig:
     days: int = 7
     time_budget_s: float = 150.0
     budget_check: float = 0.0
+    flexibility_sweep: bool = False
     workers: int = 2
     max_daily_working_h: float = 10.0
     pence_per_mile: float = 45.0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import signal
 import subprocess
@@ -142,6 +143,36 @@ def test_print_summary_gives_the_caveats_and_served_figures(capsys):
         line.split() for line in lines
     ]
     assert any(line.endswith("priced at its mean travel per visit: 40.0%") for line in lines)
+
+
+def test_print_summary_gives_each_flexibility_level(capsys):
+    """A summary with a flexibility sweep prints one line per level; --flexibility-sweep parses."""
+    import report_inputs
+
+    from roster.comparison.flexibility import FlexibilityLevel
+
+    both = ("framework", "consortium")
+    level = FlexibilityLevel(
+        "strict",
+        {"time_critical": 15, "routine": 30},
+        {"framework": 36_000, "consortium": 18_000},
+        {"framework": 0.2, "consortium": 0.1},
+        {m: 100 for m in both},
+        {"framework": 3, "consortium": 0},
+        {"framework": {"lunch": 3}, "consortium": {}},
+        {m: 2.5 for m in both},
+        {m: 0 for m in both},
+    )
+    summary = dataclasses.replace(report_inputs.summary(), flexibility=(level,))
+    _print_summary(summary)
+    assert (
+        "flexibility: strict (+-15/30 min): framework 10 h travel (20.0%), 3 unassigned, 2.50 "
+        "carers per recipient; consortium 5 h travel (10.0%), 0 unassigned, 2.50 carers per "
+        "recipient"
+    ) in capsys.readouterr().out.splitlines()
+    parser = build_parser()
+    assert parser.parse_args(["demo", "--flexibility-sweep"]).flexibility_sweep is True
+    assert parser.parse_args(["demo"]).flexibility_sweep is False
 
 
 def test_compare_council_rutland_is_the_demo():

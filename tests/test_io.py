@@ -159,6 +159,76 @@ def test_optional_columns_and_files(directory: Path) -> None:
     assert instance.providers == ()
 
 
+def _care_plan_visits(directory: Path, *rows: str) -> Path:
+    """Write visits.csv for recipient r1 with planned_start and tolerance_min columns."""
+    header = "visit_id,recipient_id,day,earliest_start,latest_start,duration_min,"
+    (directory / "visits.csv").write_text(
+        header + "planned_start,tolerance_min\n" + "".join(f"{row}\n" for row in rows)
+    )
+    return directory
+
+
+def test_planned_start_and_tolerance_give_the_window(directory: Path, tmp_path: Path) -> None:
+    """08:00 +- 30 min is the window 07:30-08:30, 00:10 +- 30 is cut at midnight; both round-trip.
+
+    The window and the planned start are written; the tolerance is the window.
+    """
+    _care_plan_visits(
+        directory,
+        "v1,r1,Mon,,,30,08:00,30",
+        "v2,r1,Mon,,,30,00:10,30",
+        "v3,r1,Tue,12:00,13:00,30,12:15,",
+        "v4,r1,Tue,17:00,18:00,30,,",
+    )
+    instance = read_instance(directory)
+    windows = [(v.earliest_start_s, v.latest_start_s, v.planned_start_s) for v in instance.visits]
+    assert windows == [
+        (27_000, 30_600, 28_800),
+        (0, 2_400, 600),
+        (43_200, 46_800, 44_100),
+        (61_200, 64_800, None),
+    ]
+    write_instance(instance, tmp_path / "again", "csv")
+    assert "planned_start" in (tmp_path / "again" / "visits.csv").read_text().splitlines()[0]
+    assert read_instance(tmp_path / "again") == instance
+
+
+def test_instances_without_planned_times_keep_their_columns(
+    small: Instance, tmp_path: Path
+) -> None:
+    """No visit has a planned start, so visits.csv is written with today's columns."""
+    write_instance(small, tmp_path / "out", "csv")
+    header = (tmp_path / "out" / "visits.csv").read_text().splitlines()[0]
+    assert header == (SMALL / "visits.csv").read_text().splitlines()[0]
+
+
+@pytest.mark.parametrize(
+    ("row", "field", "message"),
+    [
+        ("v1,r1,Mon,,,30,,30", "tolerance_min", "A tolerance needs a planned_start."),
+        ("v1,r1,Mon,07:00,09:00,30,08:00,30", "tolerance_min", "not both"),
+        ("v1,r1,Mon,,,30,08:00,-5", "tolerance_min", "The tolerance is negative."),
+        ("v1,r1,Mon,,09:00,30,,", "earliest_start", "give earliest_start and latest_start"),
+        ("v1,r1,Mon,07:00,,30,08:00,", "latest_start", "a planned start needs either"),
+        ("v1,r1,Mon,07:00,09:00,30,09:30,", "planned_start", "outside the window"),
+        ("v1,r1,Mon,,,30,8am,30", "planned_start", "8am"),
+        ("v1,r1,Mon,,,30,08:00,soon", "tolerance_min", "soon"),
+    ],
+)
+def test_bad_care_plan_times_name_file_row_and_field(
+    directory: Path, row: str, field: str, message: str
+) -> None:
+    """A planned start and tolerance that cannot make a window are named by file, row, field."""
+    _care_plan_visits(directory, "v0,r1,Mon,07:00,08:00,30,,", row)
+    with pytest.raises(InputError, match=message) as caught:
+        read_instance(directory)
+    assert (Path(caught.value.file).name, caught.value.row, caught.value.field) == (
+        "visits.csv",
+        3,
+        field,
+    )
+
+
 @pytest.mark.parametrize(
     ("file", "row", "column", "value", "field"),
     [

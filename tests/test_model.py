@@ -38,6 +38,7 @@ VISIT = {
     "carers_required": 1,
     "skills": frozenset({"hoist"}),
     "gender_preference": "female",
+    "planned_start_s": 27_000,
 }
 SHIFT = {"day": 0, "start_s": 7 * 3600, "end_s": 14 * 3600}
 CARER = {
@@ -117,6 +118,8 @@ def test_valid_items_are_frozen(kind: type, valid: dict[str, object]) -> None:
         (Visit, VISIT, {"skills": frozenset({""})}, "skills"),
         (Visit, VISIT, {"skills": frozenset({"a;b"})}, "skills"),
         (Visit, VISIT, {"gender_preference": "any"}, "gender_preference"),
+        (Visit, VISIT, {"planned_start_s": 9 * 3600 + 60}, "planned_start_s"),
+        (Visit, VISIT, {"planned_start_s": 27_000.0}, "planned_start_s"),
         (Shift, SHIFT, {"day": 7}, "day"),
         (Shift, SHIFT, {"start_s": -60}, "start_s"),
         (Shift, SHIFT, {"end_s": 86_460}, "end_s"),

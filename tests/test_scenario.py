@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import dataclasses
 from pathlib import Path
+from types import MappingProxyType
 
 import pytest
 
 from roster.errors import InputError
 from roster.rounds.params import RoundsParams
-from roster.scenario import Scenario, load_scenario, parse_clock, scenario_from_dict
+from roster.scenario import PackageConfig, Scenario, load_scenario, parse_clock, scenario_from_dict
 
 EXAMPLES = Path(__file__).parent.parent / "examples"
 
@@ -83,6 +84,12 @@ def test_relative_data_paths_follow_the_file(tmp_path):
         ("[comparison]\nbudget_check = 0.5\n", "comparison.budget_check"),
         ('[rounds]\nengine = "auto"\n', "rounds.engine"),
         ("name = 5\n", "name"),
+        ('[package]\nflexibility = "lax"\n', "package.flexibility"),
+        ("[package.tolerance_min]\nurgent = 10\n", "package.tolerance_min"),
+        ("[package.tolerance_min]\nroutine = -10\n", "package.tolerance_min.routine"),
+        ("[package.tolerance_min]\nroutine = 10.5\n", "package.tolerance_min.routine"),
+        ("[package]\nmin_gap_min = -1\n", "package.min_gap_min"),
+        ("[package]\ncare_plan_times = true\nmin_gap_min = 240\n", "package.min_gap_min"),
     ],
 )
 def test_bad_values_name_file_and_key(tmp_path, text, key):
@@ -153,6 +160,15 @@ def test_a_misspelt_key_suggests_the_known_one(tmp_path):
     path.write_text("[comparison]\ntime_budget = 30\n")
     with pytest.raises(InputError, match="did you mean 'time_budget_s'"):
         load_scenario(path)
+
+
+def test_flexibility_levels_and_overrides_give_tolerances():
+    """Each level's tolerance per kind of visit, in seconds; a per-kind override wins."""
+    assert PackageConfig().tolerance_s("time_critical") == 1800
+    assert PackageConfig(flexibility="strict").tolerance_s("routine") == 1800
+    assert PackageConfig(flexibility="flexible").tolerance_s("routine") == 180 * 60
+    changed = PackageConfig(tolerance_min=MappingProxyType({"routine": 45}))
+    assert (changed.tolerance_s("routine"), changed.tolerance_s("time_critical")) == (2700, 1800)
 
 
 @pytest.mark.parametrize("tolerance", [0.99, 1.0])

@@ -19,7 +19,7 @@ from roster.commissioning.models import Commissioning
 from roster.commissioning.pools import MAX_DAILY_WORKING_S, pool_gaps, pool_problems
 from roster.geo.locations import Locations
 from roster.model import DAYS, Carer, Instance
-from roster.rounds.checker import check_rounds, check_week
+from roster.rounds.checker import CarePlan, PlannedVisit, check_rounds, check_week
 from roster.rounds.params import RoundsParams
 from roster.rounds.problem import RoundsProblem
 from roster.rounds.solution import NO_CARERS, NO_SHIFT, Rounds
@@ -51,8 +51,9 @@ class _Job:
 
     ``recipient_of`` names each visit's recipient, ``contracted_s`` each carer's contracted
     weekly time, ``shift_s`` their time on shift on each day rostered (0 on the others),
-    ``preferred`` each recipient's preferred carers (the rules' inputs); ``steps`` holds each
-    session's day, problem and settings, in time order.
+    ``preferred`` each recipient's preferred carers (the rules' inputs), ``care_plan`` the
+    visits' care-plan times and the gap between calls (what :func:`check_week` holds the week
+    to); ``steps`` holds each session's day, problem and settings, in time order.
     """
 
     model: str
@@ -62,6 +63,7 @@ class _Job:
     contracted_s: Mapping[str, int]
     shift_s: Mapping[str, tuple[int, ...]] = dataclasses.field(default_factory=dict)
     preferred: Mapping[str, frozenset[str]] = dataclasses.field(default_factory=dict)
+    care_plan: CarePlan | None = None
     index: int = 0
 
     @property
@@ -182,7 +184,9 @@ def _solve(
         progress(0.0)
     if answers:
         params = job.steps[-1][2]
-        weekly = check_week([rounds for _, rounds, _ in answers], job.contracted_s, params)
+        weekly = check_week(
+            [rounds for _, rounds, _ in answers], job.contracted_s, params, job.care_plan
+        )
         problem, rounds, violations = answers[-1]
         answers[-1] = (problem, rounds, violations + tuple(weekly))
     return answers
@@ -269,6 +273,7 @@ def solve_week(
     workers: int = 1,
     progress: Progress | None = None,
     max_daily_working_s: int = MAX_DAILY_WORKING_S,
+    min_gap_s: int = 0,
 ) -> list[SolvedPool]:
     """Build and solve the rounds problems of every model, pool and day (one per session).
 
@@ -299,6 +304,10 @@ def solve_week(
         as that share of its visits, so that the bar moves within minutes-long searches.
     max_daily_working_s
         Cap on a carer's working time in a day.
+    min_gap_s
+        Least time from the end of a recipient's call to the start of their next that day,
+        which the checker verifies with every visit's care-plan time (the windows carry it:
+        see :func:`roster.demand.packages.care_plan_windows`).
 
     Returns
     -------
@@ -309,6 +318,12 @@ def solve_week(
     jobs = []
     staffed = set()
     recipient_of = {visit.id: visit.recipient_id for visit in instance.visits}
+    planned = {
+        v.id: PlannedVisit(
+            v.recipient_id, v.day, v.earliest_start_s, v.latest_start_s, v.planned_start_s
+        )
+        for v in instance.visits
+    }
     for model in models:
         for pool in model.pools:
             if pool.carer_ids:
@@ -332,6 +347,7 @@ def solve_week(
                     {c: instance.carer_by_id[c].contracted_s for c in pool.carer_ids},
                     {c: _shift_days(instance.carer_by_id[c], days) for c in pool.carer_ids},
                     _preferred(instance, pool.recipient_ids),
+                    CarePlan({v: planned[v] for v in members}, min_gap_s),
                     index=len(jobs),
                 )
             )

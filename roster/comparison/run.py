@@ -281,6 +281,7 @@ def _roster(
         workers=config.workers,
         progress=advance,
         max_daily_working_s=round(config.max_daily_working_h * 3600),
+        min_gap_s=min_gap_s(scenario),
     )
     costs = CostSettings.from_config(config, params)
     recipient_of = {v.id: v.recipient_id for v in instance.visits}
@@ -292,6 +293,18 @@ def _roster(
         for model in models
     }
     return solved, metrics
+
+
+def min_gap_s(scenario: Scenario) -> int:
+    """Return the least gap between a recipient's calls that the checker holds the rounds to.
+
+    The generator's ``package.min_gap_min`` when it made care-plan times; an instance read from
+    files keeps the windows it gives, so no gap is imposed on it (0).
+    """
+    package = scenario.package
+    if scenario.comparison.instance or not package.care_plan_times:
+        return 0
+    return package.min_gap_min * 60
 
 
 def replace_comparison(scenario: Scenario, **changes: object) -> Scenario:

@@ -8,6 +8,7 @@ from typing import Any
 
 from roster.commissioning.models import weekly_hours
 from roster.comparison.caveats import Caveat, ServedComparison, caveats, served_comparison
+from roster.comparison.flexibility import FlexibilityLevel
 from roster.comparison.metrics import (
     Difference,
     JsonRecord,
@@ -20,7 +21,7 @@ from roster.comparison.run import SeedRun
 from roster.comparison.stability import BudgetCheck
 from roster.geo.network import SpeedModel
 from roster.rounds.params import RoundsParams
-from roster.scenario import Scenario
+from roster.scenario import VISIT_KINDS, Scenario
 
 #: The two commissioning models compared, in the order they are shown.
 MODELS = ("framework", "consortium")
@@ -180,6 +181,9 @@ class Summary(JsonRecord):
     budget_check
         The first seed's rounds re-solved at a multiple of the time budget, when asked for
         (None otherwise, and then left out of the JSON).
+    flexibility
+        The first seed at each flexibility level over visit times, when asked for
+        (``[comparison] flexibility_sweep``; None otherwise, and then left out of the JSON).
     """
 
     area: str
@@ -201,10 +205,13 @@ class Summary(JsonRecord):
     caveats: tuple[Caveat, ...] | None = None
     served_comparison: ServedComparison | None = None
     budget_check: BudgetCheck | None = None
+    flexibility: tuple[FlexibilityLevel, ...] | None = None
 
     def __post_init__(self) -> None:
         if self.caveats is not None:
             object.__setattr__(self, "caveats", tuple(self.caveats))
+        if self.flexibility is not None:
+            object.__setattr__(self, "flexibility", tuple(self.flexibility))
         for name in ("seeds", "per_seed"):
             object.__setattr__(self, name, tuple(getattr(self, name)))
         for name in ("models", "uncertainty", "models_described", "stage_seconds", "assumptions"):
@@ -233,6 +240,7 @@ class Summary(JsonRecord):
         caveats = data.get("caveats")
         served = data.get("served_comparison")
         check = data.get("budget_check")
+        sweep = data.get("flexibility")
         return cls(
             area=data["area"],
             seed=data["seed"],
@@ -258,6 +266,9 @@ class Summary(JsonRecord):
             caveats=None if caveats is None else tuple(Caveat.from_json(c) for c in caveats),
             served_comparison=None if served is None else ServedComparison.from_json(served),
             budget_check=None if check is None else BudgetCheck.from_json(check),
+            flexibility=None
+            if sweep is None
+            else tuple(FlexibilityLevel.from_json(level) for level in sweep),
         )
 
     @property
@@ -266,8 +277,16 @@ class Summary(JsonRecord):
         return bool(self.caveats)
 
 
-def summarise(scenario: Scenario, runs: Sequence[SeedRun]) -> Summary:
-    """Summarise a comparison: first seed's models, differences, uncertainty, assumptions."""
+def summarise(
+    scenario: Scenario,
+    runs: Sequence[SeedRun],
+    flexibility: Sequence[FlexibilityLevel] | None = None,
+) -> Summary:
+    """Summarise a comparison: first seed's models, differences, uncertainty, assumptions.
+
+    ``flexibility`` is the first seed at each flexibility level, if it was run
+    (:func:`roster.comparison.flexibility.flexibility_sweep`).
+    """
     first = runs[0]
     framework_m, consortium_m = (first.metrics[name] for name in MODELS)
     hours = weekly_hours(first.instance)
@@ -304,6 +323,23 @@ def summarise(scenario: Scenario, runs: Sequence[SeedRun]) -> Summary:
         caveats=caveats(first),
         served_comparison=served_comparison(first),
         budget_check=first.budget_check,
+        flexibility=None if flexibility is None else tuple(flexibility),
+    )
+
+
+def visit_times(scenario: Scenario) -> str:
+    """Say in words what windows the calls have (the ``visit_times`` assumption)."""
+    package = scenario.package
+    if scenario.comparison.instance:
+        return "as the instance's visits give them"
+    if not package.care_plan_times:
+        return "each call's window is its whole band (morning 07:00-10:00, ...)"
+    tolerances = ", ".join(
+        f"{kind.replace('_', '-')} +-{package.tolerance_s(kind) // 60} min" for kind in VISIT_KINDS
+    )
+    return (
+        f"care-plan times ({package.flexibility}): a planned start in the band, {tolerances}, "
+        f"at least {package.min_gap_min} min from the end of one call to the next"
     )
 
 
@@ -366,6 +402,10 @@ def assumptions(
         "co2_kg_per_km": (c.co2_kg_per_km, "ASSUMPTION from DESNZ/DEFRA 2023 average-car factor"),
         "travel_paid": (c.travel_paid, "about 75% of carers are not paid"),
         "max_daily_working_h": (c.max_daily_working_h, "ASSUMPTION"),
+        "visit_times": (
+            visit_times(scenario),
+            "ASSUMPTION (README: care-plan times); the same visits and times for both models",
+        ),
         "break_rule": (
             f"{params.break_duration_s // 60} min after {(params.break_after_s or 0) / 3600:g} h",
             "UK Working Time Regulations (20 min when working more than 6 h)",

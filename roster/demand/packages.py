@@ -9,7 +9,14 @@ import numpy as np
 
 from roster.demand.census import AreaPopulation
 from roster.model import DAYS, Visit
-from roster.scenario import SKILLS, SLOTS, DemandConfig, PackageConfig, parse_clock
+from roster.scenario import (
+    SKILLS,
+    SLOTS,
+    TIME_CRITICAL_SKILLS,
+    DemandConfig,
+    PackageConfig,
+    parse_clock,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -70,6 +77,9 @@ class Packages:
         ``"female"``, ``"male"`` or ``None``.
     weekend_skip
         The call left to family on Saturday and Sunday (slot index), or -1.
+    planned_s
+        ``(n, 4)`` the care plan's start of each call, seconds since midnight, or -1 (no care
+        plan times, or no call).
     """
 
     calls: np.ndarray
@@ -80,6 +90,7 @@ class Packages:
     skills: np.ndarray
     gender_preference: np.ndarray
     weekend_skip: np.ndarray
+    planned_s: np.ndarray
 
     def __len__(self) -> int:
         return len(self.calls)
@@ -124,12 +135,6 @@ def draw_packages(n: int, config: PackageConfig, seed: int) -> Packages:
     )
     earliest_s = np.broadcast_to(windows[:, 0], calls.shape).copy()
     latest_s = np.broadcast_to(windows[:, 1], calls.shape).copy()
-    if config.start_tolerance_min is not None:
-        steps = (latest_s - earliest_s) // 300 + 1  # planned starts on a 5-minute grid
-        planned = earliest_s + 300 * np.floor(rng.random(calls.shape) * steps).astype(np.int64)
-        tolerance = int(config.start_tolerance_min * 60)
-        earliest_s = np.maximum(earliest_s, planned - tolerance)
-        latest_s = np.minimum(latest_s, planned + tolerance)
 
     double_handed = rng.random(n) < config.double_handed_share
     skills = np.zeros((n, len(SKILLS)), dtype=bool)
@@ -142,6 +147,16 @@ def draw_packages(n: int, config: PackageConfig, seed: int) -> Packages:
     last_extra = np.where(calls[:, 1:].any(axis=1), 3 - np.argmax(calls[:, :0:-1], axis=1), -1)
     family = (rng.random(n) < config.weekend_family_share) & (n_calls >= 2)
     weekend_skip = np.where(family, last_extra, -1)
+    planned_s = np.full(calls.shape, -1, dtype=np.int64)
+    if config.care_plan_times:
+        # Drawn last, so that the packages are the same with and without care-plan times.
+        critical = skills[:, [SKILLS.index(s) for s in TIME_CRITICAL_SKILLS]].any(axis=1)
+        tolerance_s = np.where(
+            critical, config.tolerance_s("time_critical"), config.tolerance_s("routine")
+        )[:, None]
+        planned_s, earliest_s, latest_s = care_plan_windows(
+            calls, duration_s, earliest_s, latest_s, tolerance_s, config.min_gap_min * 60, rng
+        )
     return Packages(
         calls=calls,
         duration_s=duration_s,
@@ -151,7 +166,67 @@ def draw_packages(n: int, config: PackageConfig, seed: int) -> Packages:
         skills=skills,
         gender_preference=gender,
         weekend_skip=weekend_skip,
+        planned_s=planned_s,
     )
+
+
+def care_plan_windows(
+    calls: np.ndarray,
+    duration_s: np.ndarray,
+    band_start_s: np.ndarray,
+    band_end_s: np.ndarray,
+    tolerance_s: np.ndarray,
+    min_gap_s: int,
+    rng: np.random.Generator,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Draw each call's planned start in its band and its window: the start +- a tolerance.
+
+    Planned starts fall on a 5-minute grid in the band, each pushed later where needed so that
+    a recipient's call starts ``min_gap_s`` after their previous call ends (the scenario checks
+    the bands leave room). The window is the planned start +- ``tolerance_s``, inside the band;
+    then each call's window starts no earlier than the previous call's latest end plus the gap
+    (where that would pass its planned start, the earlier window ends sooner instead), so that
+    any starts within the windows keep the gap, whatever solver builds the rounds.
+
+    Parameters
+    ----------
+    calls, duration_s, band_start_s, band_end_s
+        ``(n, slots)``: which calls are made, their lengths and their bands' start and end.
+    tolerance_s
+        Seconds either side of the planned start, broadcast against ``calls``.
+    min_gap_s
+        Least time from the end of one call to the start of the next.
+    rng
+        Draws the planned starts.
+
+    Returns
+    -------
+    tuple[np.ndarray, np.ndarray, np.ndarray]
+        Planned start (-1 where no call), earliest and latest start of each call.
+    """
+    steps = (band_end_s - band_start_s) // 300 + 1
+    planned = band_start_s + 300 * np.floor(rng.random(calls.shape) * steps).astype(np.int64)
+    rows = np.arange(len(calls))
+    previous = np.full(len(calls), -1)
+    for slot in range(calls.shape[1]):
+        after = calls[:, slot] & (previous >= 0)
+        p = previous[after]
+        earliest_next = planned[after, p] + duration_s[after, p] + min_gap_s
+        planned[after, slot] = np.maximum(planned[after, slot], earliest_next)
+        previous = np.where(calls[:, slot], slot, previous)
+    earliest = np.maximum(band_start_s, planned - tolerance_s)
+    latest = np.minimum(band_end_s, planned + tolerance_s)
+    previous = np.full(len(calls), -1)
+    for slot in range(calls.shape[1]):
+        after = calls[:, slot] & (previous >= 0)
+        r, p = rows[after], previous[after]
+        bound = latest[r, p] + duration_s[r, p] + min_gap_s
+        late = bound > planned[r, slot]
+        latest[r[late], p[late]] = planned[r[late], slot] - min_gap_s - duration_s[r[late], p[late]]
+        earliest[r, slot] = np.maximum(earliest[r, slot], np.minimum(bound, planned[r, slot]))
+        previous = np.where(calls[:, slot], slot, previous)
+    planned = np.where(calls, planned, -1)
+    return planned, earliest, latest
 
 
 def package_visits(recipient_ids: list[str], packages: Packages) -> tuple[Visit, ...]:
@@ -187,6 +262,9 @@ def package_visits(recipient_ids: list[str], packages: Packages) -> tuple[Visit,
                         carers_required=2 if packages.double_handed[i] else 1,
                         skills=skills,
                         gender_preference=packages.gender_preference[i],
+                        planned_start_s=planned
+                        if (planned := int(packages.planned_s[i, slot])) >= 0
+                        else None,
                     )
                 )
     return tuple(visits)

@@ -272,6 +272,7 @@ def report_html(
             job_quality_table(models),
             *(_capacity_section(capacity) if capacity is not None else ()),
             *_solver_section(summary),
+            *_flexibility_section(summary),
             "<h2>Assumptions</h2>",
             _assumptions_table(summary.assumptions),
             f'<p class="note">{html.escape(_ATTRIBUTION)}</p>',
@@ -300,6 +301,57 @@ def _solver_section(summary: Summary) -> tuple[str, ...]:
     else:
         lines.append(f"<p>{html.escape(check.sentence())}</p>")
     return tuple(lines)
+
+
+def _flexibility_section(summary: Summary) -> tuple[str, ...]:
+    """Travel, unserved visits and continuity under strict, usual and flexible visit times."""
+    lines = [
+        "<h2>What flexibility over visit times is worth</h2>",
+        "<p>Care plans give each call a time; contracts allow a tolerance around it. The report "
+        "\u201cReady to care\u201d (2024) asks that neighbourhood models be evaluated on how "
+        "commissioning could give providers more flexibility over visit times. Each level below "
+        "gives every call a planned start in its band and a window of that start plus or minus "
+        "a tolerance (time-critical visits, with medication or insulin, / the others), the "
+        "same visits and planned times for both models.</p>",
+    ]
+    sweep = summary.flexibility
+    if not sweep:
+        lines.append(
+            "<p>Not run with this comparison: <code>--flexibility-sweep</code> (or "
+            "<code>[comparison] flexibility_sweep = true</code>) runs the first seed again at "
+            "strict, usual and flexible times and shows the result here; "
+            "<code>benchmarks/flexibility.py</code> measures it on Rutland (README, "
+            "\u201cCare-plan times and flexibility\u201d).</p>"
+        )
+        return tuple(lines)
+    head = "".join(
+        f"<th>{html.escape(m)} travel (h)</th><th>{html.escape(m)} travel share</th>"
+        f"<th>{html.escape(m)} unassigned</th><th>{html.escape(m)} carers per recipient</th>"
+        for m in MODELS
+    )
+    rows = []
+    for level in sweep:
+        tolerance = " / ".join(f"\u00b1{minutes}" for minutes in level.tolerance_min.values())
+        cells = "".join(
+            f"<td>{level.travel_time_s[m] / 3600:,.1f}</td><td>{level.travel_share[m]:.1%}</td>"
+            f"<td>{level.visits_unassigned[m]:,} ({_bands(level.unassigned_by_band[m])})</td>"
+            f"<td>{level.continuity_mean_carers[m]:.2f}</td>"
+            for m in MODELS
+        )
+        rows.append(f"<tr><th>{html.escape(level.level)} ({tolerance} min)</th>{cells}</tr>")
+    lines += [
+        f"<table><tr><th>flexibility</th>{head}</tr>{''.join(rows)}</table>",
+        "<p>Published: care workers spend about a fifth of their working day travelling "
+        "(UKHCA/UNISON); the framework's share above is from optimised rounds, which a real "
+        "coordinator's rounds do not reach. Unassigned visits are shown by band of the day.</p>",
+    ]
+    return tuple(lines)
+
+
+def _bands(unserved: Mapping[str, int]) -> str:
+    """Name the bands where visits were left out, with how many (or say none)."""
+    shown = [f"{html.escape(band)} {count:,}" for band, count in unserved.items() if count]
+    return ", ".join(shown) if shown else "none"
 
 
 def _page(title: str, maps: Sequence[MapHtml], body: str, data: str = "") -> str:

@@ -6,12 +6,55 @@ bug in how the model is built shows up here as a broken rule.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 
 from roster.rounds.params import RoundsParams
 from roster.rounds.problem import ANY_GENDER, RoundsProblem
-from roster.rounds.solution import REASONS, Rounds, Route
+from roster.rounds.solution import REASONS, Rounds, Route, clock
+
+#: Day names for the checker's sentences (Monday = 0).
+_DAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+@dataclass(frozen=True)
+class PlannedVisit:
+    """A visit as its care plan gives it, for :func:`check_week` (independent of the problems).
+
+    Parameters
+    ----------
+    recipient_id
+        Whose visit it is.
+    day
+        0 (Monday) to 6.
+    earliest_start_s, latest_start_s
+        The window on its start: the care plan's tolerance around ``planned_start_s``.
+    planned_start_s
+        The care plan's time, or None (a window only).
+    """
+
+    recipient_id: str
+    day: int
+    earliest_start_s: int
+    latest_start_s: int
+    planned_start_s: int | None = None
+
+
+@dataclass(frozen=True)
+class CarePlan:
+    """What a week's rounds must keep of the care plans: visit times and the gap between calls.
+
+    Parameters
+    ----------
+    visits
+        Each visit id's plan.
+    min_gap_s
+        Least time from the end of a recipient's call to the start of their next that day.
+    """
+
+    visits: Mapping[str, PlannedVisit]
+    min_gap_s: int = 0
 
 
 def check_rounds(problem: RoundsProblem, rounds: Rounds, params: RoundsParams) -> list[str]:
@@ -65,11 +108,17 @@ def check_rounds(problem: RoundsProblem, rounds: Rounds, params: RoundsParams) -
 
 
 def check_week(
-    rounds: Iterable[Rounds], contracted_s: Mapping[str, int], params: RoundsParams
+    rounds: Iterable[Rounds],
+    contracted_s: Mapping[str, int],
+    params: RoundsParams,
+    care_plan: CarePlan | None = None,
 ) -> list[str]:
-    """List every carer whose week of rounds passes their weekly allowance.
+    """List every carer whose week passes their allowance, and every care-plan time broken.
 
-    The week's contact or working time, as ``params.weekly_hours_basis`` says.
+    The week's contact or working time, as ``params.weekly_hours_basis`` says. With
+    ``care_plan``: every visit served starts within its care plan's tolerance (the window;
+    later by at most ``params.max_lateness_s`` where lateness is allowed), and each recipient's
+    calls on a day start at least ``care_plan.min_gap_s`` after the one before ends.
 
     Parameters
     ----------
@@ -80,12 +129,15 @@ def check_week(
     params
         The rules (``weekly_hours_tolerance``: see
         :meth:`roster.rounds.params.RoundsParams.weekly_allowance_s`).
+    care_plan
+        The visits' care-plan times and the least gap between calls, if checked.
 
     Returns
     -------
     list[str]
-        One sentence per carer over their allowance.
+        One sentence per carer over their allowance and per care-plan time broken.
     """
+    rounds = list(rounds)
     counted = Counter[str]()
     contact = params.weekly_hours_basis == "contact"
     for answer in rounds:
@@ -103,6 +155,47 @@ def check_week(
                 f"{carer} {what.format(total)} in the week, over the {allowance} s their "
                 "contract allows."
             )
+    if care_plan is not None:
+        errors += _check_care_plan(rounds, care_plan, params)
+    return errors
+
+
+def _check_care_plan(rounds: list[Rounds], plan: CarePlan, params: RoundsParams) -> list[str]:
+    """Each visit starts within its care plan's tolerance; calls keep the gap between them."""
+    errors = []
+    late_s = params.max_lateness_s if params.allow_lateness else 0
+    times: dict[str, tuple[int, int]] = {}  # visit -> (first start, last end) over its carers
+    for answer in rounds:
+        for route in answer.routes:
+            for step in route.steps:
+                visit = plan.visits.get(step.visit_id)
+                if visit is None:
+                    errors.append(f"Visit {step.visit_id} has no care plan.")
+                    continue
+                start, end = times.get(step.visit_id, (step.start_s, step.end_s))
+                times[step.visit_id] = min(start, step.start_s), max(end, step.end_s)
+                late = late_s is not None and step.start_s > visit.latest_start_s + late_s
+                if step.start_s < visit.earliest_start_s or late:
+                    window = f"{clock(visit.earliest_start_s)}-{clock(visit.latest_start_s)}"
+                    planned = visit.planned_start_s
+                    errors.append(
+                        f"Visit {step.visit_id} ({route.carer_id}) starts at "
+                        f"{clock(step.start_s)}, outside its care-plan tolerance {window}"
+                        + ("." if planned is None else f" around {clock(planned)}.")
+                    )
+    calls: dict[tuple[str, int], list[tuple[int, int, str]]] = defaultdict(list)
+    for visit_id, (start, end) in times.items():
+        visit = plan.visits[visit_id]
+        calls[visit.recipient_id, visit.day].append((start, end, visit_id))
+    for (recipient, day), served in sorted(calls.items()):
+        served.sort()
+        for (_, end, first), (start, _, second) in zip(served, served[1:], strict=False):
+            if start - end < plan.min_gap_s:
+                errors.append(
+                    f"{recipient} {_DAYS[day]}: visit {second} starts at {clock(start)}, "
+                    f"{(start - end) // 60} min after visit {first} ends ({clock(end)}); the "
+                    f"care plan needs {plan.min_gap_s // 60} min between calls."
+                )
     return errors
 
 

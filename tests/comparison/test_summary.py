@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from roster.comparison.flexibility import FlexibilityLevel
 from roster.comparison.metrics import MetricUncertainty
 from roster.comparison.summary import Assumption, Summary, assumptions
 from roster.geo.network import SpeedModel
@@ -45,6 +46,29 @@ def test_summary_json_is_what_it_was(small_summary):
 def test_caveats_and_served_comparison_round_trip(small_summary):
     """The new keys read back as they were written."""
     data = json.loads(json.dumps(small_summary.to_json()))
+    assert Summary.from_json(data).to_json() == data
+
+
+def test_flexibility_sweep_round_trips_and_is_left_out_when_not_run(small_summary):
+    """A summary with a flexibility sweep reads back equal; without one, summary.json has no key."""
+    assert "flexibility" not in small_summary.to_json()
+    both = ("framework", "consortium")
+    level = FlexibilityLevel(
+        "strict",
+        {"time_critical": 15, "routine": 30},
+        {m: 3600 for m in both},
+        {m: 0.2 for m in both},
+        {m: 100 for m in both},
+        {"framework": 3, "consortium": 0},
+        {"framework": {"lunch": 3}, "consortium": {}},
+        {m: 2.5 for m in both},
+        {m: 0 for m in both},
+    )
+    data = json.loads(json.dumps(replace(small_summary, flexibility=(level,)).to_json()))
+    assert data["flexibility"][0]["unassigned_by_band"] == {
+        "framework": {"lunch": 3},
+        "consortium": {},
+    }
     assert Summary.from_json(data).to_json() == data
 
 

@@ -6,8 +6,15 @@ import numpy as np
 import pytest
 
 from roster.demand.census import load_area
-from roster.demand.packages import apportion, draw_packages, package_visits, recipient_counts
-from roster.scenario import AreaConfig, DemandConfig, PackageConfig
+from roster.demand.packages import (
+    apportion,
+    care_plan_windows,
+    draw_packages,
+    package_visits,
+    recipient_counts,
+)
+from roster.errors import InputError
+from roster.scenario import SKILLS, AreaConfig, DemandConfig, PackageConfig
 
 
 def test_apportion_largest_remainder():
@@ -65,12 +72,72 @@ def test_weekend_family_cover_drops_one_call():
     assert per_day.tolist() == [2, 2, 2, 2, 2, 1, 1]
 
 
-def test_start_tolerance_narrows_windows():
-    """With a tolerance of 15 min, each window is at most 30 min wide and inside its call."""
-    packages = draw_packages(300, PackageConfig(start_tolerance_min=15), seed=2)
+def test_care_plan_times_narrow_windows_by_kind():
+    """Time-critical calls get planned +- 30 min, routine ones +- 60, inside their band."""
+    config = PackageConfig(care_plan_times=True, min_gap_min=0)
+    packages = draw_packages(300, config, seed=2)
+    critical = packages.skills[:, [SKILLS.index("medication"), SKILLS.index("insulin")]].any(1)
     width = np.where(packages.calls, packages.latest_s - packages.earliest_s, 0)
-    assert width.max() <= 1800
-    assert (packages.earliest_s[:, 0] >= 25_200).all()
+    assert width[critical].max() <= 3600 and width[~critical].max() <= 7200
+    assert width[~critical].max() > 3600  # routine calls are wider than time-critical ones
+    assert (packages.earliest_s[:, 0] >= 7 * 3600).all()
+    assert (packages.latest_s[:, 0] <= 10 * 3600).all()
+    made = packages.calls
+    planned = packages.planned_s[made]
+    assert ((packages.earliest_s[made] <= planned) & (planned <= packages.latest_s[made])).all()
+    assert (packages.planned_s[~made] == -1).all()
+    assert (planned % 300 == 0).all()  # on a 5-minute grid (no gap to push them off it)
+
+
+def test_care_plan_times_keep_the_packages():
+    """Care-plan times change only the windows: the calls, lengths and skills are the same."""
+    plain = draw_packages(200, PackageConfig(), seed=5)
+    planned = draw_packages(200, PackageConfig(care_plan_times=True), seed=5)
+    np.testing.assert_array_equal(plain.duration_s, planned.duration_s)
+    np.testing.assert_array_equal(plain.skills, planned.skills)
+    assert (plain.planned_s == -1).all()
+    assert (planned.latest_s - planned.earliest_s <= plain.latest_s - plain.earliest_s).all()
+
+
+def test_min_gap_holds_for_any_starts_in_the_windows():
+    """A call starting at its latest still ends 120 min before the next call's earliest start."""
+    config = PackageConfig(care_plan_times=True, flexibility="flexible", min_gap_min=120)
+    packages = draw_packages(400, config, seed=3)
+    for i in range(len(packages)):
+        slots = np.flatnonzero(packages.calls[i])
+        for a, b in zip(slots, slots[1:], strict=False):
+            end_s = packages.latest_s[i, a] + packages.duration_s[i, a]
+            assert packages.earliest_s[i, b] - end_s >= 7200
+            assert packages.earliest_s[i, b] <= packages.planned_s[i, b] <= packages.latest_s[i, b]
+
+
+def test_care_plan_windows_by_hand():
+    """Morning planned 09:30 (+-60, 30 min) and lunch 11:30: the gap cuts the morning's end."""
+    calls = np.array([[True, True]])
+    duration = np.array([[1800, 1800]])
+    band_start = np.array([[7 * 3600, 11 * 3600 + 1800]])
+    band_end = np.array([[10 * 3600, 14 * 3600]])
+
+    class Fixed:
+        def random(self, shape):
+            # 09:30 is step 30 of 37 in 07:00-10:00; 11:30 is step 0 of lunch.
+            return np.array([[30.5 / 37, 0.0]])
+
+    planned, earliest, latest = care_plan_windows(
+        calls, duration, band_start, band_end, 3600, 7200, Fixed()
+    )
+    # Lunch pushed to 09:30 + 30 min + 2 h = 12:00; the morning may start 08:30 to 09:30 only
+    # (ending by 10:00, two hours before lunch's earliest start, 12:00); lunch 12:00-13:00.
+    assert planned.tolist() == [[34200, 43200]]
+    assert earliest.tolist() == [[30600, 43200]]
+    assert latest.tolist() == [[34200, 46800]]
+
+
+def test_min_gap_too_long_for_the_bands_is_refused():
+    """A gap the bands cannot hold after a 60-minute call names package.min_gap_min."""
+    with pytest.raises(InputError, match="lunch call cannot start 200 minutes") as error:
+        PackageConfig(care_plan_times=True, min_gap_min=200)
+    assert error.value.field == "package.min_gap_min"
 
 
 def test_same_seed_same_packages():

@@ -16,6 +16,7 @@ from matplotlib import image
 from matplotlib.colors import to_rgb
 
 from roster.comparison.capacity import BandCapacity, Capacity, PoolSpare, parse_bands
+from roster.comparison.flexibility import FlexibilityLevel
 from roster.comparison.metrics import MetricUncertainty, difference
 from roster.comparison.stability import budget_check
 from roster.comparison.summary import Summary
@@ -337,3 +338,40 @@ def test_solver_section_states_the_search_and_the_budget_check(
     )
     assert "At 4x the time budget (600 s) the saving is 40.0% against 40.0%" in checked
     assert "(+0.0 points: stable)" in checked
+
+
+def test_flexibility_section_says_how_to_run_it_or_shows_the_levels(
+    page: str, summary, recipients, neighbourhoods, rounds, travel
+) -> None:
+    """Without a sweep the section says how to run one; with one it tabulates each level."""
+    text = _text(page)
+    assert "What flexibility over visit times is worth" in text
+    assert "--flexibility-sweep" in text and "benchmarks/flexibility.py" in text
+    both = ("framework", "consortium")
+    levels = tuple(
+        FlexibilityLevel(
+            name,
+            {"time_critical": critical, "routine": routine},
+            {"framework": travel_s, "consortium": travel_s // 2},
+            {"framework": 0.2, "consortium": 0.1},
+            {m: 1000 for m in both},
+            {"framework": unassigned, "consortium": 0},
+            {"framework": {"lunch": unassigned} if unassigned else {}, "consortium": {}},
+            {m: 3.5 for m in both},
+            {m: 0 for m in both},
+        )
+        for name, critical, routine, travel_s, unassigned in (
+            ("strict", 15, 30, 36_000, 12),
+            ("flexible", 60, 180, 18_000, 0),
+        )
+    )
+    shown = _text(
+        report_html(
+            replace(summary, flexibility=levels), recipients, neighbourhoods, rounds, travel
+        )
+    )
+    assert (
+        "strict (\u00b115 / \u00b130 min) 10.0 20.0% 12 (lunch 12) 3.50 5.0 10.0% 0 (none)" in shown
+    )
+    assert "flexible (\u00b160 / \u00b1180 min) 5.0 20.0% 0 (none)" in shown
+    assert "--flexibility-sweep" not in shown

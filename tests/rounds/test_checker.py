@@ -7,9 +7,9 @@ from dataclasses import replace
 import pytest
 from tiny_pools import HOUR, exact_params, line_pool
 
-from roster.rounds.checker import check_rounds, check_week
+from roster.rounds.checker import CarePlan, PlannedVisit, check_rounds, check_week
 from roster.rounds.params import RoundsParams
-from roster.rounds.solution import Rounds, Unassigned
+from roster.rounds.solution import Rounds, Route, Step, Unassigned
 from roster.rounds.solve import solve_rounds
 
 PARAMS = exact_params()
@@ -164,4 +164,61 @@ def test_contact_cap_is_caught(solved):
     found = check_rounds(replace(problem, max_contact_s=caps), rounds, PARAMS)
     assert found == [
         f"{route.carer_id} spends {route.service_s} s in visits, over {route.service_s - 1} s."
+    ]
+
+
+def _round(carer: str, *visits: tuple[str, int, int]) -> Route:
+    """Make a route of ``(visit, start hour, end hour)`` steps (no travel)."""
+    steps = tuple(
+        Step(v, 0, 0, int(a * HOUR), int(a * HOUR), int(b * HOUR), 0, 0, 0) for v, a, b in visits
+    )
+    return Route(carer, 0, steps[0].start_s, steps[-1].end_s, steps, 0, 0)
+
+
+def _answer(*routes: Route) -> Rounds:
+    """Make rounds of these routes, nothing unassigned."""
+    return Rounds(routes, (), "ROUTING_SUCCESS", 0)
+
+
+# r1's morning call planned 08:00 +- 30 min, lunch 12:30 +- 30 min, on Monday; gap 2 h.
+CARE_PLAN = CarePlan(
+    {
+        "m": PlannedVisit("r1", 0, int(7.5 * HOUR), int(8.5 * HOUR), 8 * HOUR),
+        "l": PlannedVisit("r1", 0, 12 * HOUR, 13 * HOUR, int(12.5 * HOUR)),
+        "t": PlannedVisit("r2", 0, 16 * HOUR, 18 * HOUR),
+    },
+    min_gap_s=2 * HOUR,
+)
+
+
+def test_care_plan_times_kept_pass():
+    """Morning 08:15-08:45 and lunch 12:00 (3 h 15 min later) keep the plan: nothing found."""
+    rounds = _answer(_round("ann", ("m", 8.25, 8.75), ("l", 12, 12.5)))
+    assert check_week([rounds], {}, PARAMS, CARE_PLAN) == []
+
+
+def test_start_outside_the_care_plan_tolerance_is_reported_as_such():
+    """Starting the morning call at 08:45, past 08:00 + 30 min, breaks its care-plan tolerance."""
+    rounds = _answer(_round("ann", ("m", 8.75, 9.25), ("l", 12.5, 13)))
+    assert check_week([rounds], {}, PARAMS, CARE_PLAN) == [
+        "Visit m (ann) starts at 08:45, outside its care-plan tolerance 07:30-08:30 around 08:00."
+    ]
+    early = _answer(_round("bob", ("t", 15.5, 16)))
+    assert check_week([early], {}, PARAMS, CARE_PLAN) == [
+        "Visit t (bob) starts at 15:30, outside its care-plan tolerance 16:00-18:00."
+    ]
+    assert check_week([early], {}, PARAMS) == []  # without a care plan, not checked here
+
+
+def test_calls_too_close_break_the_min_gap():
+    """Morning 08:30-09:00, lunch 12:00 by another carer: 3 h apart, fine under a 2 h gap rule.
+
+    Under a 4 h rule it is found, across two carers' rounds.
+    """
+    rounds = [_answer(_round("ann", ("m", 8.5, 9))), _answer(_round("bob", ("l", 12, 12.5)))]
+    assert check_week(rounds, {}, PARAMS, CARE_PLAN) == []
+    strict = replace(CARE_PLAN, min_gap_s=4 * HOUR)
+    assert check_week(rounds, {}, PARAMS, strict) == [
+        "r1 Mon: visit l starts at 12:00, 180 min after visit m ends (09:00); the care plan "
+        "needs 240 min between calls."
     ]
