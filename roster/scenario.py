@@ -393,6 +393,12 @@ class WorkforceConfig:
     count
         Total carers; 0 sizes the workforce to demand. A set count that cannot cover demand
         (e.g. double-handed visits) is an error.
+    headroom
+        How much more carer time than the visits need the workforce must give, in every day
+        and call and over the week, counting each carer's time on a working day as their
+        contracted hours' share of that day (ASSUMPTION: 0.15, so that capping each carer at
+        contracted hours plus a small tolerance leaves room for travel, skills, double-handed
+        pairs and continuity; 0 sizes to the bare need).
     """
 
     utilisation: float = 0.75
@@ -410,9 +416,11 @@ class WorkforceConfig:
         )
     )
     count: int = 0
+    headroom: float = 0.15
 
     def __post_init__(self) -> None:
         _check_share(self.utilisation, "workforce.utilisation")
+        _check_share(self.headroom, "workforce.headroom")
         if self.utilisation == 0:
             _fail("Utilisation must be above 0.", "workforce.utilisation")
         _check_share(self.walk_share, "workforce.walk_share")
