@@ -17,6 +17,7 @@ import numpy as np
 from neighbourhoods.processes import stoppable_pool
 from roster.commissioning.models import Commissioning
 from roster.commissioning.pools import MAX_DAILY_WORKING_S, pool_gaps, pool_problems
+from roster.commissioning.teams import regular_teams
 from roster.geo.locations import Locations
 from roster.model import DAYS, Carer, Instance
 from roster.rounds.checker import check_rounds, check_week
@@ -278,6 +279,17 @@ def solve_week(
             if not steps:
                 continue
             members = {v for _, problem, _ in steps for v in problem.visit_id}
+            preferred = _preferred(instance, pool.recipient_ids)
+            if params.continuity_cost and params.continuity_team:
+                teams = regular_teams(
+                    instance,
+                    pool,
+                    days,
+                    locations,
+                    lambda carer: params.weekly_allowance_s(carer.contracted_s),
+                )
+                for recipient, team in teams.items():
+                    preferred[recipient] = preferred.get(recipient, frozenset()) | team
             jobs.append(
                 _Job(
                     model.name,
@@ -286,7 +298,7 @@ def solve_week(
                     {v: recipient_of[v] for v in members},
                     {c: instance.carer_by_id[c].contracted_s for c in pool.carer_ids},
                     {c: _shift_days(instance.carer_by_id[c], days) for c in pool.carer_ids},
-                    _preferred(instance, pool.recipient_ids),
+                    preferred,
                     index=len(jobs),
                 )
             )

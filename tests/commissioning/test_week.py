@@ -184,3 +184,22 @@ def test_the_budget_gives_each_model_the_same_time_per_visit(setting):
     assert sum(limits[0]) == pytest.approx(40.0)
     assert limits[1] == [pytest.approx(20.0)]
     assert limits[0][0] > limits[0][1]
+
+
+def test_a_regular_team_is_free_from_the_first_session(setting):
+    """With ``continuity_team`` Monday's morning already costs carers outside the team.
+
+    r1's team is c1 (who can do both of r1's calls, lunch needing medication), so r1's morning
+    call costs nothing with c1 and the weight with c2; without the team no one has served r1
+    yet, so every carer costs the weight alike.
+    """
+    instance, model, locations = setting
+    for team, c1_cost in ((True, 0), (False, 900)):
+        params = dataclasses.replace(PARAMS, continuity_cost=900, continuity_team=team)
+        solved = solve_week(instance, [model], locations, params, days=[0])
+        (first, *_) = [s for s in solved if s.pool == "framework/p1"]
+        v = first.problem.visit_id.index("v1")
+        column = {c: k for k, c in enumerate(first.problem.carer_id)}
+        assert first.problem.assignment_cost[v, column["c1"]] == c1_cost
+        assert first.problem.assignment_cost[v, column["c2"]] == 900
+        assert all(s.violations == () for s in solved)
