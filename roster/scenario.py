@@ -535,6 +535,10 @@ class ComparisonConfig:
     budget_check
         Re-solve the first seed's rounds at this multiple of ``time_budget_s`` (e.g. 4) and
         report how far each model's travel and the saving move; 0 (the default) skips it.
+    continuity_weights
+        Re-solve the first seed's rounds at each of these continuity weights (``[rounds]
+        continuity_cost``, seconds), every other setting the same, so the report charts each
+        model's travel against distinct carers per recipient; empty (the default) skips it.
     workers
         Searches run side by side (one per core).
     max_daily_working_h
@@ -569,6 +573,7 @@ class ComparisonConfig:
     days: int = 7
     time_budget_s: float = 150.0
     budget_check: float = 0.0
+    continuity_weights: tuple[int, ...] = ()
     workers: int = 2
     max_daily_working_h: float = 10.0
     pence_per_mile: float = 45.0
@@ -617,6 +622,9 @@ class ComparisonConfig:
                 _fail(f"{value!r} is not a number.", f"comparison.{name}")
             if not 0 <= value < math.inf:
                 _fail(f"{value!r} is not a finite number >= 0.", f"comparison.{name}")
+        for weight in self.continuity_weights:
+            if isinstance(weight, bool) or not isinstance(weight, int) or weight < 0:
+                _fail(f"{weight!r} is not a whole number >= 0.", "comparison.continuity_weights")
         if 0 < self.budget_check <= 1:
             _fail("A budget check needs a multiple above 1 (0: none).", "comparison.budget_check")
 

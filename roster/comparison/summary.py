@@ -18,6 +18,7 @@ from roster.comparison.metrics import (
 )
 from roster.comparison.run import SeedRun
 from roster.comparison.stability import BudgetCheck
+from roster.comparison.tradeoff import Tradeoff
 from roster.geo.network import SpeedModel
 from roster.rounds.params import RoundsParams
 from roster.scenario import Scenario
@@ -180,6 +181,9 @@ class Summary(JsonRecord):
     budget_check
         The first seed's rounds re-solved at a multiple of the time budget, when asked for
         (None otherwise, and then left out of the JSON).
+    continuity_tradeoff
+        The first seed's rounds at other continuity weights, when asked for (None otherwise,
+        and then left out of the JSON).
     """
 
     area: str
@@ -201,6 +205,7 @@ class Summary(JsonRecord):
     caveats: tuple[Caveat, ...] | None = None
     served_comparison: ServedComparison | None = None
     budget_check: BudgetCheck | None = None
+    continuity_tradeoff: Tradeoff | None = None
 
     def __post_init__(self) -> None:
         if self.caveats is not None:
@@ -233,6 +238,7 @@ class Summary(JsonRecord):
         caveats = data.get("caveats")
         served = data.get("served_comparison")
         check = data.get("budget_check")
+        curve = data.get("continuity_tradeoff")
         return cls(
             area=data["area"],
             seed=data["seed"],
@@ -258,6 +264,7 @@ class Summary(JsonRecord):
             caveats=None if caveats is None else tuple(Caveat.from_json(c) for c in caveats),
             served_comparison=None if served is None else ServedComparison.from_json(served),
             budget_check=None if check is None else BudgetCheck.from_json(check),
+            continuity_tradeoff=None if curve is None else Tradeoff.from_json(curve),
         )
 
     @property
@@ -304,6 +311,7 @@ def summarise(scenario: Scenario, runs: Sequence[SeedRun]) -> Summary:
         caveats=caveats(first),
         served_comparison=served_comparison(first),
         budget_check=first.budget_check,
+        continuity_tradeoff=first.tradeoff,
     )
 
 
@@ -384,8 +392,9 @@ def assumptions(
             else "the same carers, reassigned by where they live",
         ),
         "continuity_cost": (
-            f"{params.continuity_cost} s of travel per visit by a carer new to the recipient "
-            "that week"
+            f"{params.continuity_cost} s of travel per visit by a carer "
+            + ("outside the recipient's regular team and " if params.continuity_team else "")
+            + "new to the recipient that week"
             if params.continuity_cost
             else "none: the rounds are built for travel alone",
             "ASSUMPTION (trade-off in the README); the same weight for both models, whose "

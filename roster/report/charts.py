@@ -199,6 +199,50 @@ def capacity_svg(
         return _svg(figure)
 
 
+def tradeoff_svg(curves: Mapping[str, Sequence[tuple[int, float, float]]], used_s: int) -> str:
+    """Draw each model's weekly travel against distinct carers per recipient, one dot a weight.
+
+    Parameters
+    ----------
+    curves
+        For each model, ``(weight_s, mean distinct carers, travel hours)`` by weight.
+    used_s
+        The comparison's own weight, drawn larger.
+
+    Returns
+    -------
+    str
+        An ``<svg>`` element.
+    """
+    with rc_context(_SVG_SETTINGS):
+        figure = Figure(figsize=(6.0, 3.6))
+        axes = figure.add_subplot()
+        for model, points in curves.items():
+            colour = model_colour(model)
+            carers = [p[1] for p in points]
+            travel = [p[2] for p in points]
+            axes.plot(carers, travel, "-o", color=colour, label=model.capitalize(), markersize=4)
+            for weight, x, y in points:
+                axes.annotate(
+                    f"{weight:g} s",
+                    (x, y),
+                    xytext=(4, 3),
+                    textcoords="offset points",
+                    fontsize=7,
+                    fontweight="bold" if weight == used_s else "normal",
+                )
+                if weight == used_s:
+                    axes.scatter([x], [y], s=70, facecolors="none", edgecolors=colour, zorder=3)
+        axes.set_xlabel("Distinct carers per recipient in the week (mean)")
+        axes.set_ylabel("Care workers' travel (hours a week)")
+        axes.set_title(
+            f"Each dot a continuity weight; circled: the comparison's ({used_s:g} s)", fontsize=9
+        )
+        axes.legend(frameon=False, fontsize=8)
+        axes.spines[["top", "right"]].set_visible(False)
+        return _svg(figure)
+
+
 def _share_maxima(shares: Mapping[str, float], pools: Mapping[str, np.ndarray]) -> list[float]:
     """Return the largest share of each model and its pools, in percent."""
     return [
