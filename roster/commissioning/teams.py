@@ -21,6 +21,9 @@ _SLICE_S = 900
 _TEAM_LOAD = 0.6
 #: Share of a carer's weekly allowance their teams' visits may fill (room for the rest).
 _WEEK_LOAD = 0.9
+#: How many of the nearest carers able to do some of a recipient's visits are weighed for each
+#: place in their team (the farther ones would rarely win, and weighing them is slow).
+_CANDIDATES = 20
 #: Travel (s) a team member's home is charged on top of its real travel, so that one carer
 #: who can do many of a recipient's visits is chosen before several near ones doing a few.
 _MEMBER_S = 1800
@@ -72,6 +75,10 @@ def regular_teams(
             week_room[c] = min(week_room[c], allowance)
         week_room[c] *= _WEEK_LOAD
     rows = locations.index([c.id for c in carers])
+    shifts = np.array(
+        [(c, x.day, x.start_s, x.end_s) for c, carer in enumerate(carers) for x in carer.shifts],
+        dtype=np.int64,
+    ).reshape(-1, 4)
     order = sorted(
         visits_of,
         key=lambda r: (-sum(v.duration_s * v.carers_required for v in visits_of[r]), r),
@@ -87,15 +94,15 @@ def regular_teams(
             ],
             dtype=float,
         )
-        able = np.array([[_can_serve(c, v) for v in visits] for c in carers], dtype=bool)
+        able = _able(carers, visits, shifts)
         load = [_span(v) for v in visits]
         needed = np.array([v.carers_required for v in visits])
         team: list[int] = []
         while needed.any():
             best, best_score, best_takes = -1, 0.0, []
-            for c in np.flatnonzero(able[:, needed > 0].any(axis=1)):
-                if c in team:
-                    continue
+            open_ = able[:, needed > 0].any(axis=1)
+            open_[team] = False
+            for c in sorted(np.flatnonzero(open_), key=lambda c: travel_s[c])[:_CANDIDATES]:
                 takes = _takes(c, visits, load, able[c], needed, room, on_shift, week_room)
                 gain = sum(visits[i].duration_s for i, _ in takes)
                 score = gain / (travel_s[c] + _MEMBER_S)
@@ -120,18 +127,27 @@ def regular_teams(
     return teams
 
 
-def _can_serve(carer: Carer, visit: Visit) -> bool:
-    """Whether the carer has the visit's skills and gender and a shift that can serve it."""
-    if not visit.skills <= carer.skills:
-        return False
-    if visit.gender_preference is not None and carer.gender != visit.gender_preference:
-        return False
-    return any(
-        shift.day == visit.day
-        and shift.start_s <= visit.latest_start_s
-        and shift.end_s >= visit.earliest_start_s + visit.duration_s
-        for shift in carer.shifts
+def _able(carers: list[Carer], visits: list[Visit], shifts: np.ndarray) -> np.ndarray:
+    """Return ``(carers, visits)``: who has each visit's skills and gender and a shift for it.
+
+    ``shifts`` has a row (carer, day, start, end) per shift of the carers.
+    """
+    able = np.array(
+        [
+            [v.skills <= c.skills and v.gender_preference in (None, c.gender) for v in visits]
+            for c in carers
+        ],
+        dtype=bool,
+    ).reshape(len(carers), len(visits))
+    day = np.array([v.day for v in visits])
+    latest = np.array([v.latest_start_s for v in visits])
+    ends = np.array([v.earliest_start_s + v.duration_s for v in visits])
+    fits = (
+        (shifts[:, 1, None] == day) & (shifts[:, 2, None] <= latest) & (shifts[:, 3, None] >= ends)
     )
+    on_shift = np.zeros_like(able)
+    np.logical_or.at(on_shift, shifts[:, 0], fits)
+    return able & on_shift
 
 
 def _span(visit: Visit) -> tuple[int, int, int]:
