@@ -51,7 +51,18 @@ def main() -> None:
     )
     parser.add_argument("--scenario", type=Path, default=None)
     parser.add_argument("--out", type=Path, default=None, help="append the JSON lines here")
+    parser.add_argument(
+        "--chart",
+        type=Path,
+        nargs=2,
+        metavar=("JSONL", "SVG"),
+        help="only draw a run's lines (JSONL) as the report's trade-off chart (SVG), per "
+        "model and team setting, and stop",
+    )
     args = parser.parse_args()
+    if args.chart:
+        draw(*args.chart)
+        return
     base = replace_comparison(
         load_scenario(args.scenario) if args.scenario else load_scenario(),
         days=args.days,
@@ -112,6 +123,24 @@ def main() -> None:
             if args.out is not None:
                 with args.out.open("a", encoding="utf-8") as file:
                     file.write(line + "\n")
+
+
+def draw(lines: Path, svg: Path) -> None:
+    """Draw a run's lines as the report's chart: travel against distinct carers, per weight.
+
+    One curve per model and team setting, each starting from the travel-only roster.
+    """
+    from roster.report.charts import tradeoff_svg
+
+    runs = [json.loads(line) for line in lines.read_text(encoding="utf-8").splitlines()]
+    curves: dict[str, list[tuple[int, float, float]]] = {}
+    for team in sorted({run["team"] for run in runs if run["weight_s"]}):
+        for run in runs:
+            if run["weight_s"] == 0 or run["team"] == team:
+                name = f"{run['model']}{', team' if team else ''}"
+                point = (run["weight_s"], run["mean_carers"], run["travel_h"])
+                curves.setdefault(name, []).append(point)
+    svg.write_text(tradeoff_svg(curves) + "\n", encoding="utf-8")
 
 
 if __name__ == "__main__":
