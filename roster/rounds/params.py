@@ -104,9 +104,10 @@ class RoundsParams:
         carer has not served the recipient earlier in the week (nor is one of their preferred
         carers). A pool's days are solved in order, each knowing the days before
         (:func:`roster.commissioning.week.solve_week`), so a recipient is served by a small
-        team; 0 (the default for now) rosters for travel alone. 1200 is the weight measured by
-        the trade-off of travel against distinct carers on Rutland (README, "The week as one
-        roster"); it is off until the workforce is sized for contracted hours (issue 12).
+        team; 0 (the default for now) rosters for travel alone. Off because no weight measured
+        on the Rutland week meets issue 12's targets (at most 3.0 distinct carers per recipient
+        for at most 10% more travel): 300 with ``continuity_team`` gave 5.1 carers for +8% in
+        the framework, 2400 gave 3.9 for +39% (README, "The week as one roster").
     continuity_team
         Whether each recipient gets a regular team before the week is rostered
         (:func:`roster.commissioning.teams.regular_teams`: the few carers of the pool who can
