@@ -271,6 +271,10 @@ def _compare_command(args: argparse.Namespace) -> None:
             ("days", args.days),
             ("time_budget_s", args.time_budget),
             ("budget_check", args.budget_check),
+            (
+                "continuity_weights",
+                tuple(args.continuity_weights) if args.continuity_weights else None,
+            ),
             ("workers", args.workers),
             ("boundaries", args.boundaries),
             ("carers_needed", args.carers_needed or None),
@@ -290,8 +294,12 @@ def _compare_command(args: argparse.Namespace) -> None:
     runs = []
     for seed in seeds:
         logger.info("seed %d of %d (%d)", len(runs) + 1, len(seeds), seed)
-        # The budget check re-solves the first seed only.
-        settings = replace_comparison(scenario, budget_check=0.0) if runs else scenario
+        # The budget check and the continuity trade-off re-solve the first seed only.
+        settings = (
+            replace_comparison(scenario, budget_check=0.0, continuity_weights=())
+            if runs
+            else scenario
+        )
         runs.append(
             run_seed(
                 settings, area, networks, seed, progress=_progress_bars, cache_dir=args.cache_dir
@@ -625,6 +633,14 @@ def build_parser() -> argparse.ArgumentParser:
             metavar="MULTIPLE",
             help="also re-solve the first seed's rounds at MULTIPLE x the time budget (e.g. 4) "
             "and report how far travel and the saving move",
+        )
+        command.add_argument(
+            "--continuity-weights",
+            type=_whole(0),
+            nargs="+",
+            metavar="SECONDS",
+            help="also re-solve the first seed's rounds at these continuity weights (e.g. 0 "
+            "600 2400) and chart travel against distinct carers per recipient in the report",
         )
         command.add_argument("--boundaries", help="a commissioner's neighbourhood polygons")
         command.add_argument(

@@ -460,6 +460,12 @@ class WorkforceConfig:
     count
         Total carers; 0 sizes the workforce to demand. A set count that cannot cover demand
         (e.g. double-handed visits) is an error.
+    headroom
+        How much more carer time than the visits need the workforce must give, in every day
+        and call and over the week, counting each carer's time on a working day as their
+        contracted hours' share of that day (ASSUMPTION: 0.15, so that capping each carer at
+        contracted hours plus a small tolerance leaves room for travel, skills, double-handed
+        pairs and continuity; 0 sizes to the bare need).
     """
 
     utilisation: float = 0.75
@@ -477,9 +483,11 @@ class WorkforceConfig:
         )
     )
     count: int = 0
+    headroom: float = 0.15
 
     def __post_init__(self) -> None:
         _check_share(self.utilisation, "workforce.utilisation")
+        _check_share(self.headroom, "workforce.headroom")
         if self.utilisation == 0:
             _fail("Utilisation must be above 0.", "workforce.utilisation")
         _check_share(self.walk_share, "workforce.walk_share")
@@ -598,6 +606,10 @@ class ComparisonConfig:
         Also run the first seed with care-plan times at each flexibility level (strict, usual,
         flexible; three more comparisons' time) for the report's "What flexibility over visit
         times is worth".
+    continuity_weights
+        Re-solve the first seed's rounds at each of these continuity weights (``[rounds]
+        continuity_cost``, seconds), every other setting the same, so the report charts each
+        model's travel against distinct carers per recipient; empty (the default) skips it.
     workers
         Searches run side by side (one per core).
     max_daily_working_h
@@ -633,6 +645,7 @@ class ComparisonConfig:
     time_budget_s: float = 150.0
     budget_check: float = 0.0
     flexibility_sweep: bool = False
+    continuity_weights: tuple[int, ...] = ()
     workers: int = 2
     max_daily_working_h: float = 10.0
     pence_per_mile: float = 45.0
@@ -681,6 +694,9 @@ class ComparisonConfig:
                 _fail(f"{value!r} is not a number.", f"comparison.{name}")
             if not 0 <= value < math.inf:
                 _fail(f"{value!r} is not a finite number >= 0.", f"comparison.{name}")
+        for weight in self.continuity_weights:
+            if isinstance(weight, bool) or not isinstance(weight, int) or weight < 0:
+                _fail(f"{weight!r} is not a whole number >= 0.", "comparison.continuity_weights")
         if 0 < self.budget_check <= 1:
             _fail("A budget check needs a multiple above 1 (0: none).", "comparison.budget_check")
 

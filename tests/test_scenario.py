@@ -82,6 +82,8 @@ def test_relative_data_paths_follow_the_file(tmp_path):
         ("[rounds]\nsolution_limit = 0\n", "rounds.solution_limit"),
         ("[rounds]\nunassigned_penalty = 1.5\n", "rounds.unassigned_penalty"),
         ("[comparison]\nbudget_check = 0.5\n", "comparison.budget_check"),
+        ("[comparison]\ncontinuity_weights = [600, -1]\n", "comparison.continuity_weights"),
+        ("[workforce]\nheadroom = 1.5\n", "workforce.headroom"),
         ('[rounds]\nengine = "auto"\n', "rounds.engine"),
         ("name = 5\n", "name"),
         ('[package]\nflexibility = "lax"\n', "package.flexibility"),

@@ -17,6 +17,7 @@ import numpy as np
 from neighbourhoods.processes import stoppable_pool
 from roster.commissioning.models import Commissioning
 from roster.commissioning.pools import MAX_DAILY_WORKING_S, pool_gaps, pool_problems
+from roster.commissioning.teams import regular_teams
 from roster.geo.locations import Locations
 from roster.model import DAYS, Carer, Instance
 from roster.rounds.checker import CarePlan, PlannedVisit, check_rounds, check_week
@@ -338,6 +339,17 @@ def solve_week(
             if not steps:
                 continue
             members = {v for _, problem, _ in steps for v in problem.visit_id}
+            preferred = _preferred(instance, pool.recipient_ids)
+            if params.continuity_cost and params.continuity_team:
+                teams = regular_teams(
+                    instance,
+                    pool,
+                    days,
+                    locations,
+                    lambda carer: params.weekly_allowance_s(carer.contracted_s),
+                )
+                for recipient, team in teams.items():
+                    preferred[recipient] = preferred.get(recipient, frozenset()) | team
             jobs.append(
                 _Job(
                     model.name,
@@ -346,7 +358,7 @@ def solve_week(
                     {v: recipient_of[v] for v in members},
                     {c: instance.carer_by_id[c].contracted_s for c in pool.carer_ids},
                     {c: _shift_days(instance.carer_by_id[c], days) for c in pool.carer_ids},
-                    _preferred(instance, pool.recipient_ids),
+                    preferred,
                     CarePlan({v: planned[v] for v in members}, min_gap_s),
                     index=len(jobs),
                 )
@@ -355,8 +367,8 @@ def solve_week(
     deadline = None
     if time_budget_s is not None:
         jobs = _budgeted(jobs, time_budget_s * workers)
-        planned = sum(params.time_limit_s for job in jobs for _, _, params in job.steps)
-        counter = multiprocessing.get_context("spawn").Value("d", planned)
+        planned_s = sum(params.time_limit_s for job in jobs for _, _, params in job.steps)
+        counter = multiprocessing.get_context("spawn").Value("d", planned_s)
         deadline = _Deadline(began + time_budget_s, workers, counter)
     logger.info(
         "solving %d pool-weeks (%d sessions, %d visits) on %d worker(s)",

@@ -18,6 +18,7 @@ from roster.commissioning.week import SolvedPool, solve_week
 from roster.comparison.capacity import Capacity, capacity, parse_bands
 from roster.comparison.metrics import CostSettings, JsonRecord, ModelMetrics, model_metrics
 from roster.comparison.stability import BudgetCheck, budget_check
+from roster.comparison.tradeoff import Tradeoff, tradeoff
 from roster.demand.census import council_clip
 from roster.demand.generate import generate_area
 from roster.geo.locations import Locations, locate
@@ -64,6 +65,9 @@ class SeedRun:
     budget_check
         The same rounds re-solved at a multiple of the time budget, when asked for
         (``[comparison] budget_check``).
+    tradeoff
+        The same rounds re-solved at other continuity weights, when asked for
+        (``[comparison] continuity_weights``).
     """
 
     seed: int
@@ -78,6 +82,7 @@ class SeedRun:
     capacity: Capacity
     settings: RunSettings
     budget_check: BudgetCheck | None = None
+    tradeoff: Tradeoff | None = None
 
 
 @dataclass(frozen=True)
@@ -225,6 +230,23 @@ def run_seed(
             )
         check = budget_check(config.budget_check, config.time_budget_s, metrics, checked)
         logger.info("budget check: %s", check.sentence())
+    curve = None
+    if config.continuity_weights:
+        by_weight = {params.continuity_cost: metrics}
+        with _stage("continuity trade-off", seconds):
+            for weight in sorted(set(config.continuity_weights) - {params.continuity_cost}):
+                weighted = dataclasses.replace(params, continuity_cost=weight)
+                _, by_weight[weight] = _roster(
+                    scenario,
+                    weighted,
+                    instance,
+                    models,
+                    locations,
+                    config.time_budget_s,
+                    f"continuity weight {weight} s",
+                    progress,
+                )
+        curve = tradeoff(params.continuity_cost, by_weight)
     settings = RunSettings(
         str(area),
         scenario.name,
@@ -251,6 +273,7 @@ def run_seed(
         room,
         settings,
         check,
+        curve,
     )
 
 

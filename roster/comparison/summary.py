@@ -19,6 +19,7 @@ from roster.comparison.metrics import (
 )
 from roster.comparison.run import SeedRun
 from roster.comparison.stability import BudgetCheck
+from roster.comparison.tradeoff import Tradeoff
 from roster.geo.network import SpeedModel
 from roster.rounds.params import RoundsParams
 from roster.scenario import VISIT_KINDS, Scenario
@@ -184,6 +185,9 @@ class Summary(JsonRecord):
     flexibility
         The first seed at each flexibility level over visit times, when asked for
         (``[comparison] flexibility_sweep``; None otherwise, and then left out of the JSON).
+    continuity_tradeoff
+        The first seed's rounds at other continuity weights, when asked for (None otherwise,
+        and then left out of the JSON).
     """
 
     area: str
@@ -206,6 +210,7 @@ class Summary(JsonRecord):
     served_comparison: ServedComparison | None = None
     budget_check: BudgetCheck | None = None
     flexibility: tuple[FlexibilityLevel, ...] | None = None
+    continuity_tradeoff: Tradeoff | None = None
 
     def __post_init__(self) -> None:
         if self.caveats is not None:
@@ -241,6 +246,7 @@ class Summary(JsonRecord):
         served = data.get("served_comparison")
         check = data.get("budget_check")
         sweep = data.get("flexibility")
+        curve = data.get("continuity_tradeoff")
         return cls(
             area=data["area"],
             seed=data["seed"],
@@ -269,6 +275,7 @@ class Summary(JsonRecord):
             flexibility=None
             if sweep is None
             else tuple(FlexibilityLevel.from_json(level) for level in sweep),
+            continuity_tradeoff=None if curve is None else Tradeoff.from_json(curve),
         )
 
     @property
@@ -324,6 +331,7 @@ def summarise(
         served_comparison=served_comparison(first),
         budget_check=first.budget_check,
         flexibility=None if flexibility is None else tuple(flexibility),
+        continuity_tradeoff=first.tradeoff,
     )
 
 
@@ -424,8 +432,9 @@ def assumptions(
             else "the same carers, reassigned by where they live",
         ),
         "continuity_cost": (
-            f"{params.continuity_cost} s of travel per visit by a carer new to the recipient "
-            "that week"
+            f"{params.continuity_cost} s of travel per visit by a carer "
+            + ("outside the recipient's regular team and " if params.continuity_team else "")
+            + "new to the recipient that week"
             if params.continuity_cost
             else "none: the rounds are built for travel alone",
             "ASSUMPTION (trade-off in the README); the same weight for both models, whose "

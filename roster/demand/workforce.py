@@ -193,30 +193,64 @@ def duty_capacity(team: Team, spans: np.ndarray, config: WorkforceConfig) -> np.
     return config.utilisation * works[:, :, None] * per_pattern[team.pattern][:, None, :]
 
 
+def daily_capacity(team: Team, config: WorkforceConfig) -> np.ndarray:
+    """Return ``(n,)`` contact seconds each carer can give on a working day, by their contract.
+
+    Their contracted hours' share of a working day (contracted hours / ``days_per_week``) at
+    ``utilisation``: a 16-hour carer on a 13-hour split shift cannot be counted on for the
+    whole of every call, as capping each carer at their contracted hours will not let them.
+    """
+    return config.utilisation * team.contracted_s / config.days_per_week
+
+
+#: Every non-empty set of calls, as (4,) masks: the day's cuts :func:`shortfall` checks.
+_CALL_SETS = tuple(
+    np.array([(m >> s) & 1 for s in range(len(SLOTS))], dtype=bool)
+    for m in range(1, 2 ** len(SLOTS))
+)
+
+
 def shortfall(
     demand: Demand, team: Team, capacity: np.ndarray, config: WorkforceConfig
 ) -> tuple[int, str] | None:
     """Return the first requirement set the team cannot cover, and why; ``None`` if it can.
 
-    Checks, for every requirement set: carer time per day and call, two carers on duty for a
-    double-handed call, and carer time per week within ``utilisation`` x contracted hours.
+    Checks, for every requirement set: two carers on duty for a double-handed call; carer time
+    for every day and every set of that day's calls, each carer on duty giving the lesser of
+    their time in those calls (``capacity``, :func:`duty_capacity`) and their contract's share
+    of the day (:func:`daily_capacity`), which is exactly whether the day's calls can be shared
+    out among them (the cuts of that flow); and carer time per week within ``utilisation`` x
+    contracted hours. The visits' time counts ``1 + headroom`` times (room for travel, pairs,
+    skills and continuity when each carer is held to their contracted hours).
     """
+    daily = daily_capacity(team, config)[:, None]
+    grow = 1 + config.headroom
     for k, wanted in enumerate(demand.sets):
         holders = (team.attributes >= wanted).all(axis=1)
         label = "+".join(a for a, w in zip(ATTRIBUTES, wanted, strict=True) if w) or "any"
         on_duty = (capacity[holders] > 0).sum(axis=0)
-        supply = capacity[holders].sum(axis=0)
-        short = np.argwhere((demand.pair[k] & (on_duty < 2)) | (demand.slot_s[k] > supply))
+        short = np.argwhere(demand.pair[k] & (on_duty < 2))
         if len(short):
             day, slot = short[0]
             return k, (
-                f"{label} visits on {DAYS[day]} {SLOTS[slot]} need"
-                f" {demand.slot_s[k][day, slot] / 3600:.1f}"
-                f" carer-hours{' and two carers' if demand.pair[k][day, slot] else ''}, but"
-                f" {on_duty[day, slot]} carers on duty give {supply[day, slot] / 3600:.1f} h"
+                f"{label} visits on {DAYS[day]} {SLOTS[slot]} need two carers, but"
+                f" {on_duty[day, slot]} carers are on duty"
             )
+        for calls in _CALL_SETS:
+            need = demand.slot_s[k][:, calls].sum(axis=1) * grow
+            supply = np.minimum(capacity[holders][:, :, calls].sum(axis=2), daily[holders]).sum(0)
+            short = np.flatnonzero(need > supply)
+            if len(short):
+                day = short[0]
+                names = "+".join(SLOTS[s] for s in np.flatnonzero(calls))
+                return k, (
+                    f"{label} visits on {DAYS[day]} {names} need"
+                    f" {demand.slot_s[k][day, calls].sum() / 3600:.1f} carer-hours"
+                    f" (plus {config.headroom:.0%} headroom), but the carers on duty give"
+                    f" {supply[day] / 3600:.1f} h within their contracts"
+                )
         weekly = config.utilisation * team.contracted_s[holders].sum()
-        if demand.week_s[k] > weekly:
+        if demand.week_s[k] * grow > weekly:
             return k, (
                 f"{label} visits need {demand.week_s[k] / 3600:.0f} carer-hours a week, but"
                 f" {holders.sum()} carers give {weekly / 3600:.0f} h"
@@ -259,7 +293,7 @@ def staff(
         If a fixed-size team cannot cover the demand (e.g. too many double-handed visits).
     """
     mean_hours = float(np.dot(config.contracted_hours, config.contracted_shares))
-    needed = demand.week_s[0] / (config.utilisation * mean_hours * 3600)
+    needed = demand.week_s[0] * (1 + config.headroom) / (config.utilisation * mean_hours * 3600)
     n = count if count is not None else max(1, math.ceil(needed))
     extra = np.zeros(len(ATTRIBUTES), dtype=np.int64)
     female, male = len(SKILLS), len(SKILLS) + 1

@@ -199,6 +199,55 @@ def capacity_svg(
         return _svg(figure)
 
 
+def tradeoff_svg(
+    curves: Mapping[str, Sequence[tuple[int, float, float]]], used_s: int | None = None
+) -> str:
+    """Draw each model's weekly travel against distinct carers per recipient, one dot a weight.
+
+    Parameters
+    ----------
+    curves
+        For each model, ``(weight_s, mean distinct carers, travel hours)`` by weight. A name
+        with a qualifier after a comma (``"framework, team"``) takes its model's colour, dashed.
+    used_s
+        The comparison's own weight, circled (None: no weight is the comparison's).
+
+    Returns
+    -------
+    str
+        An ``<svg>`` element.
+    """
+    with rc_context(_SVG_SETTINGS):
+        figure = Figure(figsize=(6.0, 3.6))
+        axes = figure.add_subplot()
+        for model, points in curves.items():
+            colour = model_colour(model.split(",")[0])
+            carers = [p[1] for p in points]
+            travel = [p[2] for p in points]
+            style = "--o" if "," in model else "-o"
+            axes.plot(carers, travel, style, color=colour, label=model.capitalize(), markersize=4)
+            for weight, x, y in points:
+                axes.annotate(
+                    f"{weight:g} s",
+                    (x, y),
+                    xytext=(4, 3),
+                    textcoords="offset points",
+                    fontsize=7,
+                    fontweight="bold" if weight == used_s else "normal",
+                )
+                if weight == used_s:
+                    axes.scatter([x], [y], s=70, facecolors="none", edgecolors=colour, zorder=3)
+        axes.set_xlabel("Distinct carers per recipient in the week (mean)")
+        axes.set_ylabel("Care workers' travel (hours a week)")
+        title = "Each dot a continuity weight (s)"
+        if used_s is not None:
+            title += f"; circled: the comparison's ({used_s:g} s)"
+        axes.set_title(title, fontsize=9)
+        axes.legend(frameon=False, fontsize=8)
+        axes.spines[["top", "right"]].set_visible(False)
+        return _svg(figure)
+
+
 def _share_maxima(shares: Mapping[str, float], pools: Mapping[str, np.ndarray]) -> list[float]:
     """Return the largest share of each model and its pools, in percent."""
     return [

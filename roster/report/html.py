@@ -20,7 +20,12 @@ from roster.comparison.caveats import ServedComparison
 from roster.comparison.metrics import MetricUncertainty, ModelMetrics, PoolMetrics, plain
 from roster.comparison.summary import MODELS, Assumption, Summary
 from roster.io import atomic_path
-from roster.report.charts import capacity_svg, travel_per_visit_svg, travel_share_svg
+from roster.report.charts import (
+    capacity_svg,
+    tradeoff_svg,
+    travel_per_visit_svg,
+    travel_share_svg,
+)
 from roster.report.maps import (
     MapHtml,
     leaflet_assets,
@@ -271,6 +276,7 @@ def report_html(
             *(_pool_table(name, model) for name, model in models.items()),
             job_quality_table(models),
             *(_capacity_section(capacity) if capacity is not None else ()),
+            *_continuity_section(summary),
             *_solver_section(summary),
             *_flexibility_section(summary),
             "<h2>Assumptions</h2>",
@@ -280,6 +286,53 @@ def report_html(
     )
     data = roads_script(roads) if roads is not None else ""
     return _page(f"Commissioning comparison: {area}", maps, body, data)
+
+
+def _continuity_section(summary: Summary) -> tuple[str, ...]:
+    """Say which continuity weight and hours rule both models used, and chart the trade-off."""
+    lines = ["<h2>Continuity of care and travel</h2>"]
+    for name in ("continuity_cost", "weekly_hours"):
+        rule = summary.assumptions.get(name)
+        if rule is not None:
+            label = "Continuity of care" if name == "continuity_cost" else "Contracted hours"
+            lines.append(
+                f"<p>{label}: {html.escape(str(rule.value))}. Both models were rostered with "
+                "this same rule (held equal).</p>"
+            )
+    curve = summary.continuity_tradeoff
+    if curve is None:
+        lines.append(
+            "<p>The trade-off of travel against distinct carers per recipient was not measured "
+            "in this run: <code>--continuity-weights 0 600 2400</code> re-solves the first "
+            "seed's rounds at those weights and charts it here (<code>benchmarks/"
+            "continuity.py</code> measures it on Rutland; README, \u201cThe week as one "
+            "roster\u201d).</p>"
+        )
+        return tuple(lines)
+    curves = {
+        model: [
+            (p.weight_s, p.continuity_mean_carers, p.travel_time_s / 3600)
+            for p in curve.curve(model)
+        ]
+        for model in summary.models
+    }
+    lines.append(
+        f'<figure class="chart">{tradeoff_svg(curves, curve.weight_s)}</figure>'
+        "<p>The first seed's rounds re-solved at each weight, every other setting the same "
+        f"(the comparison used {curve.weight_s:g} s for both models). A weight is the travel, "
+        "in seconds, a visit by a carer outside the recipient's team costs the search.</p>"
+    )
+    rows = "".join(
+        f"<tr><td>{p.weight_s:,}</td><td>{p.model}</td><td>{p.travel_time_s / 3600:,.1f}</td>"
+        f"<td>{p.continuity_mean_carers:.2f}</td><td>{p.visits_unassigned:,}</td></tr>"
+        for p in curve.points
+    )
+    lines.append(
+        "<table><tr><th>weight (s)</th><th>model</th><th>travel (h)</th>"
+        "<th>distinct carers per recipient</th><th>unassigned visits</th></tr>"
+        f"{rows}</table>"
+    )
+    return tuple(lines)
 
 
 def _solver_section(summary: Summary) -> tuple[str, ...]:

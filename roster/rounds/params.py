@@ -104,9 +104,17 @@ class RoundsParams:
         carer has not served the recipient earlier in the week (nor is one of their preferred
         carers). A pool's days are solved in order, each knowing the days before
         (:func:`roster.commissioning.week.solve_week`), so a recipient is served by a small
-        team; 0 (the default for now) rosters for travel alone. 1200 is the weight measured by
-        the trade-off of travel against distinct carers on Rutland (README, "The week as one
-        roster"); it is off until the workforce is sized for contracted hours (issue 12).
+        team; 0 (the default for now) rosters for travel alone. Off because no weight measured
+        on the Rutland week meets issue 12's targets (at most 3.0 distinct carers per recipient
+        for at most 10% more travel): 300 with ``continuity_team`` gave 5.1 carers for +8% in
+        the framework, 2400 gave 3.9 for +39% (README, "The week as one roster").
+    continuity_team
+        Whether each recipient gets a regular team before the week is rostered
+        (:func:`roster.commissioning.teams.regular_teams`: the few carers of the pool who can
+        do their week, near their home, with room in their shifts and contracts); a visit by a
+        carer outside the team costs ``continuity_cost`` (unless that carer has served them
+        earlier in the week) from the week's first session on. False: only carers who served
+        them earlier are free, so the first day picks a team by travel alone.
     weekly_hours_tolerance
         How far above their contracted weekly hours a carer's week may go, as a share of those
         hours: each session's cap is what the week has left (and the daily cap still holds). A
@@ -141,6 +149,7 @@ class RoundsParams:
     improve_iterations: int | None = None
     engine: str = "insertion"
     continuity_cost: int = 0
+    continuity_team: bool = False
     weekly_hours_tolerance: float | None = None
     weekly_hours_basis: str = "contact"
 

@@ -110,16 +110,21 @@ def test_a_double_handed_package_fits_and_the_checker_accepts_it(finished, pair,
 
 
 def test_a_hoist_package_goes_to_hoist_carers(finished, small_run):
-    """A one-carer hoist package fits in R001's consortium on Monday, each call a hoist carer."""
+    """A one-carer hoist package fits in R001's consortium on Monday, each call a hoist carer.
+
+    So it does wherever else it fits on Monday (with the workforce sized to contracts and
+    peaks, some framework providers have room too).
+    """
     home = small_run.instance.recipients[HOME]
     hoist = Package(home.lon, home.lat, parse_calls(CALLS), 1, frozenset({"hoist"}))
     placement = place_package(finished, hoist, small_run.plan.labels[home.id])
-    (best,) = [p for p in placement.pools if p.start_day == 0]
-    assert (best.model, best.pool) == ("consortium", "consortium/N2")
-    pool = next(p for p in finished.pools[best.model] if p.name == best.pool)
-    fit, _ = insert_package(finished, NewHome(finished, hoist), best.model, pool, 0)
-    for call in fit.calls:
-        assert all("hoist" in finished.instance.carer_by_id[c].skills for c in call.carer_ids)
+    monday = [p for p in placement.pools if p.start_day == 0]
+    assert ("consortium", "consortium/N2") in {(p.model, p.pool) for p in monday}
+    for best in monday:
+        pool = next(p for p in finished.pools[best.model] if p.name == best.pool)
+        fit, _ = insert_package(finished, NewHome(finished, hoist), best.model, pool, 0)
+        for call in fit.calls:
+            assert all("hoist" in finished.instance.carer_by_id[c].skills for c in call.carer_ids)
 
 
 def test_the_package_is_in_its_home_neighbourhood(folder, small_run):

@@ -215,3 +215,22 @@ def test_a_session_is_paced_to_what_the_deadline_leaves():
     # Past the deadline, the engine's floor.
     late = _deadline(-1.0, 1, 20.0).paced(dataclasses.replace(PARAMS, time_limit_s=4.0))
     assert late.time_limit_s == week.MIN_SESSION_S[PARAMS.engine]
+
+
+def test_a_regular_team_is_free_from_the_first_session(setting):
+    """With ``continuity_team`` Monday's morning already costs carers outside the team.
+
+    r1's team is c1 (who can do both of r1's calls, lunch needing medication), so r1's morning
+    call costs nothing with c1 and the weight with c2; without the team no one has served r1
+    yet, so every carer costs the weight alike.
+    """
+    instance, model, locations = setting
+    for team, c1_cost in ((True, 0), (False, 900)):
+        params = dataclasses.replace(PARAMS, continuity_cost=900, continuity_team=team)
+        solved = solve_week(instance, [model], locations, params, days=[0])
+        (first, *_) = [s for s in solved if s.pool == "framework/p1"]
+        v = first.problem.visit_id.index("v1")
+        column = {c: k for k, c in enumerate(first.problem.carer_id)}
+        assert first.problem.assignment_cost[v, column["c1"]] == c1_cost
+        assert first.problem.assignment_cost[v, column["c2"]] == 900
+        assert all(s.violations == () for s in solved)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
 from roster.demand.workforce import (
     ATTRIBUTES,
+    Team,
+    daily_capacity,
     draw_team,
     duty_capacity,
     shortfall,
@@ -78,3 +82,42 @@ def test_team_carers_have_split_shifts_and_ids():
     assert all(len(c.shifts) == 10 and c.provider_id == "P1" for c in carers)
     assert {c.travel_mode for c in carers} == {"walk", "drive"}
     assert carers[0].shifts[0].start_s == 25_200 and carers[0].shifts[1].end_s == 79_200
+
+
+def _mornings(count: int) -> object:
+    """Return the demand of ``count`` 30-minute Monday morning calls."""
+    return visit_demand(tuple(_visit(i) for i in range(count)), SPANS)
+
+
+@pytest.mark.parametrize(("hours", "short"), [(16.0, True), (37.5, False)])
+def test_a_carer_gives_a_day_no_more_than_their_contract(hours, short):
+    """Five morning calls (2.5 h) fit a split shift's morning (0.75 x 4 h = 3 h) but not 16 hours.
+
+    A 16-hour contract over five days gives 0.75 x 3.2 h = 2.4 h of contact a day, so capping
+    the carer at contracted hours would leave a call out; a 37.5-hour one gives 5.6 h.
+    """
+    config = WorkforceConfig(
+        pattern_shares=(1.0, 0.0, 0.0),
+        contracted_hours=(hours,),
+        contracted_shares=(1.0,),
+        headroom=0.0,
+    )
+    team = draw_team(1, np.zeros(len(ATTRIBUTES), int), config, 0)
+    assert daily_capacity(team, config)[0] == pytest.approx(0.75 * hours * 3600 / 5)
+    found = shortfall(_mornings(5), team, duty_capacity(team, SPANS, config), config)
+    assert (found is not None) == short
+    if short:
+        assert "within their contracts" in found[1]
+
+
+def test_headroom_asks_for_more_than_the_visits_need():
+    """Five and a half hours of Monday mornings fit two full-time carers' 6 h, not with 15% more."""
+    config = WorkforceConfig(
+        pattern_shares=(1.0, 0.0, 0.0), contracted_hours=(37.5,), contracted_shares=(1.0,)
+    )
+    team = draw_team(2, np.zeros(len(ATTRIBUTES), int), config, 0)
+    team = Team(team.attributes, team.pattern, np.zeros(2, int), team.contracted_s, team.walks)
+    capacity = duty_capacity(team, SPANS, config)
+    bare = replace(config, headroom=0.0)
+    assert shortfall(_mornings(11), team, capacity, bare) is None
+    assert "15% headroom" in shortfall(_mornings(11), team, capacity, config)[1]

@@ -20,6 +20,7 @@ from roster.comparison.flexibility import FlexibilityLevel
 from roster.comparison.metrics import MetricUncertainty, difference
 from roster.comparison.stability import budget_check
 from roster.comparison.summary import Summary
+from roster.comparison.tradeoff import tradeoff
 from roster.errors import InputError
 from roster.report.charts import model_colour
 from roster.report.html import report_html, write_report
@@ -375,3 +376,22 @@ def test_flexibility_section_says_how_to_run_it_or_shows_the_levels(
     )
     assert "flexible (\u00b160 / \u00b1180 min) 5.0 20.0% 0 (none)" in shown
     assert "--flexibility-sweep" not in shown
+
+
+def test_continuity_section_names_the_weight_and_charts_the_tradeoff(
+    page: str, summary, recipients, neighbourhoods, rounds, travel
+) -> None:
+    """Without a trade-off the page says how to run one; with one it draws and tabulates it."""
+    text = _text(page)
+    assert "Continuity of care and travel" in text
+    assert "was not measured in this run" in text and "--continuity-weights" in text
+    assert "Both models were rostered with this same rule (held equal)" in text
+    models = {"framework": summary.models["framework"], "consortium": summary.models["consortium"]}
+    curve = tradeoff(0, {0: models, 2400: models})
+    drawn = report_html(
+        replace(summary, continuity_tradeoff=curve), recipients, neighbourhoods, rounds, travel
+    )
+    assert "the comparison used 0 s for both models" in _text(drawn)
+    section = drawn[drawn.index("Continuity of care and travel") :]
+    assert "<svg" in section[: section.index("</table>")]
+    assert "<td>2,400</td><td>consortium</td>" in section
