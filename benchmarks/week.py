@@ -5,8 +5,10 @@ seed with the scenario's settings as they are (the product), and in the same inv
 variants asked for: ``--baseline`` the plain OR-Tools path (``[rounds] engine = "ortools"``),
 ``--budget-multiples 1 4`` the same seed at several multiples of the default time budget.
 Prints one JSON line per run: each model's travel hours and unassigned visits (and share), the
-headline saving, checker findings, each stage's seconds, end-to-end seconds and the peak
-resident memory of this process and of its solver workers:
+headline saving, checker findings, each stage's seconds, end-to-end seconds and peak memory:
+the whole run's (this process and every process under it together, sampled every second as
+the sum of their proportional set sizes, so pages they share count once), and the peak
+resident memory of this process and of its largest solver worker:
 
     python benchmarks/week.py --seeds 1 2 3 4 5 --baseline
     python benchmarks/week.py --seeds 1 --budget-multiples 1 4
@@ -18,8 +20,10 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import resource
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -35,6 +39,69 @@ from roster.data import RUTLAND_PBF  # noqa: E402
 from roster.scenario import Scenario, load_scenario  # noqa: E402
 
 
+class MemorySampler:
+    """Samples, every ``every_s``, the memory of this process and every process under it.
+
+    ``peak_gb`` is the largest sum of their proportional set sizes seen (a shared page counts
+    once over all of them: the whole run's footprint), ``peak_at_s`` when it was seen (seconds
+    from the start), ``main_gb`` the largest resident size of this process alone.
+    """
+
+    def __init__(self, every_s: float = 1.0) -> None:
+        self.every_s, self.began = every_s, time.perf_counter()
+        self.peak_gb = self.peak_at_s = self.main_gb = 0.0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def reset(self) -> None:
+        """Start counting peaks again (between runs)."""
+        self.began = time.perf_counter()
+        self.peak_gb = self.peak_at_s = self.main_gb = 0.0
+
+    def stop(self) -> None:
+        """End the sampling thread."""
+        self._stop.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while not self._stop.wait(self.every_s):
+            pss = sum(_kilobytes(pid, "Pss") for pid in _tree(os.getpid())) / 2**20
+            if pss > self.peak_gb:
+                self.peak_gb, self.peak_at_s = pss, time.perf_counter() - self.began
+            self.main_gb = max(self.main_gb, _kilobytes(os.getpid(), "Rss") / 2**20)
+
+
+def _tree(root: int) -> list[int]:
+    """Return ``root`` and every process under it."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                stat = (entry / "stat").read_text()
+            except OSError:
+                continue
+            ppid = int(stat.rsplit(")", 1)[1].split()[1])
+            children.setdefault(ppid, []).append(int(entry.name))
+    found, todo = [], [root]
+    while todo:
+        pid = todo.pop()
+        found.append(pid)
+        todo.extend(children.get(pid, []))
+    return found
+
+
+def _kilobytes(pid: int, field: str) -> int:
+    """One field of a process's ``smaps_rollup`` in kB (0 if it has gone)."""
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def variants(scenario: Scenario, baseline: bool, multiples: list[float]) -> list[tuple]:
     """Return (name, scenario) pairs: the product at each budget multiple, then the baseline."""
     budget = scenario.comparison.time_budget_s
@@ -48,7 +115,7 @@ def variants(scenario: Scenario, baseline: bool, multiples: list[float]) -> list
     return runs
 
 
-def figures(name: str, seed: int, run, seconds: float) -> dict:
+def figures(name: str, seed: int, run, seconds: float, memory: MemorySampler) -> dict:
     """Describe one run."""
     models = {}
     for model, m in run.metrics.items():
@@ -60,8 +127,11 @@ def figures(name: str, seed: int, run, seconds: float) -> dict:
             "checker_violations": m.checker_violations,
         }
     peak_gb = {
-        who: round(resource.getrusage(kind).ru_maxrss / 2**20, 2)
-        for who, kind in (("main", resource.RUSAGE_SELF), ("workers", resource.RUSAGE_CHILDREN))
+        "run": round(memory.peak_gb, 2),
+        "run_at_s": round(memory.peak_at_s),
+        "main": round(memory.main_gb, 2),
+        # Of processes ended so far (the largest one), since the benchmark started.
+        "largest_worker": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20, 2),
     }
     return {
         "variant": name,
@@ -87,16 +157,21 @@ def main() -> None:
     scenario = load_scenario(args.scenario)
     if args.days:
         scenario = replace_comparison(scenario, days=args.days)
+    memory = MemorySampler()
     began = time.perf_counter()
     networks = load_networks(RUTLAND_PBF)
-    print(json.dumps({"networks_s": round(time.perf_counter() - began, 1)}), flush=True)
+    seconds = round(time.perf_counter() - began, 1)
+    print(json.dumps({"networks_s": seconds, "peak_gb": round(memory.peak_gb, 2)}), flush=True)
     for seed in args.seeds:
         for name, variant in variants(scenario, args.baseline, args.budget_multiples):
+            memory.reset()
             began = time.perf_counter()
             run = run_seed(variant, RUTLAND_PBF, networks, seed)
-            row = figures(name, seed, run, time.perf_counter() - began)
+            row = figures(name, seed, run, time.perf_counter() - began, memory)
             row["time_budget_s"] = variant.comparison.time_budget_s
+            row["load_average"] = [round(x, 2) for x in os.getloadavg()]
             print(json.dumps(row), flush=True)
+    memory.stop()
 
 
 if __name__ == "__main__":
