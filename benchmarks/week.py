@@ -5,8 +5,10 @@ seed with the scenario's settings as they are (the product), and in the same inv
 variants asked for: ``--baseline`` the plain OR-Tools path (``[rounds] engine = "ortools"``),
 ``--budget-multiples 1 4`` the same seed at several multiples of the default time budget.
 Prints one JSON line per run: each model's travel hours and unassigned visits (and share), the
-headline saving, checker findings, each stage's seconds, end-to-end seconds and the peak
-resident memory of this process and of its solver workers:
+headline saving, checker findings, each stage's seconds, end-to-end seconds and peak memory:
+the whole run's (this process and every process under it together, sampled every second as
+the sum of their proportional set sizes, so pages they share count once), and the peak
+resident memory of this process and of its largest solver worker:
 
     python benchmarks/week.py --seeds 1 2 3 4 5 --baseline
     python benchmarks/week.py --seeds 1 --budget-multiples 1 4
@@ -18,6 +20,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import json
+import os
 import resource
 import sys
 import time
@@ -28,6 +31,9 @@ from pathlib import Path
 _HERE = Path(__file__).resolve().parent
 sys.path[:] = [entry for entry in sys.path if Path(entry or ".").resolve() != _HERE]
 sys.path.insert(0, str(_HERE.parent))
+sys.path.append(str(_HERE))  # after the checkout: for _memory only
+
+from _memory import MemorySampler  # noqa: E402
 
 from roster.comparison.run import load_networks, replace_comparison, run_seed  # noqa: E402
 from roster.comparison.stability import saving  # noqa: E402
@@ -48,7 +54,7 @@ def variants(scenario: Scenario, baseline: bool, multiples: list[float]) -> list
     return runs
 
 
-def figures(name: str, seed: int, run, seconds: float) -> dict:
+def figures(name: str, seed: int, run, seconds: float, memory: MemorySampler) -> dict:
     """Describe one run."""
     models = {}
     for model, m in run.metrics.items():
@@ -60,8 +66,11 @@ def figures(name: str, seed: int, run, seconds: float) -> dict:
             "checker_violations": m.checker_violations,
         }
     peak_gb = {
-        who: round(resource.getrusage(kind).ru_maxrss / 2**20, 2)
-        for who, kind in (("main", resource.RUSAGE_SELF), ("workers", resource.RUSAGE_CHILDREN))
+        "run": round(memory.peak_gb, 2),
+        "run_at_s": round(memory.peak_at_s),
+        "main": round(memory.main_gb, 2),
+        # Of processes ended so far (the largest one), since the benchmark started.
+        "largest_worker": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 2**20, 2),
     }
     return {
         "variant": name,
@@ -87,16 +96,21 @@ def main() -> None:
     scenario = load_scenario(args.scenario)
     if args.days:
         scenario = replace_comparison(scenario, days=args.days)
+    memory = MemorySampler()
     began = time.perf_counter()
     networks = load_networks(RUTLAND_PBF)
-    print(json.dumps({"networks_s": round(time.perf_counter() - began, 1)}), flush=True)
+    seconds = round(time.perf_counter() - began, 1)
+    print(json.dumps({"networks_s": seconds, "peak_gb": round(memory.peak_gb, 2)}), flush=True)
     for seed in args.seeds:
         for name, variant in variants(scenario, args.baseline, args.budget_multiples):
+            memory.reset()
             began = time.perf_counter()
             run = run_seed(variant, RUTLAND_PBF, networks, seed)
-            row = figures(name, seed, run, time.perf_counter() - began)
+            row = figures(name, seed, run, time.perf_counter() - began, memory)
             row["time_budget_s"] = variant.comparison.time_budget_s
+            row["load_average"] = [round(x, 2) for x in os.getloadavg()]
             print(json.dumps(row), flush=True)
+    memory.stop()
 
 
 if __name__ == "__main__":

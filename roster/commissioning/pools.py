@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 
@@ -81,6 +81,56 @@ def pool_gaps(instance: Instance, pool: Pool, days: Sequence[int] = range(7)) ->
     return gaps
 
 
+@dataclass(frozen=True, eq=False)
+class Session:
+    """One session of a pool's day: its visits and working periods, before any travel is taken.
+
+    Light (no matrices), so a whole week of sessions can be planned and budgeted at once and
+    each turned into its rounds problem (:func:`session_problem`) only when it is solved.
+
+    Parameters
+    ----------
+    pool
+        The pool's name.
+    visits
+        The session's visits.
+    periods
+        Its working periods, each with its carer.
+    cap_s
+        Each carer's cap on working time in the session.
+    """
+
+    pool: str
+    visits: tuple[Visit, ...]
+    periods: tuple[tuple[Carer, Shift], ...] = ()
+    cap_s: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def num_visits(self) -> int:
+        """Number of visits in the session."""
+        return len(self.visits)
+
+    @property
+    def carers_required(self) -> np.ndarray:
+        """1, or 2 for a double-handed visit (as :attr:`RoundsProblem.carers_required`)."""
+        return np.array([v.carers_required for v in self.visits], dtype=np.int64)
+
+    @property
+    def duration_s(self) -> np.ndarray:
+        """Each visit's service time."""
+        return np.array([v.duration_s for v in self.visits], dtype=np.int64)
+
+    @property
+    def period_start_s(self) -> np.ndarray:
+        """When each working period starts."""
+        return np.array([s.start_s for _, s in self.periods], dtype=np.int64)
+
+    @property
+    def period_end_s(self) -> np.ndarray:
+        """When each working period ends."""
+        return np.array([s.end_s for _, s in self.periods], dtype=np.int64)
+
+
 def pool_problems(
     instance: Instance,
     pool: Pool,
@@ -90,6 +140,19 @@ def pool_problems(
 ) -> list[RoundsProblem]:
     """Build the rounds problems for one day of a pool: one per session of the day.
 
+    The problems of :func:`pool_sessions`, each built by :func:`session_problem`.
+    """
+    return [
+        session_problem(session, locations)
+        for session in pool_sessions(instance, pool, day, max_daily_working_s)
+    ]
+
+
+def pool_sessions(
+    instance: Instance, pool: Pool, day: int, max_daily_working_s: int = MAX_DAILY_WORKING_S
+) -> list[Session]:
+    """Split one day of a pool into its sessions, in time order (none without visits).
+
     A session is a set of working periods that overlap in time (with early 07:00-14:00 and
     late 16:00-22:00 shifts: the morning and the evening), with the visits those periods can
     serve. Sessions are solved apart, which keeps each search small; a visit that fits periods
@@ -97,10 +160,6 @@ def pool_problems(
     their sessions in proportion to the length of their periods in each (an approximation: the
     cap binds only on long split-shift days). A visit no period can serve goes to the session
     closest in time, where the solver reports it unassigned.
-
-    Locations of each problem are the pool's recipients with visits in it, then its carers'
-    homes, each with its row in ``locations`` (``location_row``); matrices come from each
-    mode's network. A walker needs the walk network in ``locations``.
 
     Parameters
     ----------
@@ -110,8 +169,6 @@ def pool_problems(
         Whose visits and which carers.
     day
         0 (Monday) to 6.
-    locations
-        Snapped homes (from :func:`locate`).
     max_daily_working_s
         Cap on a carer's working time that day (never more than their periods allow).
     """
@@ -126,12 +183,12 @@ def pool_problems(
     if not visits:
         return []
     if not periods:
-        return [_problem(visits, [], {}, locations, pool.name)]
+        return [Session(pool.name, tuple(visits))]
     session_of_period, session_of_visit = _sessions(visits, periods)
     on_shift: dict[str, int] = defaultdict(int)
     for carer, shift in periods:
         on_shift[carer.id] += shift.end_s - shift.start_s
-    problems = []
+    sessions = []
     for session in sorted(set(session_of_visit)):
         chosen = [p for p, g in zip(periods, session_of_period, strict=True) if g == session]
         cap: dict[str, int] = defaultdict(int)
@@ -140,9 +197,21 @@ def pool_problems(
             share = max_daily_working_s * length // on_shift[carer.id]
             cap[carer.id] += min(length, share)
         mine = [v for v, g in zip(visits, session_of_visit, strict=True) if g == session]
-        problems.append(_problem(mine, chosen, cap, locations, pool.name))
-    logger.debug("%s %s: %d session(s)", pool.name, DAYS[day], len(problems))
-    return problems
+        sessions.append(Session(pool.name, tuple(mine), tuple(chosen), dict(cap)))
+    logger.debug("%s %s: %d session(s)", pool.name, DAYS[day], len(sessions))
+    return sessions
+
+
+def session_problem(session: Session, locations: Locations) -> RoundsProblem:
+    """Build a session's rounds problem, taking its rows of the area's travel matrices.
+
+    Locations of the problem are the pool's recipients with visits in the session, then its
+    carers' homes, each with its row in ``locations`` (``location_row``); matrices come from
+    each mode's matrices in ``locations`` (int32, as there). A walker needs the walk matrices.
+    """
+    return _problem(
+        list(session.visits), list(session.periods), session.cap_s, locations, session.pool
+    )
 
 
 def _sessions(visits: list[Visit], periods: list[tuple[Carer, Shift]]) -> tuple[list, list]:
@@ -185,7 +254,7 @@ def _sessions(visits: list[Visit], periods: list[tuple[Carer, Shift]]) -> tuple[
 def _problem(
     visits: list[Visit],
     periods: list[tuple[Carer, Shift]],
-    cap: dict[str, int],
+    cap: Mapping[str, int],
     locations: Locations,
     name: str,
 ) -> RoundsProblem:
@@ -194,8 +263,8 @@ def _problem(
     recipients = list(dict.fromkeys(v.recipient_id for v in visits))
     place_ids = recipients + [c.id for c in carers]
     rows = locations.index(place_ids)
-    modes = ["drive", "walk"] if "walk" in locations.networks else ["drive"]
-    if any(c.travel_mode == "walk" for c in carers) and "walk" not in locations.networks:
+    modes = ["drive", "walk"] if "walk" in locations.travel_time_s else ["drive"]
+    if any(c.travel_mode == "walk" for c in carers) and "walk" not in locations.travel_time_s:
         raise ValueError(f"pool {name} has walkers but no walk network was given.")
     block = np.ix_(rows, rows)
     time_s = [locations.travel_time_s[mode][block] for mode in modes]

@@ -7,22 +7,30 @@ import logging
 import math
 import multiprocessing
 import queue
+import tempfile
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import FIRST_COMPLETED, wait
+from pathlib import Path
 
 import numpy as np
 
 from neighbourhoods.processes import stoppable_pool
 from roster.commissioning.models import Commissioning
-from roster.commissioning.pools import MAX_DAILY_WORKING_S, pool_gaps, pool_problems
+from roster.commissioning.pools import (
+    MAX_DAILY_WORKING_S,
+    Session,
+    pool_gaps,
+    pool_sessions,
+    session_problem,
+)
 from roster.commissioning.teams import regular_teams
 from roster.geo.locations import Locations
 from roster.model import DAYS, Carer, Instance
 from roster.rounds.checker import CarePlan, PlannedVisit, check_rounds, check_week
 from roster.rounds.params import RoundsParams
-from roster.rounds.problem import RoundsProblem
+from roster.rounds.problem import RoundsProblem, without_travel
 from roster.rounds.solution import NO_CARERS, NO_SHIFT, Rounds
 from roster.rounds.solve import solve_rounds
 
@@ -44,6 +52,8 @@ MIN_SESSION_S = {"insertion": 0.05, "ortools": 0.5}
 _QUEUE = None
 #: The rounds stage's deadline, in a worker process (set by :func:`_worker_init`).
 _DEADLINE = None
+#: The area's locations in a worker process, matrices mapped from the parent's files (the same).
+_LOCATIONS: Locations | None = None
 
 
 @dataclasses.dataclass(frozen=True)
@@ -54,12 +64,13 @@ class _Job:
     weekly time, ``shift_s`` their time on shift on each day rostered (0 on the others),
     ``preferred`` each recipient's preferred carers (the rules' inputs), ``care_plan`` the
     visits' care-plan times and the gap between calls (what :func:`check_week` holds the week
-    to); ``steps`` holds each session's day, problem and settings, in time order.
+    to); ``steps`` holds each session's day, session (its problem is built from the area's
+    matrices when it is solved, so a job stays light) or problem, and settings, in time order.
     """
 
     model: str
     pool: str
-    steps: tuple[tuple[int, RoundsProblem, RoundsParams], ...]
+    steps: tuple[tuple[int, Session | RoundsProblem, RoundsParams], ...]
     recipient_of: Mapping[str, str]
     contracted_s: Mapping[str, int]
     shift_s: Mapping[str, tuple[int, ...]] = dataclasses.field(default_factory=dict)
@@ -70,7 +81,7 @@ class _Job:
     @property
     def num_visits(self) -> int:
         """Visits over the week."""
-        return sum(problem.num_visits for _, problem, _ in self.steps)
+        return sum(session.num_visits for _, session, _ in self.steps)
 
 
 @dataclasses.dataclass(frozen=True, eq=False)
@@ -84,7 +95,8 @@ class SolvedPool:
     day
         0 (Monday) to 6.
     problem
-        The problem solved.
+        The problem solved, its travel dropped (:func:`without_travel`): the area's matrices
+        hold it, and a city's week of sessions would hold gigabytes of copies.
     rounds
         The solver's answer.
     violations
@@ -128,15 +140,56 @@ class _Deadline:
         return dataclasses.replace(params, time_limit_s=max(floor_s, planned_s * room / waiting))
 
 
-def _worker_init(messages, deadline: _Deadline | None = None) -> None:
-    """Keep the queue a worker process sends its progress messages to, and the deadline."""
-    global _QUEUE, _DEADLINE
+@dataclasses.dataclass(frozen=True)
+class _SharedLocations:
+    """The area's locations for worker processes: the matrices as ``.npy`` files in ``folder``.
+
+    Written once by the parent (:func:`_share`), mapped read-only by every worker
+    (:func:`_attach`): the operating system keeps one copy of their pages for all, and no job
+    carries a slice of them.
+    """
+
+    ids: tuple[str, ...]
+    lon: np.ndarray
+    lat: np.ndarray
+    folder: str
+    modes: tuple[str, ...]
+
+
+def _share(locations: Locations, folder: str) -> _SharedLocations:
+    """Write the locations' matrices into ``folder`` for the workers to map."""
+    for mode in locations.travel_time_s:
+        np.save(Path(folder, f"{mode}.travel_time_s.npy"), locations.travel_time_s[mode])
+        np.save(Path(folder, f"{mode}.length_m.npy"), locations.length_m[mode])
+    modes = tuple(locations.travel_time_s)
+    return _SharedLocations(locations.ids, locations.lon, locations.lat, folder, modes)
+
+
+def _attach(shared: _SharedLocations) -> Locations:
+    """Map the matrices :func:`_share` wrote (no networks: rounds problems need only travel)."""
+
+    def mapped(name: str) -> dict[str, np.ndarray]:
+        folder = Path(shared.folder)
+        return {m: np.load(folder / f"{m}.{name}.npy", mmap_mode="r") for m in shared.modes}
+
+    return Locations(
+        shared.ids, shared.lon, shared.lat, {}, {}, mapped("travel_time_s"), mapped("length_m")
+    )
+
+
+def _worker_init(
+    messages, shared: _SharedLocations | None = None, deadline: _Deadline | None = None
+) -> None:
+    """Keep the queue a worker sends its progress messages to and the deadline; map the matrices."""
+    global _QUEUE, _LOCATIONS, _DEADLINE
     _QUEUE, _DEADLINE = messages, deadline
+    _LOCATIONS = _attach(shared) if shared is not None else None
 
 
 def _solve(
     job: _Job,
     share_done: Callable[[tuple[int, float]], None] | None = None,
+    locations: Locations | None = None,
     deadline: _Deadline | None = None,
 ) -> list[tuple[RoundsProblem, Rounds, tuple[str, ...]]]:
     """Solve and check one pool's week in order, sending ``(job, share done)`` now and then.
@@ -144,12 +197,14 @@ def _solve(
     Each session is solved knowing the ones before it: its carers' caps are cut to what their
     contracts leave of the week, and a carer new to a recipient this week costs
     ``continuity_cost`` per visit (:func:`week_problem`). The checker then verifies each
-    session, and the last one also carries the week's hours (:func:`check_week`). With a
-    ``deadline`` each session's limit is paced to it. In a worker process the messages go to
-    the queue, and the deadline is the one, given at its start (if any).
+    session, and the last one also carries the week's hours (:func:`check_week`). A session's
+    problem is built from ``locations`` (in a worker process, the mapped matrices) only when
+    its turn comes; with a ``deadline`` its limit is paced to it. In a worker process the
+    messages go to the queue, and the deadline is the one, given at its start (if any).
     """
     if share_done is None and _QUEUE is not None:
         share_done = _QUEUE.put
+    locations = locations or _LOCATIONS
     deadline = deadline or _DEADLINE
     total, done = max(1, job.num_visits), 0
     last = [time.perf_counter()]
@@ -165,15 +220,23 @@ def _solve(
     served: dict[str, set[str]] = defaultdict(set)
     answers = []
     today = None
-    for day, problem, params in job.steps:
+    for day, session, params in job.steps:
         if day != today:
             today, day_start_s = day, Counter(worked_s)
-        size = problem.num_visits
+        size = session.num_visits
+        if isinstance(session, Session):
+            if locations is None:
+                raise ValueError("a session's problem needs the area's locations")
+            problem = session_problem(session, locations)
+        else:
+            problem = session
         if deadline is not None:
             params = deadline.paced(params)
         problem = week_problem(problem, params, job, day, worked_s, day_start_s, served)
         rounds = solve_rounds(problem, params, progress=progress)
-        answers.append((problem, rounds, tuple(check_rounds(problem, rounds, params))))
+        violations = tuple(check_rounds(problem, rounds, params))
+        # Solved and checked: only the area's matrices need the travel now.
+        answers.append((without_travel(problem), rounds, violations))
         for route in rounds.routes:
             if params.weekly_hours_basis == "contact":
                 worked_s[route.carer_id] += route.service_s
@@ -332,13 +395,13 @@ def solve_week(
             for line in pool_gaps(instance, pool, days):
                 logger.warning("%s pool %s: %s", model.name, pool.name, line)
             steps = tuple(
-                (day, problem, params)
+                (day, session, params)
                 for day in sorted(days)
-                for problem in pool_problems(instance, pool, day, locations, max_daily_working_s)
+                for session in pool_sessions(instance, pool, day, max_daily_working_s)
             )
             if not steps:
                 continue
-            members = {v for _, problem, _ in steps for v in problem.visit_id}
+            members = {v.id for _, session, _ in steps for v in session.visits}
             preferred = _preferred(instance, pool.recipient_ids)
             if params.continuity_cost and params.continuity_team:
                 teams = regular_teams(
@@ -385,8 +448,14 @@ def solve_week(
         # Spawned (a fork of a process that has used OR-Tools can deadlock); workers ignore
         # Ctrl-C, and on Ctrl-C (or any error) the parent stops them within seconds.
         messages = multiprocessing.get_context("spawn").Queue() if progress is not None else None
-        start = (messages, deadline)
-        with stoppable_pool(workers, initializer=_worker_init, initargs=start) as submit:
+        with (
+            tempfile.TemporaryDirectory(prefix="roster-matrices-") as folder,
+            stoppable_pool(
+                workers,
+                initializer=_worker_init,
+                initargs=(messages, _share(locations, folder), deadline),
+            ) as submit,
+        ):
             futures = dict(zip(submit(_solve, [jobs[i] for i in order]), order, strict=True))
             pending = set(futures)
             while pending:
@@ -401,7 +470,9 @@ def solve_week(
                     tally.finish(i)
     else:
         for i in order:
-            answers[i] = _solve(jobs[i], tally.share if progress is not None else None, deadline)
+            answers[i] = _solve(
+                jobs[i], tally.share if progress is not None else None, locations, deadline
+            )
             _report(jobs[i], answers[i])
             tally.finish(i)
     return [
@@ -411,7 +482,7 @@ def solve_week(
     ]
 
 
-def session_weight(problem: RoundsProblem) -> float:
+def session_weight(problem: RoundsProblem | Session) -> float:
     """Return a session's claim on the time budget: its difficulty, not only its size.
 
     Its carer-visits (a double-handed visit counts twice) times one plus how busy its carers'
@@ -436,7 +507,7 @@ def _budgeted(jobs: list[_Job], seconds: float) -> list[_Job]:
     one Rutland day's limits to 28.1 s of a 20 s budget (23 of its 36 sessions at the floor,
     20 of them the consortium's residual framework sessions of 1 to 24 visits).
     """
-    weights = [[session_weight(problem) for _, problem, _ in job.steps] for job in jobs]
+    weights = [[session_weight(session) for _, session, _ in job.steps] for job in jobs]
     visits: Counter[str] = Counter()
     for job in jobs:
         visits[job.model] += job.num_visits

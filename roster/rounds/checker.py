@@ -74,6 +74,8 @@ def check_rounds(problem: RoundsProblem, rounds: Rounds, params: RoundsParams) -
     list[str]
         One sentence per broken rule.
     """
+    if not problem.has_travel:
+        raise ValueError("this problem's travel was dropped; it cannot be checked again.")
     errors: list[str] = []
     visit_index = {v: i for i, v in enumerate(problem.visit_id)}
     served: dict[int, list[tuple[int, int, int]]] = {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
@@ -21,13 +21,18 @@ class RoundsProblem:
     """One day's pool of visits and carers, as integer numpy arrays.
 
     Locations are indices into the travel matrices; every time is in seconds since midnight
-    of the day solved. Arrays are converted with :func:`numpy.asarray`, checked, and made
-    read-only on construction; derive variants with :func:`dataclasses.replace`.
+    of the day solved. Arrays are converted (int64, booleans for skills; the two travel
+    matrices int32 when every value fits, which halves a large session's memory), checked,
+    and made read-only on construction; derive variants with :func:`dataclasses.replace`
+    (read-only arrays of the right type are kept, not copied).
 
     Parameters
     ----------
     travel_time_s
-        ``(modes, locations, locations)`` travel times; mode 0 drives, mode 1 walks.
+        ``(modes, locations, locations)`` travel times; mode 0 drives, mode 1 walks. Empty,
+        ``(modes, 0, 0)`` with ``location_row`` naming the locations, once the travel has been
+        dropped (:func:`without_travel`): the problem then still describes the visits, carers
+        and periods rounds were made for, for reading them, but cannot be solved or checked.
     length_m
         Same shape: the length of each trip in metres.
     visit_id
@@ -117,11 +122,11 @@ class RoundsProblem:
             value = getattr(self, field.name)
             if field.name in ("visit_id", "carer_id"):
                 object.__setattr__(self, field.name, tuple(str(v) for v in value))
+            elif field.name in _MATRICES:
+                object.__setattr__(self, field.name, _matrix(value))
             elif value is not None:
                 dtype = bool if field.name.endswith("skills") else np.int64
-                array = np.array(value, dtype=dtype)
-                array.flags.writeable = False
-                object.__setattr__(self, field.name, array)
+                object.__setattr__(self, field.name, _frozen(value, dtype))
         if self.second_skills is None:
             object.__setattr__(self, "second_skills", self.visit_skills)
         if self.second_duration_s is None:
@@ -152,8 +157,15 @@ class RoundsProblem:
 
     @property
     def num_locations(self) -> int:
-        """Number of locations (rows of each travel matrix)."""
+        """Number of locations (rows of each travel matrix, unless the travel was dropped)."""
+        if self.location_row is not None:
+            return len(self.location_row)
         return self.travel_time_s.shape[1] if self.travel_time_s.ndim == 3 else 0
+
+    @property
+    def has_travel(self) -> bool:
+        """Whether the travel matrices are held (not dropped by :func:`without_travel`)."""
+        return self.travel_time_s.shape[1] == self.num_locations
 
     @property
     def num_carers(self) -> int:
@@ -171,6 +183,42 @@ class RoundsProblem:
         return self.visit_skills.shape[1]
 
 
+def without_travel(problem: RoundsProblem) -> RoundsProblem:
+    """Return the problem with its travel matrices dropped, once its rounds are solved.
+
+    Everything else stays, so the rounds can still be read (reports, metrics); a week of a
+    city's sessions would otherwise hold gigabytes of matrices. Travel between any two
+    locations is still in the area's matrices, at the rows in ``location_row``.
+    """
+    empty = np.zeros((problem.travel_time_s.shape[0], 0, 0), dtype=np.int32)
+    empty.flags.writeable = False
+    return replace(problem, travel_time_s=empty, length_m=empty)
+
+
+#: The fields held as int32 when their values fit.
+_MATRICES = ("travel_time_s", "length_m")
+_INT32 = np.iinfo(np.int32)
+
+
+def _frozen(value: object, dtype: type) -> np.ndarray:
+    """Return ``value`` as a read-only array of ``dtype`` (itself if it is one already)."""
+    if isinstance(value, np.ndarray) and value.dtype == dtype and not value.flags.writeable:
+        return value
+    array = np.array(value, dtype=dtype)
+    array.flags.writeable = False
+    return array
+
+
+def _matrix(value: object) -> np.ndarray:
+    """Return a travel matrix read-only: int32 if every value fits, else int64."""
+    if isinstance(value, np.ndarray) and value.dtype == np.int32:
+        return _frozen(value, np.int32)
+    array = _frozen(value, np.int64)
+    if array.size == 0 or (_INT32.min <= array.min() and array.max() <= _INT32.max):
+        return _frozen(array, np.int32)
+    return array
+
+
 def _fail(message: str, field: str) -> None:
     raise InputError(message, field=field)
 
@@ -184,7 +232,9 @@ def _validate(p: RoundsProblem) -> None:
     for name in ("travel_time_s", "length_m"):
         if (getattr(p, name) < 0).any():
             _fail("travel matrices cannot hold negative values.", name)
-    modes, locations = p.travel_time_s.shape[:2]
+    modes, locations = p.travel_time_s.shape[0], p.num_locations
+    if p.travel_time_s.shape[1] not in (0, locations):
+        _fail(f"expected {p.travel_time_s.shape[1]} locations, got {locations}.", "location_row")
     v, c = p.num_visits, p.num_carers
     if len(set(p.visit_id)) != v:
         _fail("visit ids must be unique.", "visit_id")

@@ -76,6 +76,8 @@ def solve_rounds(
     Rounds
         Rounds for the periods used, and every visit not served with its reason.
     """
+    if not problem.has_travel:
+        raise ValueError("this problem's travel was dropped; it cannot be solved again.")
     started = time.perf_counter()
     reasons, allowed = screen_visits(problem, params)
     tasks = node_tasks(problem, allowed, reasons)

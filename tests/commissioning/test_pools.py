@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from helpers import INSTANCE_SMALL, line_networks
 
-from roster.commissioning.pools import Pool, pool_gaps, pool_problems
+from roster.commissioning.pools import Pool, pool_gaps, pool_problems, pool_sessions
 from roster.geo.locations import locate
 from roster.io import read_instance
 from roster.rounds.checker import check_rounds
@@ -86,6 +86,20 @@ def test_monday_solves_and_passes_the_checker(small, everyone, located):
         assert rounds.travel_time_s > 0
         served += [step.visit_id for route in rounds.routes for step in route.steps]
     assert sorted(served) == ["v1", "v2", "v3", "v3", "v4", "v5"]
+
+
+def test_sessions_are_planned_without_travel(small, everyone, located):
+    """A day's sessions hold visits and periods only; each one's problem is built on demand.
+
+    The morning session's weight inputs (carers required, durations, period hours) are its
+    problem's.
+    """
+    morning, evening = pool_sessions(small, everyone, 0)
+    problem = pool_problems(small, everyone, 0, located)[0]
+    assert [v.id for v in morning.visits] == list(problem.visit_id)
+    assert morning.num_visits == problem.num_visits and evening.num_visits == 1
+    for name in ("carers_required", "duration_s", "period_start_s", "period_end_s"):
+        assert getattr(morning, name).tolist() == getattr(problem, name).tolist()
 
 
 def test_gaps_are_said_in_words(small):

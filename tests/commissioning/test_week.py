@@ -12,7 +12,7 @@ from tiny_pools import line_pool
 
 from roster.commissioning import week
 from roster.commissioning.models import Commissioning, framework
-from roster.commissioning.pools import Pool
+from roster.commissioning.pools import Pool, pool_problems, pool_sessions, session_problem
 from roster.commissioning.week import solve_week
 from roster.geo.locations import locate
 from roster.io import read_instance
@@ -103,7 +103,7 @@ def test_a_session_knows_the_week_before_it(setting):
     """
     instance, _, locations = setting
     pool = Pool("all", ("r1", "r2", "r3"), ("c1", "c2", "c3"))
-    (problem, *_) = week.pool_problems(instance, pool, 0, locations)
+    (problem, *_) = pool_problems(instance, pool, 0, locations)
     params = dataclasses.replace(PARAMS, continuity_cost=900, weekly_hours_tolerance=0.1)
     job = week._Job(
         "m",
@@ -164,6 +164,24 @@ def _session(carers_required: list[int], minutes: int, shift_hours: float) -> Ro
     ]
     carers = [{"id": "a", "periods": [(8, 8 + shift_hours)]}, {"id": "b", "periods": [(8, 9)]}]
     return line_pool(visits, carers)
+
+
+def test_workers_map_the_same_matrices(setting, tmp_path):
+    """The matrices written once for the workers map back read-only, equal to the area's.
+
+    A session's problem built from them is the one built from the area's own locations.
+    """
+    instance, model, locations = setting
+    mapped = week._attach(week._share(locations, str(tmp_path)))
+    for mode in locations.travel_time_s:
+        assert not mapped.travel_time_s[mode].flags.writeable
+        assert (mapped.travel_time_s[mode] == locations.travel_time_s[mode]).all()
+        assert (mapped.length_m[mode] == locations.length_m[mode]).all()
+    (session, *_) = pool_sessions(instance, model.pools[0], 0)
+    ours, theirs = session_problem(session, locations), session_problem(session, mapped)
+    assert (ours.travel_time_s == theirs.travel_time_s).all()
+    assert (ours.length_m == theirs.length_m).all()
+    assert (ours.location_row == theirs.location_row).all()
 
 
 def test_a_session_weighs_its_carer_visits_and_how_busy_its_carers_are():

@@ -9,6 +9,11 @@ import pytest
 from tiny_pools import line_pool
 
 from roster.errors import InputError
+from roster.rounds.checker import check_rounds
+from roster.rounds.params import RoundsParams
+from roster.rounds.problem import without_travel
+from roster.rounds.solution import Rounds
+from roster.rounds.solve import solve_rounds
 
 
 @pytest.fixture
@@ -31,6 +36,34 @@ def test_arrays_are_converted_and_read_only(pool):
     assert pool.visit_id == ("a", "b")
     # without the area's rows, the six line locations are the area's, in order
     assert pool.location_row.tolist() == [0, 1, 2, 3, 4, 5] and pool.num_locations == 6
+
+
+def test_travel_matrices_are_int32_when_they_fit(pool):
+    """Travel is held in int32 (half the memory); a value past its range keeps int64.
+
+    A variant made with ``replace`` shares its unchanged read-only arrays instead of copying.
+    """
+    assert pool.travel_time_s.dtype == pool.length_m.dtype == np.int32
+    assert not pool.travel_time_s.flags.writeable
+    variant = replace(pool, max_working_s=pool.max_working_s - 1)
+    assert variant.travel_time_s is pool.travel_time_s
+    assert variant.visit_location is pool.visit_location
+    far = np.array(pool.length_m, dtype=np.int64)
+    far[0, 0, 1] = 2**31
+    assert replace(pool, length_m=far).length_m.dtype == np.int64
+
+
+def test_a_problem_without_travel_still_describes_its_rounds(pool):
+    """Dropping the travel keeps every other field and refuses a new solve or check."""
+    light = without_travel(pool)
+    assert pool.has_travel and not light.has_travel
+    assert light.travel_time_s.shape == light.length_m.shape == (2, 0, 0)
+    assert light.num_locations == pool.num_locations == 6
+    assert (light.location_row == pool.location_row).all() and light.visit_id == pool.visit_id
+    with pytest.raises(ValueError, match="dropped"):
+        solve_rounds(light, RoundsParams(time_limit_s=None, solution_limit=1))
+    with pytest.raises(ValueError, match="dropped"):
+        check_rounds(light, Rounds((), (), "NOT_SOLVED", 0), RoundsParams())
 
 
 @pytest.mark.parametrize(
