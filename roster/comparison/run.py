@@ -205,10 +205,11 @@ def run_seed(
             travel_time_s=locations.travel_time_s["drive"][:n_recipients, :n_recipients],
         )
     carer_cost = locations.travel_time_s["drive"][n_recipients:, :n_recipients]
-    models = (
-        framework(instance),
-        consortium(instance, plan.labels, carer_cost, config.consortium_share, seed),
-    )
+    with _stage("commissioning models", seconds):
+        models = (
+            framework(instance),
+            consortium(instance, plan.labels, carer_cost, config.consortium_share, seed),
+        )
     params = rounds_params(scenario)
     with _stage("rounds", seconds):
         solved, metrics = _roster(
