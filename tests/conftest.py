@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import signal
+
 import pytest
 from helpers import ITS_EXAMPLE, line_graph
 
@@ -10,6 +12,19 @@ from roster.comparison.summary import summarise
 from roster.data import RUTLAND_PBF
 from roster.geo.network import RoadNetwork, SpeedModel, load_network, network_from_graph
 from roster.scenario import scenario_from_dict
+
+
+@pytest.fixture(autouse=True)
+def _sigint_restored():
+    """Give each test back the Ctrl-C handler it started with.
+
+    Code under test may ignore SIGINT on purpose (the CLI as it exits on Ctrl-C, a studio job
+    process); run in the test process, that would leak into later tests, and every command
+    they start would inherit SIGINT ignored (the Ctrl-C test then waited in vain).
+    """
+    handler = signal.getsignal(signal.SIGINT)
+    yield
+    signal.signal(signal.SIGINT, handler)
 
 
 @pytest.fixture(scope="session")

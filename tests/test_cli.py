@@ -261,7 +261,13 @@ def test_ctrl_c_stops_the_workers_and_writes_nothing(tmp_path, network_cache):
     log = tmp_path / "stderr.txt"
     with log.open("w") as handle:
         process = subprocess.Popen(
-            command, cwd=ROOT, stderr=handle, stdout=handle, start_new_session=True
+            command,
+            cwd=ROOT,
+            stderr=handle,
+            stdout=handle,
+            start_new_session=True,
+            # Ctrl-C as at a terminal, whatever this process's own handler is.
+            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
         )
         try:
             while "pool-weeks" not in log.read_text() and process.poll() is None:
