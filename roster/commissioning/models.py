@@ -247,19 +247,6 @@ class _Need:
         shift = f"on shift from {clock(self.latest_start_s)} to {clock(self.earliest_end_s)}"
         return f"visits on {DAYS[self.day]} needing {carer} {shift}"
 
-    def met_by(self, carer: Carer) -> bool:
-        """Whether this carer could serve it (ignoring travel)."""
-        return (
-            self.skills <= carer.skills
-            and self.gender in (None, carer.gender)
-            and any(
-                s.day == self.day
-                and s.start_s <= self.latest_start_s
-                and self.earliest_end_s <= s.end_s
-                for s in carer.shifts
-            )
-        )
-
 
 def _needs(instance: Instance, recipients: list[str] | tuple[str, ...]) -> dict[_Need, int]:
     """Each distinct need of the recipients' visits, and how many carers it takes (1 or 2)."""
@@ -287,7 +274,10 @@ def _group_needs(
 
 
 def _meets(carers: list[Carer], needs: list[_Need]) -> np.ndarray:
-    """Return whether each carer could serve each need, ``(carers, needs)``: :meth:`_Need.met_by`.
+    """Return whether each carer could serve each need (ignoring travel), ``(carers, needs)``.
+
+    A carer meets a need if they have its skills, are of the gender it asks for (if any) and
+    have a shift that day from no later than its latest start to no earlier than its end.
 
     By array operations, a day and a shift at a time: a dense city's consortia have tens of
     thousands of distinct needs and thousands of carers, too many pairs to ask one by one.
