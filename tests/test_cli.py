@@ -309,11 +309,22 @@ def test_rounds_command_writes_a_week_for_the_instance(tmp_path, capsys, network
     """`roster rounds` rosters the small Oakham instance: every output, a run sheet per carer-day.
 
     Each visit is either in rounds.csv or in unassigned.csv; each recipient's week lists every
-    visit.
+    visit. Visit v2 is given by its care-plan time (12:30 +- 30 min), which the files show.
     """
     import csv
+    import shutil
 
     from helpers import INSTANCE_SMALL
+
+    instance = tmp_path / "instance"
+    shutil.copytree(INSTANCE_SMALL, instance)
+    lines = (instance / "visits.csv").read_text().splitlines()
+    lines[0] += ",planned_start,tolerance_min"
+    lines[1:] = [
+        "v2,r1,Mon,,,30,1,medication,,12:30,30" if line.startswith("v2,") else line + ",,"
+        for line in lines[1:]
+    ]
+    (instance / "visits.csv").write_text("\n".join(lines) + "\n")
 
     scenario = tmp_path / "exact.toml"
     # 50 iterations of the improvement stop by itself, well inside the time limit.
@@ -322,7 +333,7 @@ def test_rounds_command_writes_a_week_for_the_instance(tmp_path, capsys, network
         "[comparison]\ntime_budget_s = 0\nworkers = 1\n"
     )
     out = tmp_path / "week"
-    argv = ["rounds", "--instance", str(INSTANCE_SMALL), "--out", str(out)]
+    argv = ["rounds", "--instance", str(instance), "--out", str(out)]
     argv += ["--scenario", str(scenario), "--cache-dir", str(network_cache)]
     assert main(argv) == 0
     names = {p.name for p in out.iterdir()}
@@ -347,4 +358,9 @@ def test_rounds_command_writes_a_week_for_the_instance(tmp_path, capsys, network
     assert sheets == sorted({f"{r['carer']}-{r['day']}.html" for r in rounds})
     week = list(csv.DictReader((out / "recipients_week.csv").read_text().splitlines()))
     assert len(week) == 6
+    assert {r["visit"]: r["planned"] for r in week} == {
+        f"v{k}": "12:30" if k == 2 else "" for k in range(1, 7)
+    }
+    assert all(r["planned"] == ("12:30" if r["visit"] == "v2" else "") for r in rounds)
+    assert "(care plan 12:30)" in (out / "run_sheets.html").read_text()
     assert "checker: 0 broken rule(s)" in capsys.readouterr().out

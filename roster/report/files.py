@@ -8,7 +8,7 @@ import json
 import logging
 import os
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 import geopandas as gpd
@@ -21,9 +21,10 @@ from roster.comparison.summary import MODELS, Summary
 from roster.geo.locations import save_locations
 from roster.geo.network import road_lines
 from roster.io import atomic_path, write_instance
-from roster.model import DAYS
+from roster.model import DAYS, Visit
 from roster.report.html import write_report
 from roster.report.route_lines import route_lines
+from roster.rounds.solution import clock
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +41,7 @@ ROUNDS_COLUMNS = (
     "visit",
     "recipient",
     "window",
+    "planned",
     "arrival",
     "start",
     "end",
@@ -159,10 +161,16 @@ def write_json(path: Path, data: dict, indent: int | None = 2) -> Path:
     return path
 
 
+def planned_times(visits: Iterable[Visit]) -> dict[str, str]:
+    """Each visit's care-plan time as a clock time ("" for a visit given by a window only)."""
+    return {v.id: "" if v.planned_start_s is None else clock(v.planned_start_s) for v in visits}
+
+
 def _write_rounds_csv(path: Path, run: SeedRun) -> Path:
     """One row per carer visit, in round order: a roster a coordinator could hand out."""
+    planned = planned_times(run.instance.visits)
     rows = [
-        {"model": item.model, "pool": item.pool, **row}
+        {"model": item.model, "pool": item.pool, **row, "planned": planned[row["visit"]]}
         for item in sorted(run.solved, key=lambda s: (s.model, s.pool, s.day))
         for row in item.rounds.to_csv_rows(item.problem, DAYS[item.day], run.locations.ids)
     ]

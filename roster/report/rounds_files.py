@@ -28,7 +28,7 @@ from roster.comparison.week_rounds import WeekRounds
 from roster.geo.locations import Locations
 from roster.io import atomic_path
 from roster.model import DAYS
-from roster.report.files import write_csv, write_json
+from roster.report.files import planned_times, write_csv, write_json
 from roster.report.html import job_quality_table
 from roster.report.maps import leaflet_assets, rounds_map
 from roster.report.route_lines import route_lines
@@ -46,13 +46,14 @@ ROUNDS_COLUMNS = (
     "recipient",
     "street",
     "window",
+    "planned",
     "arrival",
     "start",
     "end",
     "travel_before_min",
     "length_before_m",
 )
-RECIPIENT_COLUMNS = ("recipient", "street", "day", "visit", "start", "end", "carers")
+RECIPIENT_COLUMNS = ("recipient", "street", "day", "visit", "planned", "start", "end", "carers")
 UNASSIGNED_COLUMNS = ("pool", "day", "visit", "recipient", "window", "reason")
 CARER_COLUMNS = (
     "carer",
@@ -126,9 +127,11 @@ def _ordered(week: WeekRounds):
 def _round_rows(week: WeekRounds, streets: Sequence[str]) -> list[dict]:
     rows = []
     street_of = dict(zip(week.locations.ids, streets, strict=True))
+    planned = planned_times(week.instance.visits)
     for item in _ordered(week):
         for row in item.rounds.to_csv_rows(item.problem, DAYS[item.day], week.locations.ids):
-            rows.append({"pool": item.pool, **row, "street": street_of.get(row["recipient"], "")})
+            street, plan = street_of.get(row["recipient"], ""), planned[row["visit"]]
+            rows.append({"pool": item.pool, **row, "street": street, "planned": plan})
     return rows
 
 
@@ -154,6 +157,7 @@ def _recipient_rows(week: WeekRounds, streets: Sequence[str]) -> list[dict]:
     street_of = dict(zip(week.locations.ids, streets, strict=True))
     carers: dict[str, list[str]] = defaultdict(list)
     times: dict[str, tuple[int, int]] = {}
+    planned = planned_times(week.instance.visits)
     for item in week.solved:
         for route in item.rounds.routes:
             for step in route.steps:
@@ -172,6 +176,7 @@ def _recipient_rows(week: WeekRounds, streets: Sequence[str]) -> list[dict]:
                 "street": street_of.get(visit.recipient_id, ""),
                 "day": DAYS[visit.day],
                 "visit": visit.id,
+                "planned": planned[visit.id],
                 "start": "" if start is None else clock(start),
                 "end": "" if end is None else clock(end),
                 "carers": ";".join(carers.get(visit.id, [])) or "unassigned",
@@ -222,6 +227,7 @@ def _carer_rows(week: WeekRounds) -> list[dict]:
 def _run_sheets(week: WeekRounds, streets: Sequence[str]) -> dict[tuple[str, int], str]:
     """One printable sheet (an HTML fragment) per carer and day worked, by (carer, day)."""
     street_of = dict(zip(week.locations.ids, streets, strict=True))
+    planned = planned_times(week.instance.visits)
     routes: dict[tuple[str, int], list] = defaultdict(list)
     for item in week.solved:
         for route in item.rounds.routes:
@@ -236,10 +242,11 @@ def _run_sheets(week: WeekRounds, streets: Sequence[str]) -> dict[tuple[str, int
             for step in route.steps:
                 who = ids[int(item.problem.location_row[step.location])]
                 half = " (with a second carer)" if step.half or _paired(item, step) else ""
+                plan = planned[step.visit_id] and f" (care plan {planned[step.visit_id]})"
                 rows.append(
                     "<tr>"
                     f"<td>{clock(step.arrival_s)}</td>"
-                    f"<td>{clock(step.start_s)}–{clock(step.end_s)}</td>"
+                    f"<td>{clock(step.start_s)}–{clock(step.end_s)}{plan}</td>"
                     f"<td>{html.escape(who)}{half}</td>"
                     f"<td>{html.escape(street_of.get(who, ''))}</td>"
                     f"<td>{step.travel_time_s / 60:.0f} min</td>"

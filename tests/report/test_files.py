@@ -14,8 +14,8 @@ import roster.comparison.caveats as caveats_module
 from roster.comparison.capacity import CAPACITY_COLUMNS
 from roster.comparison.summary import summarise
 from roster.io import read_instance
-from roster.model import DAYS
-from roster.report.files import ROUNDS_COLUMNS, UNASSIGNED_COLUMNS, write_outputs
+from roster.model import DAYS, Visit
+from roster.report.files import ROUNDS_COLUMNS, UNASSIGNED_COLUMNS, planned_times, write_outputs
 from roster.rounds.solution import Rounds
 from roster.scenario import scenario_from_dict
 
@@ -132,6 +132,15 @@ def test_rounds_csv_is_every_carer_visit_in_round_order(out, small_run):
     assert all(r["recipient"] == recipient_of[r["visit"]] for r in rows)
     # The period is shown as the working period's hours, e.g. "07:00-14:00".
     assert all(len(r["period"]) == 11 and r["period"][5] == "-" for r in rows)
+    # The small scenario gives windows only, so no row shows a care-plan time.
+    assert {r["planned"] for r in rows} == {""}
+
+
+def test_planned_times_are_care_plan_clock_times_or_empty():
+    """A visit with a care-plan time shows it as a clock time; a window-only visit shows ""."""
+    planned = Visit("v1", "r1", 0, 7 * 3600 + 1800, 8 * 3600 + 1800, 1800, planned_start_s=8 * 3600)
+    window_only = Visit("v2", "r1", 0, 12 * 3600, 14 * 3600, 1800)
+    assert planned_times([planned, window_only]) == {"v1": "08:00", "v2": ""}
 
 
 def test_geopackage_layers_hold_recipients_neighbourhoods_and_first_day_rounds(out, small_run):
