@@ -19,6 +19,10 @@ logger = logging.getLogger(__name__)
 #: Carers tried on each side of a swap between two consortia (the closest).
 _SWAP_CANDIDATES = 8
 
+#: A provider keeps, to cover its remaining packages' needs, carers whose mean travel to them
+#: (by their own mode) is at most this, before any farther one.
+KEEP_REACH_S = 30 * 60
+
 
 @dataclass(frozen=True)
 class Commissioning:
@@ -173,7 +177,8 @@ def consortium(
                 sum(work[r] for r in pool.recipient_ids), 1e-9
             )
             everyone = len(left) == len(pool.recipient_ids)
-            kept = pool.carer_ids if everyone else _keep(instance, left, ranked, ratio)
+            reach = np.sort(closeness(pool.carer_ids, left)) <= KEEP_REACH_S
+            kept = pool.carer_ids if everyone else _keep(instance, left, ranked, ratio, reach)
             pools.append(dataclasses.replace(pool, recipient_ids=tuple(left), carer_ids=kept))
         pooled_carers += [c for c in pool.carer_ids if c not in kept]
 
@@ -525,13 +530,19 @@ def _hours(by_id: Mapping[str, Carer], carers: list[str] | tuple[str, ...]) -> f
 
 
 def _keep(
-    instance: Instance, recipients: list[str], ranked: list[str], ratio: float
+    instance: Instance,
+    recipients: list[str],
+    ranked: list[str],
+    ratio: float,
+    within_reach: np.ndarray | None = None,
 ) -> tuple[str, ...]:
     """Choose the carers a provider keeps for the packages it still has.
 
     First the fewest carers who, between them, meet every need of those packages' visits
     (skills, gender, a shift that day covering the window; two for a double-handed visit):
-    greedily, the carer meeting most of the needs still open, the closest on a tie. Then, the
+    greedily, the carer meeting most of the needs still open, the closest on a tie; first among
+    the carers ``within_reach`` (by default all), then among all for any need still open, so a
+    far walker is not kept as the only cover of a need a nearer carer could meet. Then, the
     closest first, each other carer with whom the kept hours come nearer the days' targets
     over the week (the sum over days of hours short or over falls): a day's target is
     ``ratio`` (the provider's contracted hours per carer hour of work) times that day's carer
@@ -544,16 +555,19 @@ def _keep(
     wanted = np.array(list(needs.values()), dtype=int)
     chosen: list[int] = []
     free = np.ones(len(ranked), dtype=bool)
-    while wanted.any() and free.any():
-        gain = np.where(free, meets @ (wanted > 0), -1)
-        best = int(np.argmax(gain))
-        if gain[best] <= 0:
-            open_needs = [n for n, w in zip(needs, wanted, strict=True) if w > 0]
-            logger.warning("no carer of the provider can serve %s", open_needs[0].describe())
-            break
-        chosen.append(best)
-        free[best] = False
-        wanted = np.maximum(wanted - meets[best], 0)
+    near = np.ones(len(ranked), dtype=bool) if within_reach is None else within_reach
+    for candidates in (near, np.ones(len(ranked), dtype=bool)):
+        while wanted.any() and (free & candidates).any():
+            gain = np.where(free & candidates, meets @ (wanted > 0), -1)
+            best = int(np.argmax(gain))
+            if gain[best] <= 0:
+                break
+            chosen.append(best)
+            free[best] = False
+            wanted = np.maximum(wanted - meets[best], 0)
+    if wanted.any():
+        open_needs = [n for n, w in zip(needs, wanted, strict=True) if w > 0]
+        logger.warning("no carer of the provider can serve %s", open_needs[0].describe())
     inside = set(recipients)
     need_h = np.zeros(7)
     for v in instance.visits:

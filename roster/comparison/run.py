@@ -204,7 +204,13 @@ def run_seed(
             snapped=locations.snapped["drive"].take(np.arange(n_recipients)),
             travel_time_s=locations.travel_time_s["drive"][:n_recipients, :n_recipients],
         )
-    carer_cost = locations.travel_time_s["drive"][n_recipients:, :n_recipients]
+    # Each carer's own mode: a walker far from a package is far, however short the drive.
+    carer_cost = np.stack(
+        [
+            locations.travel_time_s[carer.travel_mode][n_recipients + i, :n_recipients]
+            for i, carer in enumerate(instance.carers)
+        ]
+    )
     with _stage("commissioning models", seconds):
         models = (
             framework(instance),

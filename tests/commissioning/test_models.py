@@ -245,6 +245,27 @@ def test_a_residual_provider_keeps_its_hours_share_beyond_the_cover():
     assert _keep(instance, ["r1"], [c.id for c in ranked], ratio=1.4) == ("c1", "c2", "c3")
 
 
+def test_a_residual_provider_covers_its_needs_with_carers_within_reach_first():
+    """A far carer who alone covers the whole week is kept only where no near carer can serve.
+
+    The two near carers work Mon-Thu and Thu-Sun (07-22); the far one (a walker an hour away,
+    say) works every day. Greedily the far one meets most needs, but the near two between
+    them meet every one, so they are kept and the far one is not.
+    """
+    every = ((7, 22),)
+    ranked = [
+        _carer("n1", range(0, 4), every, 30),
+        _carer("n2", range(3, 7), every, 30),
+        _carer("far", range(7), every, 30),
+    ]
+    visits = tuple(Visit(f"v{d}", "r1", d, 9 * 3600, 10 * 3600, 1800) for d in range(7))
+    instance = Instance((Recipient("r1", -0.73, 52.67, "A"),), visits, tuple(ranked), ONE)
+    ids = [c.id for c in ranked]
+    assert _keep(instance, ["r1"], ids, ratio=0.1) == ("far",)
+    reach = np.array([True, True, False])
+    assert _keep(instance, ["r1"], ids, ratio=0.1, within_reach=reach) == ("n1", "n2")
+
+
 def _market(seed: int) -> tuple[Instance, dict[str, str], np.ndarray]:
     """Draw a random small market: 3 providers, 40 clients in 3 neighbourhoods, 40 carers.
 
