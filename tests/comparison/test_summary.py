@@ -32,7 +32,8 @@ def test_summary_json_is_what_it_was(small_summary):
 
     tests/data/summary_before.json was written for the same run (seed 3 of the small
     comparison) by the code before the summary was typed, and its values written anew when the
-    insertion engine became the default (keys and order as before); timings aside, it must not
+    insertion engine became the default and when providers began keeping carers within reach
+    (keys and order as before); timings aside, it must not
     change. Only the new keys (:data:`NEW_KEYS`) are added, at the end.
     """
     before = _without_timings(json.loads(BEFORE.read_text(encoding="utf-8")))
