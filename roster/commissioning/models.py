@@ -169,15 +169,14 @@ def consortium(
         left = provider_left.get(str(pool.provider_id), [])
         kept: tuple[str, ...] = ()
         if left:
-            ranked = [
-                pool.carer_ids[i]
-                for i in np.argsort(closeness(pool.carer_ids, left), kind="stable")
-            ]
+            distance_s = closeness(pool.carer_ids, left)
+            order = np.argsort(distance_s, kind="stable")
+            ranked = [pool.carer_ids[i] for i in order]
             ratio = _hours(by_id, pool.carer_ids) / max(
                 sum(work[r] for r in pool.recipient_ids), 1e-9
             )
             everyone = len(left) == len(pool.recipient_ids)
-            reach = np.sort(closeness(pool.carer_ids, left)) <= KEEP_REACH_S
+            reach = distance_s[order] <= KEEP_REACH_S
             kept = pool.carer_ids if everyone else _keep(instance, left, ranked, ratio, reach)
             pools.append(dataclasses.replace(pool, recipient_ids=tuple(left), carer_ids=kept))
         pooled_carers += [c for c in pool.carer_ids if c not in kept]
