@@ -10,6 +10,9 @@ the tolerance, checker findings and the load average:
 
     python benchmarks/continuity.py --weights 600 1200 2400 --team on off --days 7 \
         --time-budget 150 --out benchmarks/results/continuity.jsonl
+
+A weight of 0 with the hours rule (``--tolerance``) is the capped travel-only roster, run once;
+``--team-from rounds homes`` runs each weight with the team from each source.
 """
 
 from __future__ import annotations
@@ -30,6 +33,7 @@ sys.path.insert(0, str(_HERE.parent))
 
 from roster.comparison.run import load_networks, replace_comparison, run_seed  # noqa: E402
 from roster.data import RUTLAND_PBF  # noqa: E402
+from roster.rounds.params import TEAM_SOURCES  # noqa: E402
 from roster.scenario import load_scenario  # noqa: E402
 
 
@@ -48,6 +52,13 @@ def main() -> None:
         nargs="+",
         default=["on"],
         help="continuity_team with each weight (both: every weight with and without)",
+    )
+    parser.add_argument(
+        "--team-from",
+        choices=TEAM_SOURCES,
+        nargs="+",
+        default=["rounds"],
+        help="where the teams come from (continuity_team_from); several: each, in one run",
     )
     parser.add_argument("--scenario", type=Path, default=None)
     parser.add_argument("--out", type=Path, default=None, help="append the JSON lines here")
@@ -73,19 +84,23 @@ def main() -> None:
     travel_only = dataclasses.replace(
         base.rounds, continuity_cost=0, continuity_team=False, weekly_hours_tolerance=None
     )
-    runs = [("travel only", travel_only)] + [
-        (
-            f"weight {weight}, team {team}",
-            dataclasses.replace(
-                base.rounds,
-                continuity_cost=weight,
-                continuity_team=team == "on",
-                weekly_hours_tolerance=args.tolerance,
-            ),
-        )
-        for team in args.team
-        for weight in args.weights
-    ]
+    runs = [("travel only", travel_only)]
+    for source in args.team_from:
+        for team in args.team:
+            for weight in args.weights:
+                if weight == 0 and any(r.continuity_cost == 0 for _, r in runs[1:]):
+                    continue  # weight 0 has no team: one roster serves every setting
+                name = "capped, weight 0" if weight == 0 else f"weight {weight}, team {team}"
+                if weight and team == "on" and len(args.team_from) > 1:
+                    name += f" from {source}"
+                rounds = dataclasses.replace(
+                    base.rounds,
+                    continuity_cost=weight,
+                    continuity_team=team == "on",
+                    continuity_team_from=source,
+                    weekly_hours_tolerance=args.tolerance,
+                )
+                runs.append((name, rounds))
     baseline: dict[str, float] = {}
     for name, rounds in runs:
         started = time.perf_counter()
@@ -98,6 +113,7 @@ def main() -> None:
                     "run": name,
                     "weight_s": rounds.continuity_cost,
                     "team": rounds.continuity_team,
+                    "team_from": rounds.continuity_team_from if rounds.continuity_team else None,
                     "tolerance": rounds.weekly_hours_tolerance,
                     "model": model,
                     "seed": args.seed,

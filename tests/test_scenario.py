@@ -85,6 +85,7 @@ def test_relative_data_paths_follow_the_file(tmp_path):
         ("[comparison]\ncontinuity_weights = [600, -1]\n", "comparison.continuity_weights"),
         ("[workforce]\nheadroom = 1.5\n", "workforce.headroom"),
         ('[rounds]\nengine = "auto"\n', "rounds.engine"),
+        ('[rounds]\ncontinuity_team_from = "shifts"\n', "rounds.continuity_team_from"),
         ("name = 5\n", "name"),
         ('[package]\nflexibility = "lax"\n', "package.flexibility"),
         ("[package.tolerance_min]\nurgent = 10\n", "package.tolerance_min"),

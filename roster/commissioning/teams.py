@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections import Counter, defaultdict
+from collections.abc import Callable, Mapping, Sequence
 
 import numpy as np
 
@@ -35,6 +35,7 @@ def regular_teams(
     days: Sequence[int],
     locations: Locations,
     allowance_s: Callable[[Carer], int | None],
+    served: Mapping[str, Counter[str]] | None = None,
 ) -> dict[str, frozenset[str]]:
     """Return each of the pool's recipients' regular team: few carers who can do their week.
 
@@ -43,10 +44,14 @@ def regular_teams(
     without enough team members (skills, gender, a shift that day covering the window, and
     room in that carer's week and in each quarter hour of their shift) per second of travel
     from their home plus :data:`_MEMBER_S`, until every visit has its one or two members or
-    no carer has room. A visit's load on a carer is its contact time spread over the time it
-    could be served in (its window's opening to latest start plus its length) while the carer
-    is on shift; a carer's
-    teams fill at most :data:`_TEAM_LOAD` of each quarter hour of their shifts and
+    no carer has room. With ``served`` (each recipient's carer-visits by carer in a first
+    roster of the week, made for travel alone) the carers who served the recipient there come
+    first, scored by the visits they can take times one plus their visits there: their rounds
+    already pass by, which measured better than homes alone (README, "The week as one
+    roster"); the rule by homes chooses only when none of them can take more. A visit's load
+    on a carer is its contact time spread over the time it could be served in (its window's
+    opening to latest start plus its length) while the carer is on shift; a carer's teams
+    fill at most :data:`_TEAM_LOAD` of each quarter hour of their shifts and
     :data:`_WEEK_LOAD` of ``allowance_s`` (None: the time on shift). The rounds then cost
     carers outside the team (:func:`roster.commissioning.week.week_problem`), so the team is a
     preference, not a rule: a visit no member can fit still goes to someone.
@@ -94,28 +99,11 @@ def regular_teams(
             ],
             dtype=float,
         )
-        able = _able(carers, visits, shifts)
-        load = [_span(v) for v in visits]
-        needed = np.array([v.carers_required for v in visits])
-        team: list[int] = []
-        while needed.any():
-            best, best_score, best_takes = -1, 0.0, []
-            open_ = able[:, needed > 0].any(axis=1)
-            open_[team] = False
-            for c in sorted(np.flatnonzero(open_), key=lambda c: travel_s[c])[:_CANDIDATES]:
-                takes = _takes(c, visits, load, able[c], needed, room, on_shift, week_room)
-                gain = sum(visits[i].duration_s for i, _ in takes)
-                score = gain / (travel_s[c] + _MEMBER_S)
-                if score > best_score:
-                    best, best_score, best_takes = int(c), score, takes
-            if best < 0:
-                break
-            team.append(best)
-            for i, per_slice in best_takes:
-                needed[i] -= 1
-                day, first, last = load[i]
-                room[best, day, first:last] -= per_slice
-                week_room[best] -= visits[i].duration_s
+        known = served.get(recipient, Counter()) if served is not None else Counter()
+        weights = [known[carer.id] for carer in carers]
+        team = _grow_team(
+            visits, _able(carers, visits, shifts), travel_s, weights, room, on_shift, week_room
+        )
         teams[recipient] = frozenset(carers[c].id for c in team)
     sizes = [len(t) for t in teams.values()]
     logger.info(
@@ -125,6 +113,73 @@ def regular_teams(
         len(sizes),
     )
     return teams
+
+
+def _grow_team(
+    visits: list[Visit],
+    able: np.ndarray,
+    travel_s: np.ndarray,
+    served: list[int],
+    room: np.ndarray,
+    on_shift: np.ndarray,
+    week_room: np.ndarray,
+) -> list[int]:
+    """Grow one recipient's team, carer by carer, taking its load out of their room.
+
+    ``able`` is :func:`_able`'s, ``travel_s`` each carer's travel from home to the recipient,
+    ``served`` each carer's visits to them in the first roster (0 without one).
+    """
+    load = [_span(v) for v in visits]
+    needed = np.array([v.carers_required for v in visits])
+    team: list[int] = []
+
+    def takes_of(c: int) -> tuple[list[tuple[int, np.ndarray]], int]:
+        takes = _takes(c, visits, load, able[c], needed, room, on_shift, week_room)
+        return takes, sum(visits[i].duration_s for i, _ in takes)
+
+    while needed.any():
+        open_ = able[:, needed > 0].any(axis=1)
+        open_[team] = False
+        candidates = np.flatnonzero(open_)
+        best, best_takes = _best(
+            [c for c in candidates if served[c]],
+            takes_of,
+            lambda c, gain_s: gain_s * (1 + served[c]),
+        )
+        if best < 0:
+            best, best_takes = _best(
+                sorted(candidates, key=lambda c: travel_s[c])[:_CANDIDATES],
+                takes_of,
+                lambda c, gain_s: gain_s / (travel_s[c] + _MEMBER_S),
+            )
+        if best < 0:
+            return team
+        team.append(best)
+        for i, per_slice in best_takes:
+            needed[i] -= 1
+            day, first, last = load[i]
+            room[best, day, first:last] -= per_slice
+            week_room[best] -= visits[i].duration_s
+    return team
+
+
+def _best(
+    candidates: Sequence[int],
+    takes_of: Callable[[int], tuple[list[tuple[int, np.ndarray]], int]],
+    score: Callable[[int, int], float],
+) -> tuple[int, list[tuple[int, np.ndarray]]]:
+    """Return the candidate whose score of the contact time it can take is best, and its takes.
+
+    ``takes_of`` gives a candidate's takes (:func:`_takes`) and their contact time. -1 (and
+    nothing) when no candidate can take any.
+    """
+    best, best_score, best_takes = -1, 0.0, []
+    for c in candidates:
+        takes, gain_s = takes_of(c)
+        value = score(c, gain_s)
+        if value > best_score:
+            best, best_score, best_takes = int(c), value, takes
+    return best, best_takes
 
 
 def _able(carers: list[Carer], visits: list[Visit], shifts: np.ndarray) -> np.ndarray:

@@ -44,6 +44,10 @@ _PROGRESS_EVERY_S = 0.5
 #: of what their contract has left is its share of their shift time left, times this. Without
 #: pacing, the first days use up short contracts and the last days' visits go unplaced.
 _PACE = 1.25
+#: Share of the time budget (or of each session's limit, without one) that the first roster of
+#: the week, made for travel alone, takes when regular teams come from its rounds
+#: (``RoundsParams.continuity_team_from = "rounds"``); the rest goes on the roster itself.
+FIRST_ROSTER_SHARE = 1 / 3
 #: Least time a session gets from a time budget, in seconds, by engine: OR-Tools needs about
 #: this to build its model and find a first solution on a small pool; the insertion engine
 #: constructs a small session in milliseconds and then runs thousands of iterations in this.
@@ -379,9 +383,36 @@ def solve_week(
         One entry per model, pool, day and session with at least one visit, in that order.
     """
     began = time.time()
+    recipient_of = {visit.id: visit.recipient_id for visit in instance.visits}
+    served: dict[tuple[str, str], dict[str, Counter[str]]] = {}
+    teams = params.continuity_cost and params.continuity_team
+    if teams and params.continuity_team_from == "rounds":
+        halves = _Halves(progress) if progress is not None else None
+        first = solve_week(
+            instance,
+            models,
+            locations,
+            _first_roster_params(params, time_budget_s is None),
+            days,
+            None if time_budget_s is None else time_budget_s * FIRST_ROSTER_SHARE,
+            workers,
+            halves,
+            max_daily_working_s,
+            min_gap_s,
+        )
+        progress = halves
+        for solved in first:
+            counts = served.setdefault((solved.model, solved.pool), defaultdict(Counter))
+            for route in solved.rounds.routes:
+                for step in route.steps:
+                    counts[recipient_of[step.visit_id]][route.carer_id] += 1
+        if time_budget_s is not None:
+            time_budget_s = max(0.0, time_budget_s - (time.time() - began))
+            began = time.time()
+        else:
+            params = _scaled(params, 1 - FIRST_ROSTER_SHARE)
     jobs = []
     staffed = set()
-    recipient_of = {visit.id: visit.recipient_id for visit in instance.visits}
     planned = {
         v.id: PlannedVisit(
             v.recipient_id, v.day, v.earliest_start_s, v.latest_start_s, v.planned_start_s
@@ -403,15 +434,16 @@ def solve_week(
                 continue
             members = {v.id for _, session, _ in steps for v in session.visits}
             preferred = _preferred(instance, pool.recipient_ids)
-            if params.continuity_cost and params.continuity_team:
-                teams = regular_teams(
+            if teams:
+                chosen = regular_teams(
                     instance,
                     pool,
                     days,
                     locations,
                     lambda carer: params.weekly_allowance_s(carer.contracted_s),
+                    served.get((model.name, pool.name)),
                 )
-                for recipient, team in teams.items():
+                for recipient, team in chosen.items():
                     preferred[recipient] = preferred.get(recipient, frozenset()) | team
             jobs.append(
                 _Job(
@@ -480,6 +512,38 @@ def solve_week(
         for i, job in enumerate(jobs)
         for (day, _, _), (problem, rounds, found) in zip(job.steps, answers[i], strict=True)
     ]
+
+
+def _first_roster_params(params: RoundsParams, unbudgeted: bool) -> RoundsParams:
+    """Return the settings of the first roster of the week: travel alone, the same hours rule.
+
+    Without a time budget it takes :data:`FIRST_ROSTER_SHARE` of each session's limits.
+    """
+    first = dataclasses.replace(params, continuity_cost=0, continuity_team=False)
+    return _scaled(first, FIRST_ROSTER_SHARE) if unbudgeted else first
+
+
+def _scaled(params: RoundsParams, share: float) -> RoundsParams:
+    """Return settings with ``share`` of the time limit and of the improvement's iterations."""
+    limit = None if params.time_limit_s is None else params.time_limit_s * share
+    iterations = params.improve_iterations
+    if iterations is not None:
+        iterations = max(1, round(iterations * share))
+    return dataclasses.replace(params, time_limit_s=limit, improve_iterations=iterations)
+
+
+class _Halves:
+    """Passes on half of each advance: the two rosters of the week fill the bar once."""
+
+    def __init__(self, progress: Progress) -> None:
+        self.progress, self.owed = progress, 0.0
+
+    def __call__(self, visits: int) -> None:
+        self.owed += visits / 2
+        whole = int(self.owed)
+        if whole:
+            self.owed -= whole
+            self.progress(whole)
 
 
 def session_weight(problem: RoundsProblem | Session) -> float:

@@ -433,7 +433,17 @@ def assumptions(
         ),
         "continuity_cost": (
             f"{params.continuity_cost} s of travel per visit by a carer "
-            + ("outside the recipient's regular team and " if params.continuity_team else "")
+            + (
+                "outside the recipient's regular team (chosen from "
+                + (
+                    "a first roster of the week for travel alone"
+                    if params.continuity_team_from == "rounds"
+                    else "the carers living nearest"
+                )
+                + ") and "
+                if params.continuity_team
+                else ""
+            )
             + "new to the recipient that week"
             if params.continuity_cost
             else "none: the rounds are built for travel alone",

@@ -17,6 +17,8 @@ FIRST_SOLUTIONS = routing_enums_pb2.FirstSolutionStrategy
 METAHEURISTICS = routing_enums_pb2.LocalSearchMetaheuristic
 #: Rounds engines: the insertion engine (the default) and plain OR-Tools (the baseline).
 ENGINES = ("insertion", "ortools")
+#: Where regular teams come from (``RoundsParams.continuity_team_from``).
+TEAM_SOURCES = ("rounds", "homes")
 #: What contracted weekly hours count (``RoundsParams.weekly_hours_basis``).
 HOURS_BASES = ("contact", "working")
 
@@ -106,8 +108,10 @@ class RoundsParams:
         (:func:`roster.commissioning.week.solve_week`), so a recipient is served by a small
         team; 0 (the default for now) rosters for travel alone. Off because no weight measured
         on the Rutland week meets issue 12's targets (at most 3.0 distinct carers per recipient
-        for at most 10% more travel): 300 with ``continuity_team`` gave 5.1 carers for +8% in
-        the framework, 2400 gave 3.9 for +39% (README, "The week as one roster").
+        for at most 10% more travel): 600 with ``continuity_team`` (from a first roster) and
+        contracts capped at +10% gave 4.45 carers in the framework and 4.71 in the consortium
+        for about 5% more travel than the capped travel-only roster, 1500 gave 3.85 and 4.25
+        for 14-16% (README, "The week as one roster").
     continuity_team
         Whether each recipient gets a regular team before the week is rostered
         (:func:`roster.commissioning.teams.regular_teams`: the few carers of the pool who can
@@ -150,6 +154,7 @@ class RoundsParams:
     engine: str = "insertion"
     continuity_cost: int = 0
     continuity_team: bool = False
+    continuity_team_from: str = "rounds"
     weekly_hours_tolerance: float | None = None
     weekly_hours_basis: str = "contact"
 
@@ -166,6 +171,11 @@ class RoundsParams:
             fail(
                 f"Unknown weekly hours basis {self.weekly_hours_basis!r}: one of {HOURS_BASES}.",
                 "weekly_hours_basis",
+            )
+        if self.continuity_team_from not in TEAM_SOURCES:
+            fail(
+                f"Unknown team source {self.continuity_team_from!r}: one of {TEAM_SOURCES}.",
+                "continuity_team_from",
             )
         if self.engine not in ENGINES:
             fail(f"Unknown rounds engine {self.engine!r}: one of {ENGINES}.", "engine")

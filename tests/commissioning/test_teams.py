@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from helpers import INSTANCE_SMALL, line_networks
 
@@ -56,3 +58,18 @@ def test_only_the_days_rostered_count(setting):
         "r3": frozenset({"c3"})
     }
     assert regular_teams(instance, pools["framework/p1"], [1], locations, lambda c: None) == {}
+
+
+def test_carers_who_served_the_recipient_in_a_first_roster_come_first(setting):
+    """Served by c2 in a first roster, r1 gets c2 for its morning call, then c1 for lunch.
+
+    c2 has no medication, so it cannot take r1's lunch call; no one else served r1 there, so
+    the nearest able carer by home (c1) takes it. Without the first roster c1, who can do
+    both calls, is the whole team.
+    """
+    instance, pools, locations = setting
+    pool = pools["framework/p1"]
+    served = {"r1": Counter({"c2": 1})}
+    teams = regular_teams(instance, pool, range(7), locations, lambda c: None, served)
+    assert teams["r1"] == frozenset({"c1", "c2"})
+    assert regular_teams(instance, pool, range(7), locations, lambda c: None)["r1"] == {"c1"}

@@ -252,3 +252,19 @@ def test_a_regular_team_is_free_from_the_first_session(setting):
         assert first.problem.assignment_cost[v, column["c1"]] == c1_cost
         assert first.problem.assignment_cost[v, column["c2"]] == 900
         assert all(s.violations == () for s in solved)
+
+
+def test_teams_from_a_first_roster_fill_the_progress_bar_once(setting):
+    """With teams from a first roster the week is rostered twice; the bar still counts it once.
+
+    The team (from the first roster, for travel alone) is free from the first session: in the
+    week's first session of p1 some carer serves r1's morning call at no continuity cost.
+    """
+    instance, model, locations = setting
+    params = dataclasses.replace(PARAMS, continuity_cost=900, continuity_team=True)
+    counted: list[int] = []
+    solved = solve_week(instance, [model], locations, params, days=[0, 1], progress=counted.append)
+    assert sum(counted) == len(instance.visits)
+    assert all(s.violations == () for s in solved)
+    (first, *_) = [s for s in solved if s.pool == "framework/p1"]
+    assert (first.problem.assignment_cost[first.problem.visit_id.index("v1")] == 0).any()
