@@ -59,8 +59,16 @@ _TIME = re.compile(r"(\d{1,2}):(\d{2})")
 
 #: The comparison's solver settings unless the scenario's [rounds] table says otherwise:
 #: parallel cheapest insertion starts large pools in seconds where cost-based insertion cannot;
-#: each search's time limit is the solver's own default (30 s).
-DEFAULT_ROUNDS = RoundsParams(first_solution="PARALLEL_CHEAPEST_INSERTION")
+#: each search's time limit is the solver's own default (30 s). The week is a roster a
+#: coordinator could hand out: carers within contracted hours + 10% (contact time), and each
+#: recipient a regular team, a carer-visit outside it costing 600 s of travel (the best measured
+#: within 10% more travel in both models: README, "The week as one roster").
+DEFAULT_ROUNDS = RoundsParams(
+    first_solution="PARALLEL_CHEAPEST_INSERTION",
+    continuity_cost=600,
+    continuity_team=True,
+    weekly_hours_tolerance=0.1,
+)
 
 
 def _fail(message: str, key: str) -> None:
@@ -712,7 +720,8 @@ class Scenario:
     area, demand, package, workforce, framework, comparison
         The parameter groups (TOML tables of the same names).
     rounds
-        Solver settings: :data:`DEFAULT_ROUNDS` with the fields the ``[rounds]`` table sets
+        Solver settings: :data:`DEFAULT_ROUNDS` with the fields the ``[rounds]`` table sets (the
+        string ``"none"`` for a field that may be None, e.g. ``weekly_hours_tolerance``)
         (any field of :class:`roster.rounds.params.RoundsParams`).
     """
 
@@ -782,8 +791,12 @@ def _rounds_table(values: Any) -> RoundsParams:
     if not isinstance(values, dict):
         _fail("Expected a table.", "rounds")
     hints = typing.get_type_hints(RoundsParams)
+    values = dict(values)
     for key, value in values.items():
         _check_known(key, set(hints), "rounds")
+        if value == "none" and type(None) in typing.get_args(hints[key]):
+            values[key] = None  # TOML has no null: "none" turns off an optional rule or limit
+            continue
         _check_type(value, hints[key], f"rounds.{key}")
     try:
         return RoundsParams.from_dict({**dataclasses.asdict(DEFAULT_ROUNDS), **values})

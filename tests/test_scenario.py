@@ -128,7 +128,8 @@ def test_rutland_example_is_exactly_the_defaults():
     """examples/rutland.toml repeats the built-in defaults: every field of every table is equal.
 
     The rounds settings are the comparison's: parallel cheapest insertion, guided local search,
-    30 s a search, and the solver's defaults otherwise.
+    30 s a search, contracts capped at +10%, regular teams at 600 s a visit outside them, and
+    the solver's defaults otherwise.
     """
     loaded, defaults = load_scenario(EXAMPLES / "rutland.toml"), Scenario()
     assert loaded.name == defaults.name == "rutland"
@@ -139,7 +140,12 @@ def test_rutland_example_is_exactly_the_defaults():
         for item in dataclasses.fields(theirs):
             key = f"{table.name}.{item.name}"
             assert (key, getattr(ours, item.name)) == (key, getattr(theirs, item.name))
-    assert loaded.rounds == RoundsParams(first_solution="PARALLEL_CHEAPEST_INSERTION")
+    assert loaded.rounds == RoundsParams(
+        first_solution="PARALLEL_CHEAPEST_INSERTION",
+        continuity_cost=600,
+        continuity_team=True,
+        weekly_hours_tolerance=0.1,
+    )
     assert (loaded.rounds.time_limit_s, loaded.rounds.metaheuristic) == (
         30.0,
         "GUIDED_LOCAL_SEARCH",
@@ -155,6 +161,16 @@ def test_rounds_table_changes_only_its_fields():
     assert (rounds.time_limit_s, rounds.carer_fixed_cost) == (5, 60)
     assert rounds.first_solution == "PARALLEL_CHEAPEST_INSERTION"
     assert rounds.break_after_s == 6 * 3600
+
+
+def test_none_turns_off_an_optional_rounds_setting():
+    """ "none" (TOML has no null) turns off the contract cap; on a required field it is an error."""
+    assert scenario_from_dict({}).rounds.weekly_hours_tolerance == 0.1
+    rounds = scenario_from_dict({"rounds": {"weekly_hours_tolerance": "none"}}).rounds
+    assert rounds.weekly_hours_tolerance is None
+    with pytest.raises(InputError) as caught:
+        scenario_from_dict({"rounds": {"continuity_cost": "none"}})
+    assert caught.value.field == "rounds.continuity_cost"
 
 
 def test_a_misspelt_key_suggests_the_known_one(tmp_path):

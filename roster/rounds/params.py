@@ -106,16 +106,17 @@ class RoundsParams:
         carer has not served the recipient earlier in the week (nor is one of their preferred
         carers). A pool's days are solved in order, each knowing the days before
         (:func:`roster.commissioning.week.solve_week`), so a recipient is served by a small
-        team; 0 (the default for now) rosters for travel alone. Off because no weight measured
-        on the Rutland week meets issue 12's targets (at most 3.0 distinct carers per recipient
-        for at most 10% more travel): 600 with ``continuity_team`` (from a first roster) and
-        contracts capped at +10% gave 4.45 carers in the framework and 4.71 in the consortium
-        for about 5% more travel than the capped travel-only roster, 1500 gave 3.85 and 4.25
-        for 14-16% (README, "The week as one roster").
+        team; 0 (the default here, for one problem) rosters for travel alone. A week's roster
+        (the comparison, ``roster rounds``) defaults to 600 with ``continuity_team`` and
+        contracts capped at +10% (:data:`roster.scenario.DEFAULT_ROUNDS`): on the Rutland week
+        4.45 carers per recipient in the framework and 4.71 in the consortium (from 7.01 and
+        7.96) for about 5% more travel than the capped travel-only roster; 1500 gave 3.85 and
+        4.25 for 14-16% (README, "The week as one roster"), short of issue 12's target of 3.0.
     continuity_team
         Whether each recipient gets a regular team before the week is rostered
         (:func:`roster.commissioning.teams.regular_teams`: the few carers of the pool who can
-        do their week, near their home, with room in their shifts and contracts); a visit by a
+        do their week, with room in their shifts and contracts, from a first roster or near
+        their home: ``continuity_team_from``); a visit by a
         carer outside the team costs ``continuity_cost`` (unless that carer has served them
         earlier in the week) from the week's first session on. False: only carers who served
         them earlier are free, so the first day picks a team by travel alone.
@@ -123,7 +124,7 @@ class RoundsParams:
         How far above their contracted weekly hours a carer's week may go, as a share of those
         hours: each session's cap is what the week has left (and the daily cap still holds). A
         carer with no contracted hours (a zero-hours contract) has no weekly cap. None (the
-        default for now): contracted hours are not enforced; 0.1 is the setting measured.
+        default here): contracted hours are not enforced; a week's roster defaults to 0.1.
     weekly_hours_basis
         What contracted hours count: ``"contact"`` (time in visits, how most homecare is paid
         and contracted: pay by visit) or ``"working"`` (leaving home to coming back, travel and
