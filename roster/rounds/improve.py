@@ -26,7 +26,8 @@ from collections import namedtuple
 from collections.abc import Callable
 
 import numpy as np
-from numba import njit
+from numba import njit, types
+from numba.experimental import structref
 
 from roster.rounds.objective import unassigned_cost
 from roster.rounds.params import RoundsParams
@@ -62,7 +63,8 @@ _RUIN_MOST = 20
 #: iterations to every round's 1,935 (gap 6.5% against 7.5%; 200_1 8.5% against 8.7%).
 _GRANULAR = 25
 
-# Static data and mutable state of the search, as tuples of arrays Numba can take.
+# Static data and mutable state of the search, as tuples of arrays; the kernels get each as
+# one Numba structref (:func:`_kernel_view`).
 _Data = namedtuple(
     "_Data",
     "travel loc dur earliest late hard partner sync_off demand allowed pen "
@@ -71,6 +73,74 @@ _Data = namedtuple(
 )
 _State = namedtuple("_State", "route rlen where pos start load worst")
 _Scratch = namedtuple("_Scratch", "stack inq raised log_node log_old")
+
+
+# A tuple of arrays passed to a kernel, even an inlined one, has every array's reference count
+# raised and lowered: some 60 atomic operations, 350 ns a call, which on Mankowska 300_1 was
+# nine tenths of an iteration. A structref is passed as one reference.
+@structref.register
+class _DataType(types.StructRef):
+    def preprocess_fields(self, fields):
+        return tuple((name, types.unliteral(t)) for name, t in fields)
+
+
+@structref.register
+class _StateType(types.StructRef):
+    def preprocess_fields(self, fields):
+        return tuple((name, types.unliteral(t)) for name, t in fields)
+
+
+@structref.register
+class _ScratchType(types.StructRef):
+    def preprocess_fields(self, fields):
+        return tuple((name, types.unliteral(t)) for name, t in fields)
+
+
+class _DataRef(structref.StructRefProxy):
+    """:class:`_Data` as the kernels take it; Python reads the arrays as attributes."""
+
+
+class _StateRef(structref.StructRefProxy):
+    """:class:`_State` as the kernels take it; Python reads the arrays as attributes."""
+
+
+class _ScratchRef(structref.StructRefProxy):
+    """:class:`_Scratch` as the kernels take it; Python reads the arrays as attributes."""
+
+
+for _proxy, _type, _tuple in (
+    (_DataRef, _DataType, _Data),
+    (_StateRef, _StateType, _State),
+    (_ScratchRef, _ScratchType, _Scratch),
+):
+    structref.define_constructor(_proxy, _type, _tuple._fields)
+    structref.define_boxing(_type, _proxy)
+
+
+@njit(cache=True)
+def _new_data(*arrays):
+    return _DataRef(*arrays)
+
+
+@njit(cache=True)
+def _new_state(*arrays):
+    return _StateRef(*arrays)
+
+
+@njit(cache=True)
+def _new_scratch(*arrays):
+    return _ScratchRef(*arrays)
+
+
+def _kernel_view(arrays: tuple) -> structref.StructRefProxy:
+    """Return the same arrays (not copies) as one structref; Python still reads ``view.name``."""
+    new = {_Data: _new_data, _State: _new_state, _Scratch: _new_scratch}[type(arrays)]
+    view = new(*arrays)
+    for name, array in zip(arrays._fields, arrays, strict=True):
+        setattr(view, name, array)
+    return view
+
+
 _NEVER = np.int64(2**62)  # a budget no change reaches
 # Arguments passed typed, never as literals: Numba compiles a kernel, and every kernel it
 # calls, once more for each literal (-1, 0) it is given, which doubled the first-use compile.
@@ -149,8 +219,9 @@ def improve_routes(
         np.zeros(64 * n + 64, np.int64),
         np.zeros(64 * n + 64, np.int64),
     )
-    best = _State(*(a.copy() for a in state))
-    saved = _State(*(a.copy() for a in state))
+    best = _kernel_view(_State(*(a.copy() for a in state)))
+    saved = _kernel_view(_State(*(a.copy() for a in state)))
+    data, state, scratch = _kernel_view(data), _kernel_view(state), _kernel_view(scratch)
     _search(state, saved, best, data, scratch, 0, 1.0, 0, 0)  # compile (or load) before the clock
     _insert_jobs(state, data, scratch, np.zeros(0, np.int64))
     began, done = time.perf_counter(), 0
@@ -238,9 +309,9 @@ def construct_routes(
 
 
 def _construct(
-    state: _State,
-    data: _Data,
-    scratch: _Scratch,
+    state: _StateRef,
+    data: _DataRef,
+    scratch: _ScratchRef,
     progress: Callable[[float], None] | None,
     share: float,
 ) -> None:
@@ -268,7 +339,9 @@ def _construct(
             progress(share * min(begin + chunk, len(jobs)) / len(jobs))
 
 
-def _start_from(state: _State, data: _Data, scratch: _Scratch, routes: list[list[int]]) -> None:
+def _start_from(
+    state: _StateRef, data: _DataRef, scratch: _ScratchRef, routes: list[list[int]]
+) -> None:
     """Take in the starting rounds, leaving out any whose schedule breaks a rule here.
 
     OR-Tools may delay a visit, for a break or to shorten a round; this search keeps starts
