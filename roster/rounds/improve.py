@@ -969,7 +969,9 @@ def _insert_near(s, d, x, a, b, near):
             continue
         feasible, delta_a, nlog = _try(s, d, x, a, cand_r[j], cand_i[j], _LOG_START, _NEVER)
         if feasible:
-            delta_b, rb, ib = _best_single(s, d, x, b, cand_r[j], nlog, best - delta_a, near)
+            # Near rounds only, even if none beats the best pair so far: scanning every round
+            # then took half the time. If no pair fits near, _insert_job tries every round.
+            delta_b, rb, ib = _best_near(s, d, x, b, cand_r[j], nlog, best - delta_a, near)
             if rb >= 0 and delta_a + delta_b < best:
                 best = delta_a + delta_b
                 best_ra, best_ia, best_rb, best_ib = cand_r[j], cand_i[j], rb, ib
