@@ -499,23 +499,6 @@ def _take(s, d, n):
     s.start[n] = -1
 
 
-@njit(cache=True)
-def _bound(s, d, n):
-    """Earliest start of node n given its predecessor, window and partner."""
-    r, i = s.where[n], s.pos[n]
-    mode = d.p_mode[r]
-    if i == 0:
-        free, place = d.p_start[r], d.p_home[r]
-    else:
-        m = s.route[r, i - 1]
-        free, place = s.start[m] + d.dur[m], d.loc[m]
-    lb = max(d.earliest[n], free + d.travel[mode, place, d.loc[n]])
-    q = d.partner[n]
-    if q >= 0 and s.where[q] >= 0:
-        lb = max(lb, s.start[q] + d.sync_off[n])
-    return lb
-
-
 @njit(cache=True, inline="always")
 def _lateness(d, n, start):
     return d.weights[_LATE] * max(0, start - d.late[n])
@@ -550,39 +533,54 @@ def _propagate(s, d, x, stacked, logged, budget):
     """
     top, nlog, delta = stacked, logged, 0
     feasible = True
+    # The arrays taken out once and the bound written out (see _candidates: a call costs a
+    # reference count on every structref).
+    stack, inq, raised, log_node, log_old = x.stack, x.inq, x.raised, x.log_node, x.log_old
+    route, rlen, where, pos, start = s.route, s.rlen, s.where, s.pos, s.start
+    travel, loc, dur, earliest, late, hard = d.travel, d.loc, d.dur, d.earliest, d.late, d.hard
+    partner, sync_off, p_home, p_mode = d.partner, d.sync_off, d.p_home, d.p_mode
+    p_start, p_end, late_w = d.p_start, d.p_end, d.weights[_LATE]
     while top > 0:
         top -= 1
-        n = x.stack[top]
-        x.inq[n] = False
-        lb = _bound(s, d, n)
-        if lb <= s.start[n]:
+        n = stack[top]
+        inq[n] = False
+        # The earliest start of n given its predecessor, window and partner.
+        r, i = where[n], pos[n]
+        if i == 0:
+            free, place = p_start[r], p_home[r]
+        else:
+            m = route[r, i - 1]
+            free, place = start[m] + dur[m], loc[m]
+        lb = max(earliest[n], free + travel[p_mode[r], place, loc[n]])
+        q = partner[n]
+        if q >= 0 and where[q] >= 0:
+            lb = max(lb, start[q] + sync_off[n])
+        if lb <= start[n]:
             continue
-        x.log_node[nlog] = n
-        x.log_old[nlog] = s.start[n]
+        log_node[nlog] = n
+        log_old[nlog] = start[n]
         nlog += 1
-        x.raised[n] += 1
-        if x.raised[n] > _MAX_RAISES:
+        raised[n] += 1
+        if raised[n] > _MAX_RAISES:
             feasible = False
             break
-        delta += _lateness(d, n, lb) - _lateness(d, n, s.start[n])
-        s.start[n] = lb
-        if delta >= budget or lb > d.hard[n] or lb > d.p_end[s.where[n]]:
+        delta += late_w * (max(0, lb - late[n]) - max(0, start[n] - late[n]))
+        start[n] = lb
+        if delta >= budget or lb > hard[n] or lb > p_end[r]:
             feasible = False
             break
-        if nlog >= len(x.log_node) - 2:
+        if nlog >= len(log_node) - 2:
             feasible = False
             break
-        r, i = s.where[n], s.pos[n]
-        if i + 1 < s.rlen[r]:
-            m = s.route[r, i + 1]
-            if not x.inq[m]:
-                x.stack[top] = m
-                x.inq[m] = True
+        if i + 1 < rlen[r]:
+            m = route[r, i + 1]
+            if not inq[m]:
+                stack[top] = m
+                inq[m] = True
                 top += 1
-        q = d.partner[n]
-        if q >= 0 and s.where[q] >= 0 and not x.inq[q]:
-            x.stack[top] = q
-            x.inq[q] = True
+        if q >= 0 and where[q] >= 0 and not inq[q]:
+            stack[top] = q
+            inq[q] = True
             top += 1
     for k in range(top):
         x.inq[x.stack[k]] = False
@@ -751,50 +749,6 @@ def _insertion_cost(s, d, n, r, i):
     return cost + d.weights[_FIXED] if s.rlen[r] == 0 else cost
 
 
-@njit(cache=True, inline="always")
-def _quick_bound(s, d, n, r, i):
-    """Bound from below, in O(1), the cost change of putting node n at (r, i).
-
-    :func:`_insertion_cost`, plus the node's own lateness given its predecessor's current
-    end, and the successor's lateness from being pushed. :data:`_NEVER` where the move is
-    certainly infeasible: the node would start past its hard window or the period's end, or
-    push its successor past the successor's hard window (starts only rise).
-    """
-    if i == 0:
-        free, before = d.p_start[r], d.p_home[r]
-    else:
-        m = s.route[r, i - 1]
-        free, before = s.start[m] + d.dur[m], d.loc[m]
-    # Times alone first: the travel matrix is large, and a lookup in it often misses the cache.
-    if i < s.rlen[r] and max(d.earliest[n], free) + d.dur[n] > d.hard[s.route[r, i]]:
-        return _NEVER
-    t = d.travel[d.p_mode[r]]
-    start = max(d.earliest[n], free + t[before, d.loc[n]])
-    if start > d.hard[n] or start > d.p_end[r]:
-        return _NEVER
-    bound = _insertion_cost(s, d, n, r, i) + _lateness(d, n, start)
-    if i < s.rlen[r]:
-        m = s.route[r, i]
-        pushed = start + d.dur[n] + t[d.loc[n], d.loc[m]]
-        if pushed > d.hard[m]:
-            return _NEVER
-        if pushed > s.start[m]:
-            bound += _lateness(d, m, pushed) - _lateness(d, m, s.start[m])
-    return bound
-
-
-@njit(cache=True, inline="always")
-def _too_late(s, d, n, r, i):
-    """Whether node n, and so every later position of period r, comes too late at (r, i).
-
-    The predecessor ends after n's hard window closes; ends only rise along a round.
-    """
-    if i == 0:
-        return False
-    m = s.route[r, i - 1]
-    return s.start[m] + d.dur[m] > d.hard[n]
-
-
 @njit(cache=True)
 def _try(s, d, x, n, r, i, logged, budget):
     """Insert node n at (r, i) and propagate; return (feasible, cost change, log size).
@@ -824,23 +778,13 @@ def _untry(s, d, x, n, logged, nlog):
     _take(s, d, n)
 
 
-@njit(cache=True, inline="always")
-def _fits(s, d, n, r, other):
-    return (
-        d.allowed[n, r]
-        and s.rlen[r] + 1 < s.route.shape[1]
-        and s.load[r] + d.demand[n] <= d.p_cap[r]
-        and (other < 0 or d.p_carer[r] != d.p_carer[other])
-    )
-
-
 @njit(cache=True)
 def _candidates(s, d, n, other, bound, near):
     """Positions of node n (not with the carer of period ``other``), cheapest bound first.
 
     Only the rounds of n's ``near`` nearest routed nodes and empty rounds count (0: every
     round). Returns (bounds, periods, positions) of every position whose O(1) lower bound
-    (:func:`_quick_bound`) is below ``bound``, sorted by that bound (stably, so the same state
+    (its lower bound, in O(1)) is below ``bound``, sorted by that bound (stably, so the same state
     gives the same order). Pricing them in this order, a search stops at the first bound no
     better than the best price found: the exact price (a propagation) is paid for a few
     positions instead of every one.
@@ -867,13 +811,59 @@ def _candidates(s, d, n, other, bound, near):
     rs = np.empty(size, np.int64)
     iis = np.empty(size, np.int64)
     count = 0
-    for r in range(len(d.p_home)):
-        if not wanted[r] or not _fits(s, d, n, r, other):
+    # The arrays taken out once, the helpers written out: a kernel call in this loop, even an
+    # inlined one, costs a reference count on every structref, which was nine tenths of it.
+    route, rlen, start, load = s.route, s.rlen, s.start, s.load
+    travel, loc, dur, earliest, late = d.travel, d.loc, d.dur, d.earliest, d.late
+    hard, pen = d.hard, d.pen
+    p_home, p_mode, p_start, p_end, p_carer = d.p_home, d.p_mode, d.p_start, d.p_end, d.p_carer
+    late_w, fixed, unassigned = d.weights[_LATE], d.weights[_FIXED], d.weights[_UNASSIGNED]
+    here, mine, earliest_n, hard_n = loc[n], dur[n], earliest[n], hard[n]
+    for r in range(len(p_home)):
+        # Whether n may go in period r at all: its skills and shifts, room, load, carer.
+        if not (
+            wanted[r]
+            and d.allowed[n, r]
+            and rlen[r] + 1 < route.shape[1]
+            and load[r] + d.demand[n] <= d.p_cap[r]
+            and (other < 0 or p_carer[r] != p_carer[other])
+        ):
             continue
-        for i in range(s.rlen[r] + 1):
-            if _too_late(s, d, n, r, i):
-                break
-            b = _quick_bound(s, d, n, r, i)
+        t = travel[p_mode[r]]
+        length = rlen[r]
+        for i in range(length + 1):
+            # A lower bound, in O(1), of the cost change of putting n at (r, i): travel and
+            # gender costs, the unassigned penalty saved, a new round's fixed cost, n's own
+            # lateness given its predecessor's current end, and the successor's lateness from
+            # being pushed. Certainly infeasible (skipped): n would start past its hard window
+            # or the period's end, or push its successor past the successor's (starts only
+            # rise).
+            if i == 0:
+                free, before = p_start[r], p_home[r]
+            else:
+                m = route[r, i - 1]
+                free, before = start[m] + dur[m], loc[m]
+                if free > hard_n:
+                    break  # ends only rise along a round: every later position too
+            after = p_home[r] if i == length else loc[route[r, i]]
+            # Times alone first: the travel matrix is large, and a lookup in it often misses
+            # the cache.
+            if i < length and max(earliest_n, free) + mine > hard[route[r, i]]:
+                continue
+            begin = max(earliest_n, free + t[before, here])
+            if begin > hard_n or begin > p_end[r]:
+                continue
+            b = t[before, here] + t[here, after] - t[before, after] + pen[n, r] - unassigned
+            if length == 0:
+                b += fixed
+            b += late_w * max(0, begin - late[n])
+            if i < length:
+                m = route[r, i]
+                pushed = begin + mine + t[here, loc[m]]
+                if pushed > hard[m]:
+                    continue
+                if pushed > start[m]:
+                    b += late_w * (max(0, pushed - late[m]) - max(0, start[m] - late[m]))
             if b >= bound:
                 continue
             bounds[count], rs[count], iis[count] = b, r, i
