@@ -706,7 +706,8 @@ def _route_ok(s, d, r):
         return True
     if _leave_back(s, d, r)[1] > d.p_end[r]:
         return False
-    if _breaks(s, d, r, np.empty(length, np.int64)) < 0:
+    # Without a break rule there is nothing to place (and no buffer to allocate).
+    if d.weights[_BREAK_AFTER] >= 0 and _breaks(s, d, r, np.empty(length, np.int64)) < 0:
         return False
     c = d.p_carer[r]
     if not d.c_capped[c]:
