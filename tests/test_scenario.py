@@ -164,7 +164,7 @@ def test_rounds_table_changes_only_its_fields():
 
 
 def test_none_turns_off_an_optional_rounds_setting():
-    """ "none" (TOML has no null) turns off the contract cap; on a required field it is an error."""
+    """The string "none" (TOML has no null) turns off the contract cap; elsewhere it is an error."""
     assert scenario_from_dict({}).rounds.weekly_hours_tolerance == 0.1
     rounds = scenario_from_dict({"rounds": {"weekly_hours_tolerance": "none"}}).rounds
     assert rounds.weekly_hours_tolerance is None

@@ -32,9 +32,11 @@ def test_summary_json_is_what_it_was(small_summary):
 
     tests/data/summary_before.json was written for the same run (seed 3 of the small
     comparison) by the code before the summary was typed, and its values written anew when the
-    insertion engine became the default and when providers began keeping carers within reach
-    (keys and order as before); timings aside, it must not
-    change. Only the new keys (:data:`NEW_KEYS`) are added, at the end.
+    insertion engine became the default, when providers began keeping carers within reach,
+    when the week's rules (contract cap, regular teams) came on by default and when the
+    insertion priced a pair's second half in its near rounds only (keys and order as before);
+    timings aside, it must not change. Only the new keys (:data:`NEW_KEYS`) are added, at the
+    end.
     """
     before = _without_timings(json.loads(BEFORE.read_text(encoding="utf-8")))
     now = _without_timings(small_summary.to_json())
