@@ -266,6 +266,29 @@ def test_a_residual_provider_covers_its_needs_with_carers_within_reach_first():
     assert _keep(instance, ["r1"], ids, ratio=0.1, within_reach=reach) == ("n1", "n2")
 
 
+def test_a_residual_provider_keeps_the_hours_each_skill_asks_for():
+    """Medication calls need medication carers' hours, not only one of them on shift.
+
+    r1 has a 2-hour medication call every day: at ratio 1 each day's target is 2 h for all
+    visits and 2 h for medication. The cover keeps m1 (medication, 1 h a day); p1 (no skill,
+    0.5 h a day) brings the all-visits target nearer, so it stays. Then m2 (medication, 1 h a
+    day) would take all visits 0.5 h over, which alone would leave it out (3.5 h off the
+    week's target either way), but it meets medication's: it is kept.
+    """
+    every = ((7, 22),)
+    medication = frozenset({"medication"})
+    ranked = [
+        dataclasses.replace(_carer("m1", range(7), every, 7), skills=medication),
+        _carer("p1", range(7), every, 3.5),
+        dataclasses.replace(_carer("m2", range(7), every, 7), skills=medication),
+    ]
+    visits = tuple(
+        Visit(f"v{d}", "r1", d, 9 * 3600, 10 * 3600, 7200, skills=medication) for d in range(7)
+    )
+    instance = Instance((Recipient("r1", -0.73, 52.67, "A"),), visits, tuple(ranked), ONE)
+    assert _keep(instance, ["r1"], [c.id for c in ranked], ratio=1.0) == ("m1", "p1", "m2")
+
+
 def _market(seed: int) -> tuple[Instance, dict[str, str], np.ndarray]:
     """Draw a random small market: 3 providers, 40 clients in 3 neighbourhoods, 40 carers.
 
@@ -317,12 +340,22 @@ def _busiest(instance: Instance, recipients: tuple[str, ...]) -> float:
     return float(day.max())
 
 
+def _asked(instance: Instance, recipients: tuple[str, ...]) -> set[str]:
+    """Skills and genders the recipients' visits ask for."""
+    asked: set[str] = set()
+    for v in instance.visits:
+        if v.recipient_id in recipients:
+            asked |= set(v.skills) | ({v.gender_preference} if v.gender_preference else set())
+    return asked
+
+
 def test_each_consortium_gets_the_carer_hours_of_the_framework_for_its_work():
     """Pooling never leaves a neighbourhood with fewer contracted hours per hour of work.
 
     On random markets and shares: each residual provider keeps at most its own ratio of
     contracted to carer hours times the work of its busiest day, every day of the week, plus
-    half a contract for rounding (or the one or two carers its cover takes); and each
+    one contract for each of its targets (all visits, and those asking each skill or gender),
+    or the one or two carers its cover takes; and each
     consortium's contracted hours are at least its clients' carer hours times the framework's
     overall ratio, less one contract for the rounding of whole carers into each group and one
     per residual provider's cover.
@@ -348,8 +381,12 @@ def test_each_consortium_gets_the_carer_hours_of_the_framework_for_its_work():
                     slack = 37.5 * (1 + len(residual))
                     assert held >= ratio * clients - slack, (seed, share, pool.name)
                 else:
+                    # A carer is kept only while some day is short of a target (all visits,
+                    # or those asking a skill or gender): one contract over each, at most.
+                    kinds = 1 + len(_asked(instance, pool.recipient_ids))
                     fair = (
-                        own[pool.provider_id] * 7 * _busiest(instance, pool.recipient_ids) + 18.75
+                        own[pool.provider_id] * 7 * _busiest(instance, pool.recipient_ids)
+                        + max(contract.values()) * kinds
                     )
                     assert held <= fair or len(pool.carer_ids) <= 2, (seed, share, pool.name)
 
