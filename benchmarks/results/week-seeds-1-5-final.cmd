@@ -1,0 +1,1 @@
+PYTHONPATH=. python benchmarks/week.py --seeds 1 2 3 4 5   # branch keep-cover at its first commit (structref engine, skill targets in _keep, the week's rules on), 15:55-16:09 UTC 2 December, load 2.1-3.6 (the full test suite beside it for the first five minutes)
