@@ -12,7 +12,7 @@ import numpy as np
 
 from roster.commissioning.pools import Pool
 from roster.errors import InputError
-from roster.model import DAYS, Carer, Instance
+from roster.model import DAYS, Carer, Instance, Visit
 
 logger = logging.getLogger(__name__)
 
@@ -331,22 +331,15 @@ def _balance_skills(
     """
     by_id = {c.id: c for c in instance.carers}
     group_of = {r: i for i, group in enumerate(members) for r in group}
-    kinds = sorted(
-        {(v.skills, v.gender_preference) for v in instance.visits if v.recipient_id in group_of}
-        | {(frozenset(), None)},
-        key=lambda k: (len(k[0]), sorted(k[0]), k[1] or ""),
-    )
+    kinds = _kinds([v for v in instance.visits if v.recipient_id in group_of])
     demand = np.zeros((len(members), len(kinds)))
     for v in instance.visits:
         if v.recipient_id in group_of:
-            wanted = [k[0] <= v.skills and k[1] in (None, v.gender_preference) for k in kinds]
+            wanted = [_asks(k, v.skills, v.gender_preference) for k in kinds]
             demand[group_of[v.recipient_id], wanted] += v.duration_s * v.carers_required / 3600
     hours = np.array([by_id[c].contracted_s / 3600 for c in carers])
     meets = np.array(
-        [
-            [k[0] <= by_id[c].skills and k[1] in (None, by_id[c].gender) for k in kinds]
-            for c in carers
-        ],
+        [[_asks(k, by_id[c].skills, by_id[c].gender) for k in kinds] for c in carers],
         dtype=float,
     ).reshape(len(carers), len(kinds))
     row = {carer: k for k, carer in enumerate(carers)}
@@ -528,6 +521,24 @@ def _hours(by_id: Mapping[str, Carer], carers: list[str] | tuple[str, ...]) -> f
     return sum(by_id[c].contracted_s for c in carers) / 3600
 
 
+def _kinds(visits: list[Visit]) -> list[tuple[frozenset[str], str | None]]:
+    """Return the kinds of requirement of these visits, fewest skills first.
+
+    No requirement (every visit), then each set of skills and gender preference asked for.
+    """
+    return sorted(
+        {(v.skills, v.gender_preference) for v in visits} | {(frozenset(), None)},
+        key=lambda k: (len(k[0]), sorted(k[0]), k[1] or ""),
+    )
+
+
+def _asks(
+    kind: tuple[frozenset[str], str | None], skills: frozenset[str], gender: str | None
+) -> bool:
+    """Whether a visit or carer with these skills and gender has what ``kind`` asks for."""
+    return kind[0] <= skills and kind[1] in (None, gender)
+
+
 def _keep(
     instance: Instance,
     recipients: list[str],
@@ -544,8 +555,9 @@ def _keep(
     far walker is not kept as the only cover of a need a nearer carer could meet. Then, the
     closest first, each other carer with whom the kept hours fall short of the days' targets
     by less over the week: a day's target is ``ratio`` (the provider's contracted hours per
-    carer hour of work) times that day's carer hours of visits, for all visits and for those
-    asking each skill or gender (met only by carers who have it); a carer brings their
+    carer hour of work) times that day's carer hours of visits, for each kind of requirement
+    (:func:`_kinds`: none, i.e. all visits, and each set of skills and gender asked for; met
+    only by carers who have it); a carer brings their
     contracted hours spread evenly over the days they work (the sum over targets and days of
     hours short or over falls). With contracts capped, a residual pool held to its target
     over all visits alone left its medication calls out (seed 4: 77 of one pool's 84 calls
@@ -571,24 +583,21 @@ def _keep(
     if wanted.any():
         open_needs = [n for n, w in zip(needs, wanted, strict=True) if w > 0]
         logger.warning("no carer of the provider can serve %s", open_needs[0].describe())
-    # Hours each day, for every visit and for each skill and gender asked for: a pool whose
+    # Hours each day, for every visit and for each kind of requirement: a pool whose
     # medication calls only two short contracts could take left them out, all hours met.
     inside = set(recipients)
     visits = [v for v in instance.visits if v.recipient_id in inside]
-    kinds = [None, *sorted({(s, None) for v in visits for s in v.skills})]
-    kinds += sorted({(None, v.gender_preference) for v in visits if v.gender_preference})
+    kinds = _kinds(visits)
     need_h = np.zeros((len(kinds), 7))
     for v in visits:
         for k, kind in enumerate(kinds):
-            if kind is None or kind[0] in v.skills or kind[1] == v.gender_preference:
+            if _asks(kind, v.skills, v.gender_preference):
                 need_h[k, v.day] += ratio * v.duration_s * v.carers_required / 3600
     daily_h = np.zeros((len(ranked), len(kinds), 7))
     for i, name in enumerate(ranked):
         carer = by_id[name]
         days = sorted({s.day for s in carer.shifts})
-        able = [
-            kind is None or kind[0] in carer.skills or kind[1] == carer.gender for kind in kinds
-        ]
+        able = [_asks(kind, carer.skills, carer.gender) for kind in kinds]
         daily_h[i][np.ix_(able, days)] = carer.contracted_s / 3600 / max(len(days), 1)
     kept_h = daily_h[chosen].sum(axis=0)
     for i in np.flatnonzero(free):
