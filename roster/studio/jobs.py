@@ -60,8 +60,14 @@ def _mapping_proxy(items: dict) -> MappingProxyType:
 ForkingPickler.register(MappingProxyType, lambda proxy: (_mapping_proxy, (dict(proxy),)))
 
 
+#: Set in the child when it is asked to stop: a Ctrl-C that lands inside an extension
+#: module's import comes back as that import's ImportError, still a stop, not a failure.
+_stop_asked = threading.Event()
+
+
 def _stop_on_term(*_: object) -> None:
     """Turn SIGTERM into Ctrl-C, so the comparison stops its own worker processes first."""
+    _stop_asked.set()
     raise KeyboardInterrupt
 
 
@@ -112,6 +118,9 @@ def _run_comparison(
     except KeyboardInterrupt:
         messages.put(("stopped", "stopped", 0))
     except Exception as error:  # reported to the page; the studio keeps running
+        if _stop_asked.is_set():
+            messages.put(("stopped", "stopped", 0))
+            return
         logger.exception("comparison failed")
         messages.put(("failed", f"{type(error).__name__}: {error}", 0))
 
