@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import math
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +23,12 @@ _SWAP_CANDIDATES = 8
 #: A provider keeps, to cover its remaining packages' needs, carers whose mean travel to them
 #: (by their own mode) is at most this, before any farther one.
 KEEP_REACH_S = 30 * 60
+
+#: A provider keeps, in every window of its remaining packages' calls, this many carers on
+#: shift beyond what the calls take: its few carers' days are capped (10 working hours) and a
+#: pair takes two at once, so a cover that is exactly enough left calls out (seed 4: 23 against
+#: the framework's 21, all in residual pools; none with one spare).
+KEEP_SPARE_CARERS = 1
 
 
 @dataclass(frozen=True)
@@ -165,6 +172,7 @@ def consortium(
     work = carer_hours(instance)
     pools: list[Pool] = []
     pooled_carers: list[str] = []
+    lenders: list[_Lender] = []
     for pool in framework_model.pools:
         left = provider_left.get(str(pool.provider_id), [])
         kept: tuple[str, ...] = ()
@@ -177,8 +185,18 @@ def consortium(
             )
             everyone = len(left) == len(pool.recipient_ids)
             reach = distance_s[order] <= KEEP_REACH_S
-            kept = pool.carer_ids if everyone else _keep(instance, left, ranked, ratio, reach)
+            # A call's travel, judged by the carers' own: the packages left are scattered.
+            travel_s = float(np.median(distance_s))
+            kept = (
+                pool.carer_ids
+                if everyone
+                else _keep(instance, left, ranked, ratio, reach, travel_s, KEEP_SPARE_CARERS)
+            )
             pools.append(dataclasses.replace(pool, recipient_ids=tuple(left), carer_ids=kept))
+            if not everyone:
+                lenders.append(
+                    _Lender(len(pools) - 1, list(kept), _needs(instance, left, travel_s))
+                )
         pooled_carers += [c for c in pool.carer_ids if c not in kept]
 
     members: dict[str, list[str]] = defaultdict(list)
@@ -201,6 +219,12 @@ def consortium(
         )
         _balance_skills(instance, staff, [members[n] for n in labels], cost, pooled_carers)
         _cover_needs(instance, staff, [members[n] for n in labels], cost, pooled_carers)
+        _give_way(instance, staff, [members[n] for n in labels], lenders, closeness)
+        for lender in lenders:
+            pools[lender.pool] = dataclasses.replace(
+                pools[lender.pool],
+                carer_ids=tuple(c for c in pools[lender.pool].carer_ids if c in lender.kept),
+            )
     pools = [
         Pool(f"consortium/{n}", tuple(members[n]), tuple(sorted(staff[i])), neighbourhood=n)
         for i, n in enumerate(labels)
@@ -248,13 +272,53 @@ class _Need:
         carer = f"a {self.gender} carer" if self.gender else "a carer"
         if self.skills:
             carer += f" with the skills {', '.join(sorted(self.skills))},"
-        shift = f"on shift from {clock(self.latest_start_s)} to {clock(self.earliest_end_s)}"
+        start, end = clock(self.latest_start_s), clock(self.earliest_end_s)
+        if self.earliest_end_s >= self.latest_start_s:
+            shift = f"on shift from {start} to {end}"
+        else:  # a wide window: any shift that is on somewhere in it
+            shift = f"on shift at some time between {end} and {start}"
         return f"visits on {DAYS[self.day]} needing {carer} {shift}"
 
 
-def _needs(instance: Instance, recipients: list[str] | tuple[str, ...]) -> dict[_Need, int]:
-    """Each distinct need of the recipients' visits, and how many carers it takes (1 or 2)."""
-    return _group_needs(instance, [recipients])[0]
+def _needs(
+    instance: Instance,
+    recipients: list[str] | tuple[str, ...],
+    travel_s: float = 0.0,
+    spare: int = 0,
+) -> dict[_Need, int]:
+    """Each kind of requirement in each window of the recipients' visits, and the carers it takes.
+
+    For each kind (:func:`_kinds`: none, i.e. every visit, and each set of skills and gender
+    asked for) and each day and window, the visits that ask for it take at least the most
+    carers one of them needs, and as many carers as their carer time fills the window: each
+    visit's length plus ``travel_s`` to reach it, once per carer it takes, over the window's
+    span (its earliest start to its latest start plus the longest visit); then ``spare``
+    more. A few scattered packages' insulin calls all fall in the morning; one insulin carer
+    cannot do them all.
+    """
+    inside = set(recipients)
+    visits = [v for v in instance.visits if v.recipient_id in inside]
+    load_s: dict[tuple, float] = defaultdict(float)
+    most: dict[tuple, int] = defaultdict(int)
+    shortest_s: dict[tuple, int] = {}
+    longest_s: dict[tuple, int] = defaultdict(int)
+    kinds = _kinds(visits)
+    for v in visits:
+        for kind in kinds:
+            if _asks(kind, v.skills, v.gender_preference):
+                key = (kind, v.day, v.earliest_start_s, v.latest_start_s)
+                load_s[key] += v.carers_required * (v.duration_s + travel_s)
+                most[key] = max(most[key], v.carers_required)
+                shortest_s[key] = min(shortest_s.get(key, v.duration_s), v.duration_s)
+                longest_s[key] = max(longest_s[key], v.duration_s)
+    needs: dict[_Need, int] = {}
+    for key, load in load_s.items():
+        (skills, gender), day, earliest_s, latest_s = key
+        need = _Need(skills, gender, day, latest_s, earliest_s + shortest_s[key])
+        span_s = latest_s - earliest_s + longest_s[key]
+        carers = max(most[key], math.ceil(load / max(span_s, 1))) + spare
+        needs[need] = max(needs.get(need, 0), carers)
+    return needs
 
 
 def _group_needs(
@@ -516,6 +580,79 @@ def _cover_needs(
                     move(min(returning)[1], i, j)
 
 
+@dataclass(frozen=True)
+class _Lender:
+    """A residual provider's kept carers (a list that lends), and the needs of its own cover.
+
+    ``needs`` are :func:`_needs` without the spare: a carer can go while these stay met.
+    """
+
+    pool: int
+    kept: list[str]
+    needs: dict[_Need, int]
+
+
+def _give_way(
+    instance: Instance,
+    staff: dict[int, list[str]],
+    members: list[list[str]],
+    lenders: list[_Lender],
+    closeness: Callable[[list[str], list[str]], np.ndarray],
+) -> None:
+    """Give a consortium a residual provider's spare carer for a need no consortium can meet.
+
+    A provider's spare carers (:data:`KEEP_SPARE_CARERS`) may be the only ones of the area with
+    some skill or shift that a consortium's visits ask for: a consortium left with nobody for
+    an evening hoist call gave way before the provider's cover did. The nearest carer (by
+    ``closeness``: mean travel to a group of recipients) whose provider still meets its own
+    needs without them moves to the consortium, until the need is met by carers within
+    :data:`KEEP_REACH_S` of its clients (on average) or no one can go.
+    """
+    if not lenders:
+        return
+    by_id = {c.id: c for c in instance.carers}
+    lender_meets = [
+        _meets([by_id[c] for c in lender.kept], list(lender.needs)) for lender in lenders
+    ]
+    lender_have = [m.sum(axis=0) for m in lender_meets]
+    lender_wanted = [np.array(list(lender.needs.values()), dtype=int) for lender in lenders]
+    for i, needs in enumerate(_group_needs(instance, members)):
+        if not needs:
+            continue
+        wanted = np.array(list(needs.values()), dtype=int)
+        # A walker hours away meets a need on paper only: count the carers within reach.
+        near = [
+            c
+            for c, t in zip(staff[i], closeness(staff[i], members[i]), strict=True)
+            if t <= KEEP_REACH_S
+        ]
+        have = _meets([by_id[c] for c in near], list(needs)).sum(axis=0)
+        for k in np.flatnonzero(have < wanted):
+            need = list(needs)[k]
+            while have[k] < wanted[k]:
+                offers = []
+                for j, lender in enumerate(lenders):
+                    for r, name in enumerate(lender.kept):
+                        own = lender_meets[j][r]
+                        free = (lender_have[j] - own >= lender_wanted[j]).all()
+                        if free and _meets([by_id[name]], [need])[0, 0]:
+                            offers.append((float(closeness([name], members[i])[0]), j, r, name))
+                if not offers:
+                    break
+                _, j, r, name = min(offers)
+                lender_have[j] = lender_have[j] - lender_meets[j][r]
+                lender_meets[j] = np.delete(lender_meets[j], r, axis=0)
+                del lenders[j].kept[r]
+                staff[i].append(name)
+                have += _meets([by_id[name]], list(needs))[0]
+                logger.info(
+                    "a residual provider's spare carer %s joins consortium %d for %s",
+                    name,
+                    i,
+                    need.describe(),
+                )
+
+
 def _hours(by_id: Mapping[str, Carer], carers: list[str] | tuple[str, ...]) -> float:
     """Contracted hours a week of these carers."""
     return sum(by_id[c].contracted_s for c in carers) / 3600
@@ -545,27 +682,30 @@ def _keep(
     ranked: list[str],
     ratio: float,
     within_reach: np.ndarray | None = None,
+    travel_s: float = 0.0,
+    spare: int = 0,
 ) -> tuple[str, ...]:
     """Choose the carers a provider keeps for the packages it still has.
 
     First the fewest carers who, between them, meet every need of those packages' visits
-    (skills, gender, a shift that day covering the window; two for a double-handed visit):
+    (:func:`_needs`: for each kind of requirement, day and window, as many carers with its
+    skills and gender and a shift covering the window as the calls' carer time, with
+    ``travel_s`` to reach each, fills; two at least for a double-handed visit; ``spare`` more):
     greedily, the carer meeting most of the needs still open, the closest on a tie; first among
     the carers ``within_reach`` (by default all), then among all for any need still open, so a
     far walker is not kept as the only cover of a need a nearer carer could meet. Then, the
-    closest first, each other carer with whom the kept hours fall short of the days' targets
-    by less over the week: a day's target is ``ratio`` (the provider's contracted hours per
-    carer hour of work) times that day's carer hours of visits, for each kind of requirement
+    closest first, each other carer with whom the kept hours fall short of the days' targets by
+    less over the week: a day's target is ``ratio`` (the provider's contracted hours per carer
+    hour of work) times that day's carer hours of visits, for each kind of requirement
     (:func:`_kinds`: none, i.e. all visits, and each set of skills and gender asked for; met
-    only by carers who have it); a carer brings their
-    contracted hours spread evenly over the days they work (the sum over targets and days of
-    hours short or over falls). With contracts capped, a residual pool held to its target
-    over all visits alone left its medication calls out (seed 4: 77 of one pool's 84 calls
-    needed medication, which two 16-hour contracts could not cover). ``ranked`` is the provider's
-    carers, closest to those packages first.
+    only by carers who have it); a carer brings their contracted hours spread evenly over the
+    days they work (the sum over targets and days of hours short or over falls). With contracts
+    capped, a residual pool held to its target over all visits alone left its medication calls
+    out (seed 4: 77 of one pool's 84 calls needed medication, which two 16-hour contracts could
+    not cover). ``ranked`` is the provider's carers, closest to those packages first.
     """
     by_id = {c.id: c for c in instance.carers}
-    needs = _needs(instance, recipients)
+    needs = _needs(instance, recipients, travel_s, spare)
     meets = _meets([by_id[c] for c in ranked], list(needs)).astype(int)
     wanted = np.array(list(needs.values()), dtype=int)
     chosen: list[int] = []
@@ -581,8 +721,15 @@ def _keep(
             free[best] = False
             wanted = np.maximum(wanted - meets[best], 0)
     if wanted.any():
-        open_needs = [n for n, w in zip(needs, wanted, strict=True) if w > 0]
-        logger.warning("no carer of the provider can serve %s", open_needs[0].describe())
+        k = int(np.flatnonzero(wanted)[0])
+        need, asked = list(needs.items())[k]
+        able = int(meets[:, k].sum())
+        logger.warning(
+            "%d of the provider's carers can serve %s, which take %d",
+            able,
+            need.describe(),
+            asked,
+        )
     # Hours each day, for every visit and for each kind of requirement: a pool whose
     # medication calls only two short contracts could take left them out, all hours met.
     inside = set(recipients)
