@@ -6,7 +6,7 @@ import dataclasses
 import logging
 import math
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
@@ -23,12 +23,6 @@ _SWAP_CANDIDATES = 8
 #: A provider keeps, to cover its remaining packages' needs, carers whose mean travel to them
 #: (by their own mode) is at most this, before any farther one.
 KEEP_REACH_S = 30 * 60
-
-#: A provider keeps, in every window of its remaining packages' calls, this many carers on
-#: shift beyond what the calls take: its few carers' days are capped (10 working hours) and a
-#: pair takes two at once, so a cover that is exactly enough left calls out (seed 4: 23 against
-#: the framework's 21, all in residual pools; none with one spare).
-KEEP_SPARE_CARERS = 1
 
 
 @dataclass(frozen=True)
@@ -115,7 +109,8 @@ def consortium(
     Carer numbers are held equal and carers follow the work (as under a TUPE transfer). Each
     framework provider keeps, for the packages it still has, the fewest of its carers who
     between them meet every need of those visits (skills, gender, a shift covering each
-    window, a pair for double-handed visits), then the closest others while they bring the
+    window; in each window as many as the calls' time fills, a pair for double-handed
+    visits), then the closest others while they bring the
     days of the week nearer their share of the provider's contracted hours (its contracted
     hours per carer hour of work, times that day's carer hours). Every other carer joins a
     consortium, the closest first, until each consortium holds contracted hours in proportion
@@ -172,7 +167,6 @@ def consortium(
     work = carer_hours(instance)
     pools: list[Pool] = []
     pooled_carers: list[str] = []
-    lenders: list[_Lender] = []
     for pool in framework_model.pools:
         left = provider_left.get(str(pool.provider_id), [])
         kept: tuple[str, ...] = ()
@@ -190,13 +184,9 @@ def consortium(
             kept = (
                 pool.carer_ids
                 if everyone
-                else _keep(instance, left, ranked, ratio, reach, travel_s, KEEP_SPARE_CARERS)
+                else _keep(instance, left, ranked, ratio, reach, travel_s)
             )
             pools.append(dataclasses.replace(pool, recipient_ids=tuple(left), carer_ids=kept))
-            if not everyone:
-                lenders.append(
-                    _Lender(len(pools) - 1, list(kept), _needs(instance, left, travel_s))
-                )
         pooled_carers += [c for c in pool.carer_ids if c not in kept]
 
     members: dict[str, list[str]] = defaultdict(list)
@@ -219,12 +209,6 @@ def consortium(
         )
         _balance_skills(instance, staff, [members[n] for n in labels], cost, pooled_carers)
         _cover_needs(instance, staff, [members[n] for n in labels], cost, pooled_carers)
-        _give_way(instance, staff, [members[n] for n in labels], lenders, closeness)
-        for lender in lenders:
-            pools[lender.pool] = dataclasses.replace(
-                pools[lender.pool],
-                carer_ids=tuple(c for c in pools[lender.pool].carer_ids if c in lender.kept),
-            )
     pools = [
         Pool(f"consortium/{n}", tuple(members[n]), tuple(sorted(staff[i])), neighbourhood=n)
         for i, n in enumerate(labels)
@@ -243,7 +227,8 @@ def consortium(
         f"About {share:.0%} of each neighbourhood's packages (drawn at random) went to its "
         "consortium, whose carers are pooled; the rest stayed with their framework provider. "
         "Carer numbers are held equal and carers followed the work: each provider kept the "
-        "fewest of its carers who could serve every kind of its remaining visits, then those "
+        "fewest of its carers who could serve every kind of its remaining visits (in each "
+        "window as many as the calls take), then those "
         "living closest while they brought the days of the week nearer their share of the "
         "provider's hours; every other carer joined the nearest consortium with room, each "
         "consortium getting contracted hours in proportion to its clients' carer hours; then "
@@ -284,7 +269,6 @@ def _needs(
     instance: Instance,
     recipients: list[str] | tuple[str, ...],
     travel_s: float = 0.0,
-    spare: int = 0,
 ) -> dict[_Need, int]:
     """Each kind of requirement in each window of the recipients' visits, and the carers it takes.
 
@@ -292,9 +276,8 @@ def _needs(
     asked for) and each day and window, the visits that ask for it take at least the most
     carers one of them needs, and as many carers as their carer time fills the window: each
     visit's length plus ``travel_s`` to reach it, once per carer it takes, over the window's
-    span (its earliest start to its latest start plus the longest visit); then ``spare``
-    more. A few scattered packages' insulin calls all fall in the morning; one insulin carer
-    cannot do them all.
+    span (its earliest start to its latest start plus the longest visit). A few scattered
+    packages' insulin calls all fall in the morning; one insulin carer cannot do them all.
     """
     inside = set(recipients)
     visits = [v for v in instance.visits if v.recipient_id in inside]
@@ -316,7 +299,7 @@ def _needs(
         (skills, gender), day, earliest_s, latest_s = key
         need = _Need(skills, gender, day, latest_s, earliest_s + shortest_s[key])
         span_s = latest_s - earliest_s + longest_s[key]
-        carers = max(most[key], math.ceil(load / max(span_s, 1))) + spare
+        carers = max(most[key], math.ceil(load / max(span_s, 1)))
         needs[need] = max(needs.get(need, 0), carers)
     return needs
 
@@ -580,79 +563,6 @@ def _cover_needs(
                     move(min(returning)[1], i, j)
 
 
-@dataclass(frozen=True)
-class _Lender:
-    """A residual provider's kept carers (a list that lends), and the needs of its own cover.
-
-    ``needs`` are :func:`_needs` without the spare: a carer can go while these stay met.
-    """
-
-    pool: int
-    kept: list[str]
-    needs: dict[_Need, int]
-
-
-def _give_way(
-    instance: Instance,
-    staff: dict[int, list[str]],
-    members: list[list[str]],
-    lenders: list[_Lender],
-    closeness: Callable[[list[str], list[str]], np.ndarray],
-) -> None:
-    """Give a consortium a residual provider's spare carer for a need no consortium can meet.
-
-    A provider's spare carers (:data:`KEEP_SPARE_CARERS`) may be the only ones of the area with
-    some skill or shift that a consortium's visits ask for: a consortium left with nobody for
-    an evening hoist call gave way before the provider's cover did. The nearest carer (by
-    ``closeness``: mean travel to a group of recipients) whose provider still meets its own
-    needs without them moves to the consortium, until the need is met by carers within
-    :data:`KEEP_REACH_S` of its clients (on average) or no one can go.
-    """
-    if not lenders:
-        return
-    by_id = {c.id: c for c in instance.carers}
-    lender_meets = [
-        _meets([by_id[c] for c in lender.kept], list(lender.needs)) for lender in lenders
-    ]
-    lender_have = [m.sum(axis=0) for m in lender_meets]
-    lender_wanted = [np.array(list(lender.needs.values()), dtype=int) for lender in lenders]
-    for i, needs in enumerate(_group_needs(instance, members)):
-        if not needs:
-            continue
-        wanted = np.array(list(needs.values()), dtype=int)
-        # A walker hours away meets a need on paper only: count the carers within reach.
-        near = [
-            c
-            for c, t in zip(staff[i], closeness(staff[i], members[i]), strict=True)
-            if t <= KEEP_REACH_S
-        ]
-        have = _meets([by_id[c] for c in near], list(needs)).sum(axis=0)
-        for k in np.flatnonzero(have < wanted):
-            need = list(needs)[k]
-            while have[k] < wanted[k]:
-                offers = []
-                for j, lender in enumerate(lenders):
-                    for r, name in enumerate(lender.kept):
-                        own = lender_meets[j][r]
-                        free = (lender_have[j] - own >= lender_wanted[j]).all()
-                        if free and _meets([by_id[name]], [need])[0, 0]:
-                            offers.append((float(closeness([name], members[i])[0]), j, r, name))
-                if not offers:
-                    break
-                _, j, r, name = min(offers)
-                lender_have[j] = lender_have[j] - lender_meets[j][r]
-                lender_meets[j] = np.delete(lender_meets[j], r, axis=0)
-                del lenders[j].kept[r]
-                staff[i].append(name)
-                have += _meets([by_id[name]], list(needs))[0]
-                logger.info(
-                    "a residual provider's spare carer %s joins consortium %d for %s",
-                    name,
-                    i,
-                    need.describe(),
-                )
-
-
 def _hours(by_id: Mapping[str, Carer], carers: list[str] | tuple[str, ...]) -> float:
     """Contracted hours a week of these carers."""
     return sum(by_id[c].contracted_s for c in carers) / 3600
@@ -683,14 +593,13 @@ def _keep(
     ratio: float,
     within_reach: np.ndarray | None = None,
     travel_s: float = 0.0,
-    spare: int = 0,
 ) -> tuple[str, ...]:
     """Choose the carers a provider keeps for the packages it still has.
 
     First the fewest carers who, between them, meet every need of those packages' visits
     (:func:`_needs`: for each kind of requirement, day and window, as many carers with its
     skills and gender and a shift covering the window as the calls' carer time, with
-    ``travel_s`` to reach each, fills; two at least for a double-handed visit; ``spare`` more):
+    ``travel_s`` to reach each, fills; two at least for a double-handed visit):
     greedily, the carer meeting most of the needs still open, the closest on a tie; first among
     the carers ``within_reach`` (by default all), then among all for any need still open, so a
     far walker is not kept as the only cover of a need a nearer carer could meet. Then, the
@@ -705,7 +614,7 @@ def _keep(
     not cover). ``ranked`` is the provider's carers, closest to those packages first.
     """
     by_id = {c.id: c for c in instance.carers}
-    needs = _needs(instance, recipients, travel_s, spare)
+    needs = _needs(instance, recipients, travel_s)
     meets = _meets([by_id[c] for c in ranked], list(needs)).astype(int)
     wanted = np.array(list(needs.values()), dtype=int)
     chosen: list[int] = []

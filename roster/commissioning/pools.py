@@ -22,6 +22,12 @@ _MODE_CODE = {"drive": DRIVE, "walk": WALK}
 #: a long split-shift day in homecare (domain anchors: 7am-10pm days with unpaid gaps).
 MAX_DAILY_WORKING_S = 10 * 3600
 
+#: A pool's day with at most this many visits is solved as one session: small enough to search
+#: whole, and then a carer's daily cap holds over their split shift as a whole instead of being
+#: shared out by the length of its periods (which left a residual provider's few carers, whose
+#: mornings run on into lunch, short: seed 4, 19 calls left out in those pools; 7 whole).
+WHOLE_DAY_MAX_VISITS = 400
+
 
 @dataclass(frozen=True)
 class Pool:
@@ -137,19 +143,22 @@ def pool_problems(
     day: int,
     locations: Locations,
     max_daily_working_s: int = MAX_DAILY_WORKING_S,
+    whole_day_max_visits: int = WHOLE_DAY_MAX_VISITS,
 ) -> list[RoundsProblem]:
     """Build the rounds problems for one day of a pool: one per session of the day.
 
     The problems of :func:`pool_sessions`, each built by :func:`session_problem`.
     """
-    return [
-        session_problem(session, locations)
-        for session in pool_sessions(instance, pool, day, max_daily_working_s)
-    ]
+    sessions = pool_sessions(instance, pool, day, max_daily_working_s, whole_day_max_visits)
+    return [session_problem(session, locations) for session in sessions]
 
 
 def pool_sessions(
-    instance: Instance, pool: Pool, day: int, max_daily_working_s: int = MAX_DAILY_WORKING_S
+    instance: Instance,
+    pool: Pool,
+    day: int,
+    max_daily_working_s: int = MAX_DAILY_WORKING_S,
+    whole_day_max_visits: int = WHOLE_DAY_MAX_VISITS,
 ) -> list[Session]:
     """Split one day of a pool into its sessions, in time order (none without visits).
 
@@ -159,7 +168,8 @@ def pool_sessions(
     of two sessions joins them into one. A carer's daily cap on working time is shared between
     their sessions in proportion to the length of their periods in each (an approximation: the
     cap binds only on long split-shift days). A visit no period can serve goes to the session
-    closest in time, where the solver reports it unassigned.
+    closest in time, where the solver reports it unassigned. A day of at most
+    ``whole_day_max_visits`` visits is one session, its caps exact.
 
     Parameters
     ----------
@@ -171,6 +181,8 @@ def pool_sessions(
         0 (Monday) to 6.
     max_daily_working_s
         Cap on a carer's working time that day (never more than their periods allow).
+    whole_day_max_visits
+        The most visits a day may have to be solved whole (0: always split).
     """
     members = set(pool.recipient_ids)
     visits = [v for v in instance.visits if v.day == day and v.recipient_id in members]
@@ -185,6 +197,10 @@ def pool_sessions(
     if not periods:
         return [Session(pool.name, tuple(visits))]
     session_of_period, session_of_visit = _sessions(visits, periods)
+    if len(visits) <= whole_day_max_visits:  # the sessions with visits, as one
+        busy = set(session_of_visit)
+        session_of_period = [0 if g in busy else -1 for g in session_of_period]
+        session_of_visit = [0] * len(visits)
     on_shift: dict[str, int] = defaultdict(int)
     for carer, shift in periods:
         on_shift[carer.id] += shift.end_s - shift.start_s

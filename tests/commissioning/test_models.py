@@ -9,11 +9,8 @@ import numpy as np
 import pytest
 
 from roster.commissioning.models import (
-    KEEP_SPARE_CARERS,
     _allocate,
-    _give_way,
     _keep,
-    _Lender,
     _needs,
     _shares,
     carer_hours,
@@ -299,8 +296,7 @@ def test_a_window_takes_as_many_carers_as_its_calls_fill():
 
     Each call is 30 minutes, starting 08:00-09:00: the window's span is 90 minutes and the
     calls' carer time 3 x (30 + 20) = 150 minutes, so two carers; for every visit (the kind
-    with no requirement) the two plain calls add 100 minutes: 250 minutes, three carers. A
-    spare carer adds one to each.
+    with no requirement) the two plain calls add 100 minutes: 250 minutes, three carers.
     """
     insulin = frozenset({"insulin"})
     calls = [
@@ -320,8 +316,6 @@ def test_a_window_takes_as_many_carers_as_its_calls_fill():
         (frozenset(), 0, 9 * 3600): 3,
         (insulin, 0, 9 * 3600): 2,
     }
-    spared = _needs(instance, [r for r, _ in calls], travel_s=1200, spare=1)
-    assert sorted(spared.values()) == [3, 4]
 
 
 def test_a_residual_provider_keeps_enough_skilled_carers_for_a_busy_window():
@@ -347,37 +341,6 @@ def test_a_residual_provider_keeps_enough_skilled_carers_for_a_busy_window():
     ids = [c.id for c in ranked]
     assert _keep(instance, list(names), ids, ratio=0.1) == ("i1",)
     assert _keep(instance, list(names), ids, ratio=0.1, travel_s=1200) == ("i1", "i2")
-
-
-def test_a_residual_providers_spare_gives_way_to_a_consortium_with_nobody_in_reach():
-    """A consortium whose only insulin carer walks two hours away gets a provider's spare.
-
-    The provider's one insulin client needs one insulin carer; it kept two (one spare). The
-    consortium's insulin client has only the far walker: the one nearer that client (i1)
-    moves, the provider keeps i2, and the walker stays.
-    """
-    every = ((7, 22),)
-    insulin = frozenset({"insulin"})
-    i1, i2, walker = (
-        dataclasses.replace(_carer(name, range(7), every, 30), skills=insulin)
-        for name in ("i1", "i2", "walker")
-    )
-    visits = tuple(
-        Visit(f"v{r}{d}", r, d, 9 * 3600, 10 * 3600, 1800, skills=insulin)
-        for r in ("own", "pooled")
-        for d in range(7)
-    )
-    recipients = (Recipient("own", -0.73, 52.67, "A"), Recipient("pooled", -0.73, 52.67, "A"))
-    instance = Instance(recipients, visits, (i1, i2, walker), ONE)
-    travel_s = {"i1": 600, "i2": 900, "walker": 7200}
-    lender = _Lender(0, ["i1", "i2"], _needs(instance, ["own"]))
-    staff = {0: ["walker"]}
-
-    def closeness(carers, _recipients):
-        return np.array([travel_s[c] for c in carers], dtype=float)
-
-    _give_way(instance, staff, [["pooled"]], [lender], closeness)
-    assert staff[0] == ["walker", "i1"] and lender.kept == ["i2"]
 
 
 def _market(seed: int) -> tuple[Instance, dict[str, str], np.ndarray]:
@@ -455,7 +418,7 @@ def test_each_consortium_gets_the_carer_hours_of_the_framework_for_its_work():
     On random markets and shares: each residual provider keeps at most its own ratio of
     contracted to carer hours times the work of its busiest day, every day of the week, plus
     one contract for each of its targets (all visits, and those asking each skill or gender),
-    or no more carers than the calls of its busiest window take and a spare (its cover); and each
+    or no more carers than the calls of its busiest window take (its cover); and each
     consortium's contracted hours are at least its clients' carer hours times the framework's
     overall ratio, less one contract for the rounding of whole carers into each group and one
     per residual provider's cover.
@@ -488,7 +451,7 @@ def test_each_consortium_gets_the_carer_hours_of_the_framework_for_its_work():
                         own[pool.provider_id] * 7 * _busiest(instance, pool.recipient_ids)
                         + max(contract.values()) * kinds
                     )
-                    cover = _busiest_window(instance, pool.recipient_ids) + KEEP_SPARE_CARERS
+                    cover = _busiest_window(instance, pool.recipient_ids)
                     assert held <= fair or len(pool.carer_ids) <= cover, (seed, share, pool.name)
 
 

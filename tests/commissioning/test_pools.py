@@ -36,8 +36,11 @@ def everyone(small):
 
 
 def test_monday_splits_into_morning_and_evening(small, everyone, located):
-    """Monday's morning periods serve v1, v2, v3, v5; c3's evening period serves v4 alone."""
-    morning, evening = pool_problems(small, everyone, 0, located)
+    """Monday's morning periods serve v1, v2, v3, v5; c3's evening period serves v4 alone.
+
+    (Split however few its visits: ``whole_day_max_visits=0``.)
+    """
+    morning, evening = pool_problems(small, everyone, 0, located, whole_day_max_visits=0)
     assert morning.visit_id == ("v1", "v2", "v3", "v5")
     assert morning.carer_id == ("c1", "c2", "c3")
     assert morning.period_start_s.tolist() == [7 * 3600] * 3
@@ -61,6 +64,14 @@ def test_monday_splits_into_morning_and_evening(small, everyone, located):
     assert evening.max_working_s.tolist() == [6 * 3600]
 
 
+def test_a_small_day_is_one_session_with_the_daily_cap_whole(small, everyone, located):
+    """Monday's five visits are few: one session, c3's 3 h + 6 h periods under one 5 h cap."""
+    (day,) = pool_problems(small, everyone, 0, located, max_daily_working_s=5 * 3600)
+    assert day.visit_id == ("v1", "v2", "v3", "v4", "v5")
+    assert day.period_carer.tolist() == [0, 1, 2, 2]
+    assert day.max_working_s[2] == 5 * 3600
+
+
 def test_tuesday_has_only_the_evening(small, everyone, located):
     """On Tuesday only v6 (19:00-21:00) is due, so only the evening session is built."""
     (problem,) = pool_problems(small, everyone, 1, located)
@@ -70,7 +81,9 @@ def test_tuesday_has_only_the_evening(small, everyone, located):
 
 def test_daily_cap_shared_between_sessions(small, everyone, located):
     """A 5 h daily cap is shared 3:6 between c3's sessions (1 h 40 min and 3 h 20 min)."""
-    morning, evening = pool_problems(small, everyone, 0, located, max_daily_working_s=5 * 3600)
+    morning, evening = pool_problems(
+        small, everyone, 0, located, max_daily_working_s=5 * 3600, whole_day_max_visits=0
+    )
     assert morning.max_working_s[2] == 5 * 3600 * 3 // 9
     assert evening.max_working_s[0] == 5 * 3600 * 6 // 9
 
@@ -94,8 +107,8 @@ def test_sessions_are_planned_without_travel(small, everyone, located):
     The morning session's weight inputs (carers required, durations, period hours) are its
     problem's.
     """
-    morning, evening = pool_sessions(small, everyone, 0)
-    problem = pool_problems(small, everyone, 0, located)[0]
+    morning, evening = pool_sessions(small, everyone, 0, whole_day_max_visits=0)
+    problem = pool_problems(small, everyone, 0, located, whole_day_max_visits=0)[0]
     assert [v.id for v in morning.visits] == list(problem.visit_id)
     assert morning.num_visits == problem.num_visits and evening.num_visits == 1
     for name in ("carers_required", "duration_s", "period_start_s", "period_end_s"):

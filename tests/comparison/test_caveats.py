@@ -59,13 +59,14 @@ def test_models_serving_different_shares_get_a_caveat():
 
 
 def test_small_run_caveats_name_day_band_and_pool(small_run, monkeypatch):
-    """3 of 303 visits left out by the framework (1.0%), none by the consortium.
+    """1 of 303 visits left out by the framework (0.33%), none by the consortium.
 
-    With the rule at 0.5% the framework's caveat is placed on Monday; a second says the two
-    models' totals serve different visits (1.0 points apart).
+    With the rules at 0.3% (a model's share) and 0.25 points (the gap) the framework's caveat
+    is placed on Monday; a second says the two models' totals serve different visits.
     """
-    assert [m.visits_unassigned for m in small_run.metrics.values()] == [3, 0]
-    monkeypatch.setattr(caveats_module, "MAX_UNASSIGNED_SHARE", 0.005)
+    assert [m.visits_unassigned for m in small_run.metrics.values()] == [1, 0]
+    monkeypatch.setattr(caveats_module, "MAX_UNASSIGNED_SHARE", 0.003)
+    monkeypatch.setattr(caveats_module, "MAX_UNASSIGNED_GAP", 0.0025)
     found = caveats(small_run)
     assert [(c.kind, c.model) for c in found] == [
         (UNASSIGNED, "framework"),
