@@ -20,6 +20,10 @@ logger = logging.getLogger(__name__)
 #: Carers tried on each side of a swap between two consortia (the closest).
 _SWAP_CANDIDATES = 8
 
+#: A consortium's hours short of a kind of visit on a day that are worth a swap (a quarter of
+#: an hour of calls: per day, an hour would let a small consortium's weekend go short).
+_BALANCE_MIN_SHORT_H = 0.25
+
 #: A provider keeps, to cover its remaining packages' needs, carers whose mean travel to them
 #: (by their own mode) is at most this, before any farther one.
 KEEP_REACH_S = 30 * 60
@@ -116,7 +120,7 @@ def consortium(
     consortium, the closest first, until each consortium holds contracted hours in proportion
     to its clients' carer hours (a double-handed hour counts twice); then carers are swapped
     between consortia so each holds its share of the hours each skill's (and gender's) visits
-    need, and so each has someone for every kind of visit it has.
+    need on each day of the week, and so each has someone for every kind of visit it has.
 
     Parameters
     ----------
@@ -233,7 +237,7 @@ def consortium(
         "provider's hours; every other carer joined the nearest consortium with room, each "
         "consortium getting contracted hours in proportion to its clients' carer hours; then "
         "carers were swapped between consortia so each held its share of the hours each "
-        "skill's visits need, and had someone for every kind of visit (skills, gender "
+        "skill's visits need on each day, and had someone for every kind of visit (skills, gender "
         "preference, a shift covering the window).",
     )
 
@@ -365,35 +369,48 @@ def _balance_skills(
     cost: np.ndarray,
     carers: list[str],
 ) -> None:
-    """Swap carers between consortia so each has its share of the hours each skill needs.
+    """Swap carers between consortia so each has its share of the hours each skill needs each day.
 
     For each kind of requirement of the consortia's visits (a set of skills, and a gender when
-    asked for; no requirement at all stands for every visit), a consortium should hold as many
-    contracted hours of carers who meet it, per carer hour of visits needing it, as the pooled
-    carers hold overall: double-handed hoist visits need hoist-trained carers in proportion,
-    not only the one pair on shift that :func:`_cover_needs` ensures. The shortfall is the sum
-    of squared hours short over consortia and requirements; while some swap of two carers
-    between two consortia lowers it, the one lowering it most is made (among the closest
-    candidates, the nearest on a tie).
+    asked for; no requirement at all stands for every visit) and each day of the week, a
+    consortium should hold as many contracted hours of carers who meet it and work that day
+    (a contract spread evenly over the carer's working days), per carer hour of visits needing
+    it that day, as the pooled carers hold overall: double-handed hoist visits need
+    hoist-trained carers in proportion, not only the one pair on shift that
+    :func:`_cover_needs` ensures, and a consortium busy on Sundays needs carers who work them
+    (balanced over the week alone, seed 2's largest consortium left skilled Sunday calls out,
+    its Sunday carers at their weekly cap). The shortfall is the sum of squared hours short
+    over consortia, requirements and days; while some swap of two carers between two
+    consortia lowers it, the one lowering it most is made (among the closest candidates, the
+    nearest on a tie).
     """
     by_id = {c.id: c for c in instance.carers}
     group_of = {r: i for i, group in enumerate(members) for r in group}
     kinds = _kinds([v for v in instance.visits if v.recipient_id in group_of])
-    demand = np.zeros((len(members), len(kinds)))
+    demand = np.zeros((len(members), len(kinds), 7))
     for v in instance.visits:
         if v.recipient_id in group_of:
             wanted = [_asks(k, v.skills, v.gender_preference) for k in kinds]
-            demand[group_of[v.recipient_id], wanted] += v.duration_s * v.carers_required / 3600
+            demand[group_of[v.recipient_id], wanted, v.day] += (
+                v.duration_s * v.carers_required / 3600
+            )
+    demand = demand.reshape(len(members), len(kinds) * 7)
     hours = np.array([by_id[c].contracted_s / 3600 for c in carers])
-    meets = np.array(
+    able = np.array(
         [[_asks(k, by_id[c].skills, by_id[c].gender) for k in kinds] for c in carers],
         dtype=float,
     ).reshape(len(carers), len(kinds))
+    works = np.zeros((len(carers), 7))
+    for c, name in enumerate(carers):
+        days = sorted({s.day for s in by_id[name].shifts})
+        works[c, days] = 1 / max(len(days), 1)
+    # meets[c, (k, d)]: carer c meets kind k, as the share of their week that falls on day d.
+    meets = (able[:, :, None] * works[:, None, :]).reshape(len(carers), len(kinds) * 7)
     row = {carer: k for k, carer in enumerate(carers)}
     group = np.zeros(len(carers), dtype=int)
     for i, names in staff.items():
         group[[row[c] for c in names]] = i
-    # Hours of visits of each kind that a carer's contract carries at the pooled ratio.
+    # Hours of visits of each kind and day that a carer's contract carries at the pooled ratio.
     pooled = (meets * hours[:, None]).sum(axis=0) / np.maximum(demand.sum(axis=0), 1e-9)
     supply_of = meets * hours[:, None] / np.maximum(pooled, 1e-9)
     held = np.stack([supply_of[group == i].sum(axis=0) for i in range(len(members))])
@@ -409,7 +426,7 @@ def _balance_skills(
         best: tuple[int, int] | None = None
         worst = np.unravel_index(np.argsort(-deficit, axis=None, kind="stable"), deficit.shape)
         for i, k in zip(*worst, strict=True):
-            if deficit[i, k] < 1:
+            if deficit[i, k] < _BALANCE_MIN_SHORT_H:
                 break
             among = None
             if (int(i), int(k)) in stuck:

@@ -455,6 +455,25 @@ def test_each_consortium_gets_the_carer_hours_of_the_framework_for_its_work():
                     assert held <= fair or len(pool.carer_ids) <= cover, (seed, share, pool.name)
 
 
+def _west_east_staff(
+    recipients: tuple[Recipient, ...],
+    visits: tuple[Visit, ...],
+    carers: tuple[Carer, ...],
+    west_prefix: str,
+) -> dict[str, set[str]]:
+    """Pool every package of rW1, rW2 (West) and rE1, rE2 (East); return each side's carers.
+
+    Carers whose id starts with ``west_prefix`` live West (1 from West's clients, 9 from
+    East's), the others East.
+    """
+    instance = Instance(recipients, visits, carers, ONE)
+    lives_west = np.array([[c.id.startswith(west_prefix)] for c in carers])
+    cost = np.where(lives_west == np.array([[True, True, False, False]]), 1, 9)
+    labels = {"rW1": "West", "rW2": "West", "rE1": "East", "rE2": "East"}
+    model = consortium(instance, labels, cost, share=1.0, seed=0)
+    return {p.name: set(p.carer_ids) for p in model.pools}
+
+
 def test_a_consortium_gets_skilled_carers_in_proportion_to_its_skilled_work():
     """All the hoist work is West's and all four hoist carers live East: all four move West.
 
@@ -478,13 +497,35 @@ def test_a_consortium_gets_skilled_carers_in_proportion_to_its_skilled_work():
         )
         for name in ("h1", "h2", "h3", "h4", "w1", "w2", "w3", "w4")
     )
-    instance = Instance(recipients, visits, carers, ONE)
-    lives_west = np.array([[c.id.startswith("w")] for c in carers])
-    cost = np.where(lives_west == np.array([[True, True, False, False]]), 1, 9)
-    labels = {"rW1": "West", "rW2": "West", "rE1": "East", "rE2": "East"}
-    model = consortium(instance, labels, cost, share=1.0, seed=0)
-    staff = {p.name: set(p.carer_ids) for p in model.pools}
-    assert staff == {
+    assert _west_east_staff(recipients, visits, carers, "w") == {
         "consortium/West": {"h1", "h2", "h3", "h4"},
         "consortium/East": {"w1", "w2", "w3", "w4"},
+    }
+
+
+def test_a_consortium_busy_at_weekends_gets_the_carers_who_work_weekends():
+    """West's calls are all at the weekend and its nearest carers work only Mon-Tue: they swap.
+
+    Each of the four clients has a 1-hour call on two days, West's on Saturday and Sunday,
+    East's on Monday and Tuesday; the four weekend carers live East and the four Mon-Tue
+    carers West, all on 20-hour contracts. By where they live each side gets four carers of
+    equal hours, so a balance over the week alone would move one weekend carer West to cover
+    its calls; balanced day by day, West gets all the weekend hours.
+    """
+    recipients = tuple(Recipient(name, -0.73, 52.67, "A") for name in ("rW1", "rW2", "rE1", "rE2"))
+    visits = tuple(
+        Visit(f"{r.id}-{d}", r.id, d, 8 * 3600, 9 * 3600, 3600)
+        for r in recipients
+        for d in ((5, 6) if r.id.startswith("rW") else (0, 1))
+    )
+    carers = tuple(
+        dataclasses.replace(
+            _carer(name, (5, 6) if name.startswith("s") else (0, 1), ((7, 22),), 20),
+            provider_id="A",
+        )
+        for name in ("s1", "s2", "s3", "s4", "m1", "m2", "m3", "m4")
+    )
+    assert _west_east_staff(recipients, visits, carers, "m") == {
+        "consortium/West": {"s1", "s2", "s3", "s4"},
+        "consortium/East": {"m1", "m2", "m3", "m4"},
     }

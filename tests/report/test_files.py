@@ -75,7 +75,7 @@ def test_rounds_json_holds_every_pool_day_session(out, small_run):
 def test_a_run_with_many_unassigned_gets_a_qualified_report(
     small_run, small_tables, tmp_path, monkeypatch
 ):
-    """With the rules at 0.3% and 0.25 points, the framework's 1 of 303 left out qualifies the report."""
+    """With the rules at 0.3% and 0.25 points, the framework's 1 of 303 out qualifies the report."""
     monkeypatch.setattr(caveats_module, "MAX_UNASSIGNED_SHARE", 0.003)
     monkeypatch.setattr(caveats_module, "MAX_UNASSIGNED_GAP", 0.0025)
     summary = summarise(scenario_from_dict(small_tables), [small_run])
