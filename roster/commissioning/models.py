@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from roster.commissioning.pools import Pool
+from roster.commissioning.swaps import best_swap, sparse_rows
 from roster.errors import InputError
 from roster.model import DAYS, Carer, Instance, Visit
 
@@ -418,32 +419,39 @@ def _balance_skills(
 
     # A shortfall (i, k) with no swap stays so until i or some other consortium changes; then
     # only swaps with the consortia changed since need pricing again (the others still give
-    # none). On a dense city this priced 33,569 shortfalls for 1,046 swaps.
-    swapped: list[tuple[int, int]] = []
+    # none). On a dense city this priced 213,000 shortfalls for 3,382 swaps.
+    starts, columns, values = sparse_rows(supply_of)
+    able_in = meets > 0
+    changed_at = np.full(len(members), -1)  # the last swap that changed each consortium
+    everyone = np.ones(len(members), dtype=bool)
     stuck: dict[tuple[int, int], int] = {}  # shortfall -> swaps made when it had none
     for swaps in range(4 * len(carers)):
         deficit = np.maximum(target - held, 0)
-        best: tuple[int, int] | None = None
+        best = (-1, -1)
         worst = np.unravel_index(np.argsort(-deficit, axis=None, kind="stable"), deficit.shape)
         for i, k in zip(*worst, strict=True):
             if deficit[i, k] < _BALANCE_MIN_SHORT_H:
                 break
-            among = None
+            allowed = everyone
             if (int(i), int(k)) in stuck:
-                changed = {g for pair in swapped[stuck[int(i), int(k)] :] for g in pair}
-                if not changed:
+                changed = changed_at >= stuck[int(i), int(k)]
+                if not changed.any():
                     continue
-                among = None if i in changed else sorted(changed)
-            best = _best_swap(int(i), int(k), group, meets, cost, supply_of, held, target, among)
-            if best is not None:
+                if not changed[i]:
+                    allowed = changed
+            best = best_swap(
+                int(i), able_in[:, k], group, allowed, cost, starts, columns, values,
+                held, target, _SWAP_CANDIDATES,
+            )  # fmt: skip
+            if best[0] >= 0:
                 break
-            stuck[int(i), int(k)] = len(swapped)
-        if best is None:
+            stuck[int(i), int(k)] = swaps
+        if best[0] < 0:
             logger.debug("skills balanced between consortia in %d swaps", swaps)
             return
         c, d = best
         i, j = int(group[d]), int(group[c])
-        swapped.append((i, j))
+        changed_at[[i, j]] = swaps
         change = supply_of[c] - supply_of[d]
         held[i] += change
         held[j] -= change
@@ -452,65 +460,6 @@ def _balance_skills(
         staff[i].append(carers[c])
         staff[i].remove(carers[d])
         staff[j].append(carers[d])
-
-
-def _best_swap(
-    i: int,
-    k: int,
-    group: np.ndarray,
-    meets: np.ndarray,
-    cost: np.ndarray,
-    supply_of: np.ndarray,
-    held: np.ndarray,
-    target: np.ndarray,
-    among: list[int] | None = None,
-) -> tuple[int, int] | None:
-    """Return the swap (carer in, carer out) that best cuts consortium i's shortfall in kind k.
-
-    A carer meeting k comes from another consortium j (its 8 closest to i), one of i's carers
-    not meeting k goes to j (its 8 closest to j); the swap lowering the squared hours short of
-    i and j most wins, the least travel moved on a tie, then the first in order of j, in and
-    out. Every consortium's candidates (or those of ``among``) are priced at once. None if no
-    swap lowers it.
-    """
-    able = meets[:, k] > 0
-    outs_all = np.flatnonzero((group == i) & ~able)
-    elsewhere = (group != i) if among is None else np.isin(group, among)
-    ins_all = np.flatnonzero(elsewhere & able)
-    if not len(outs_all) or not len(ins_all):
-        return None
-    # Each other consortium's carers meeting k, closest to i first (stably, by carer order).
-    ins_all = ins_all[np.lexsort((cost[ins_all, i], group[ins_all]))]
-    others, first = np.unique(group[ins_all], return_index=True)
-    rank = np.arange(len(ins_all)) - np.repeat(first, np.diff(np.append(first, len(ins_all))))
-    keep = rank < _SWAP_CANDIDATES
-    ins = np.full((len(others), _SWAP_CANDIDATES), -1)
-    ins[np.searchsorted(others, group[ins_all][keep]), rank[keep]] = ins_all[keep]
-    # i's carers not meeting k, closest to each other consortium first.
-    order = np.argsort(cost[outs_all][:, others], axis=0, kind="stable")[:_SWAP_CANDIDATES]
-    outs = outs_all[order].T  # (others, up to 8)
-    change = supply_of[ins][:, :, None, :] - supply_of[outs][:, None, :, :]
-    held_j, target_j = held[others][:, None, None, :], target[others][:, None, None, :]
-    after = (np.maximum(target[i] - (held[i] + change), 0) ** 2).sum(axis=3) + (
-        np.maximum(target_j - (held_j - change), 0) ** 2
-    ).sum(axis=3)
-    before = (np.maximum(target[i] - held[i], 0) ** 2).sum() + (
-        np.maximum(target[others] - held[others], 0) ** 2
-    ).sum(axis=1)
-    gain = after - before[:, None, None]
-    moved = (
-        cost[ins, i][:, :, None]
-        + cost[outs, others[:, None]][:, None, :]
-        - cost[ins, others[:, None]][:, :, None]
-        - cost[outs, i][:, None, :]
-    )
-    valid = (ins >= 0)[:, :, None] & (gain < -1e-6)
-    if not valid.any():
-        return None
-    flat = np.flatnonzero(valid)
-    pick = flat[np.lexsort((moved.ravel()[flat], gain.ravel()[flat]))[0]]
-    j, a, b = np.unravel_index(pick, gain.shape)
-    return int(ins[j, a]), int(outs[j, b])
 
 
 def _cover_needs(
