@@ -35,8 +35,9 @@ def test_summary_json_is_what_it_was(small_summary):
     insertion engine became the default, when providers began keeping carers within reach,
     when the week's rules (contract cap, regular teams) came on by default and when the
     insertion priced a pair's second half in its near rounds only, and when residual providers
-    began keeping each window's calls' carers and a small pool's day became one session (keys
-    and order as before);
+    began keeping each window's calls' carers and a small pool's day became one session, when
+    the skill balance went day by day and when teams could fill their carers' shifts (keys and
+    order as before);
     timings aside, it must not change. Only the new keys (:data:`NEW_KEYS`) are added, at the
     end.
     """
