@@ -10,9 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
+from scipy.sparse import csr_matrix
 
 from roster.commissioning.pools import Pool
-from roster.commissioning.swaps import best_swap, sparse_rows
+from roster.commissioning.swaps import best_swap
 from roster.errors import InputError
 from roster.model import DAYS, Carer, Instance, Visit
 
@@ -420,7 +421,8 @@ def _balance_skills(
     # A shortfall (i, k) with no swap stays so until i or some other consortium changes; then
     # only swaps with the consortia changed since need pricing again (the others still give
     # none). On a dense city this priced 213,000 shortfalls for 3,382 swaps.
-    starts, columns, values = sparse_rows(supply_of)
+    supply = csr_matrix(supply_of)  # a carer's few (kind, day) columns, sorted
+    rows = (supply.indptr, supply.indices, supply.data)
     able_in = meets > 0
     changed_at = np.full(len(members), -1)  # the last swap that changed each consortium
     everyone = np.ones(len(members), dtype=bool)
@@ -440,9 +442,8 @@ def _balance_skills(
                 if not changed[i]:
                     allowed = changed
             best = best_swap(
-                int(i), able_in[:, k], group, allowed, cost, starts, columns, values,
-                held, target, _SWAP_CANDIDATES,
-            )  # fmt: skip
+                int(i), able_in[:, k], group, allowed, cost, *rows, held, target, _SWAP_CANDIDATES
+            )
             if best[0] >= 0:
                 break
             stuck[int(i), int(k)] = swaps

@@ -13,13 +13,6 @@ import numpy as np
 from numba import njit
 
 
-def sparse_rows(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Return the rows of ``matrix`` as (start of each row, columns, values) of its nonzeros."""
-    rows, columns = np.nonzero(matrix)
-    starts = np.searchsorted(rows, np.arange(matrix.shape[0] + 1))
-    return starts.astype(np.int64), columns.astype(np.int64), matrix[rows, columns]
-
-
 @njit(cache=True)
 def _closest(scores: np.ndarray, names: np.ndarray, count: int) -> np.ndarray:
     """Return the ``count`` names of lowest score in order, the earlier first on a tie."""
@@ -69,7 +62,8 @@ def best_swap(
     A carer ``able`` to serve the kind short in consortium i comes from another ``allowed``
     consortium j (its ``candidates`` closest to i by ``cost``, carers x consortia); one of
     i's carers not able goes to j (its ``candidates`` closest to j). A carer's supply over the
-    (kind, day) columns is row c of the sparse matrix (``starts``, ``columns``, ``values``);
+    (kind, day) columns is row c of a CSR matrix (``starts``, ``columns``, ``values``: its
+    indptr, sorted indices and data);
     ``held`` and ``target`` are each consortium's supply and demand by column. The swap
     lowering i's and j's squared hours short most (by more than 1e-6) wins, the least travel
     moved on a tie, then the first in order of j, in and out. (-1, -1) if none lowers it.
@@ -78,6 +72,11 @@ def best_swap(
     outs = np.flatnonzero((group == i) & ~able)
     if len(outs) == 0:
         return -1, -1
+    # Each consortium's squared hours short by column before the swap, the same for every pair.
+    before = np.empty((n_groups, n_columns))
+    for g in range(n_groups):
+        for f in range(n_columns):
+            before[g, f] = _short_squared(target[g, f], held[g, f])
     best_gain, best_moved, best_in, best_out = 0.0, 0.0, -1, -1
     for j in range(n_groups):
         if j == i or not allowed[j]:
@@ -107,9 +106,9 @@ def best_swap(
                         q += 1
                     gain += (
                         _short_squared(target[i, f], held[i, f] + change)
-                        - _short_squared(target[i, f], held[i, f])
+                        - before[i, f]
                         + _short_squared(target[j, f], held[j, f] - change)
-                        - _short_squared(target[j, f], held[j, f])
+                        - before[j, f]
                     )
                 moved = cost[c, i] + cost[d, j] - cost[c, j] - cost[d, i]
                 if best_in < 0:

@@ -1,8 +1,9 @@
 """Tests for the pricing of swaps between consortia (roster.commissioning.swaps)."""
 
 import numpy as np
+from scipy.sparse import csr_matrix
 
-from roster.commissioning.swaps import best_swap, sparse_rows
+from roster.commissioning.swaps import best_swap
 
 # Three carers, two consortia, two (kind, day) columns. Consortium 0 holds carers 0 and 1 and
 # is 2 hours short in column 1; consortium 1 holds carer 2, who alone supplies column 1.
@@ -11,31 +12,35 @@ GROUP = np.array([0, 0, 1])
 COST = np.array([[0.0, 9.0], [0.0, 5.0], [5.0, 0.0]])
 
 
-def _swap(able, target, allowed=(True, True), cost=COST):
+def _swap(able, target, allowed=(True, True)):
     """Price consortium 0's best swap with the fixture's supply."""
     held = np.stack([SUPPLY[GROUP == g].sum(axis=0) for g in (0, 1)])
-    starts, columns, values = sparse_rows(SUPPLY)
+    supply = csr_matrix(SUPPLY)
     return best_swap(
         0,
         np.asarray(able),
         GROUP,
         np.asarray(allowed),
-        cost,
-        starts,
-        columns,
-        values,
+        COST,
+        supply.indptr,
+        supply.indices,
+        supply.data,
         held,
         np.asarray(target, dtype=float),
         8,
     )
 
 
-def test_sparse_rows_give_each_row_its_nonzero_columns_in_order():
-    """Row r's nonzeros are columns[starts[r]:starts[r + 1]], sorted, with their values."""
-    starts, columns, values = sparse_rows(SUPPLY)
-    assert starts.tolist() == [0, 1, 2, 3]
-    assert columns.tolist() == [0, 0, 1]
-    assert values.tolist() == [1.0, 1.0, 2.0]
+def test_the_supply_rows_the_kernel_walks_are_sorted_nonzeros():
+    """A CSR matrix of the dense supply gives each row's nonzeros sorted, as the kernel needs.
+
+    The kernel walks two rows together by column: row r is indices[indptr[r]:indptr[r + 1]].
+    """
+    supply = csr_matrix(SUPPLY)
+    assert supply.has_sorted_indices
+    assert supply.indptr.tolist() == [0, 1, 2, 3]
+    assert supply.indices.tolist() == [0, 0, 1]
+    assert supply.data.tolist() == [1.0, 1.0, 2.0]
 
 
 def test_a_swap_that_lowers_the_shortfall_is_found_and_the_nearer_carer_goes_out():
