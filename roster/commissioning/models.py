@@ -30,6 +30,11 @@ _BALANCE_MIN_SHORT_H = 0.25
 #: (by their own mode) is at most this, before any farther one.
 KEEP_REACH_S = 30 * 60
 
+#: A provider keeps, for each kind of requirement and day, carers working that day whose
+#: contracted hours (spread over their days) are at least this many times the day's contact
+#: hours of those visits: the day's calls and the travel between the scattered packages.
+KEEP_DAY_FLOOR = 1.25
+
 
 @dataclass(frozen=True)
 class Commissioning:
@@ -118,7 +123,9 @@ def consortium(
     window; in each window as many as the calls' time fills, a pair for double-handed
     visits), then the closest others while they bring the
     days of the week nearer their share of the provider's contracted hours (its contracted
-    hours per carer hour of work, times that day's carer hours). Every other carer joins a
+    hours per carer hour of work, times that day's carer hours), and on any day a kind of
+    visit is under :data:`KEEP_DAY_FLOOR` times its contact hours, the closest carers who work
+    that day and can do them. Every other carer joins a
     consortium, the closest first, until each consortium holds contracted hours in proportion
     to its clients' carer hours (a double-handed hour counts twice); then carers are swapped
     between consortia so each holds its share of the hours each skill's (and gender's) visits
@@ -236,7 +243,8 @@ def consortium(
         "fewest of its carers who could serve every kind of its remaining visits (in each "
         "window as many as the calls take), then those "
         "living closest while they brought the days of the week nearer their share of the "
-        "provider's hours; every other carer joined the nearest consortium with room, each "
+        "provider's hours, and on any day under 1.25 times its calls' hours those working "
+        "that day; every other carer joined the nearest consortium with room, each "
         "consortium getting contracted hours in proportion to its clients' carer hours; then "
         "carers were swapped between consortia so each held its share of the hours each "
         "skill's visits need on each day, and had someone for every kind of visit (skills, gender "
@@ -578,7 +586,9 @@ def _keep(
     days they work (the sum over targets and days of hours short or over falls). With contracts
     capped, a residual pool held to its target over all visits alone left its medication calls
     out (seed 4: 77 of one pool's 84 calls needed medication, which two 16-hour contracts could
-    not cover). ``ranked`` is the provider's carers, closest to those packages first.
+    not cover). Last, for each kind and day still under :data:`KEEP_DAY_FLOOR` times its
+    contact hours, the closest carers who work that day and have that kind, until it is not.
+    ``ranked`` is the provider's carers, closest to those packages first.
     """
     by_id = {c.id: c for c in instance.carers}
     needs = _needs(instance, recipients, travel_s)
@@ -611,11 +621,12 @@ def _keep(
     inside = set(recipients)
     visits = [v for v in instance.visits if v.recipient_id in inside]
     kinds = _kinds(visits)
-    need_h = np.zeros((len(kinds), 7))
+    contact_h = np.zeros((len(kinds), 7))
     for v in visits:
         for k, kind in enumerate(kinds):
             if _asks(kind, v.skills, v.gender_preference):
-                need_h[k, v.day] += ratio * v.duration_s * v.carers_required / 3600
+                contact_h[k, v.day] += v.duration_s * v.carers_required / 3600
+    need_h = ratio * contact_h
     daily_h = np.zeros((len(ranked), len(kinds), 7))
     for i, name in enumerate(ranked):
         carer = by_id[name]
@@ -627,7 +638,19 @@ def _keep(
         gap_h = np.abs(need_h - kept_h).sum()
         if not chosen or np.abs(need_h - kept_h - daily_h[i]).sum() < gap_h:
             chosen.append(int(i))
+            free[i] = False
             kept_h += daily_h[i]
+    # The balance weighs a day over as much as a day short, so a provider whose carers work
+    # other days could keep less than a day's calls (seed 4: 16.7 h for 22.2 h on a Wednesday).
+    floor_h = KEEP_DAY_FLOOR * contact_h
+    for k, day in zip(*np.nonzero(floor_h > kept_h), strict=True):
+        while kept_h[k, day] < floor_h[k, day]:
+            able = np.flatnonzero(free & (daily_h[:, k, day] > 0))
+            if not len(able):
+                break
+            chosen.append(int(able[0]))
+            free[able[0]] = False
+            kept_h += daily_h[able[0]]
     return tuple(ranked[i] for i in sorted(chosen))
 
 

@@ -42,8 +42,11 @@ Progress = Callable[[int], None]
 _PROGRESS_EVERY_S = 0.5
 #: How far ahead of an even pace a carer may use their week's hours on one day: a day's share
 #: of what their contract has left is its share of their shift time left, times this. Without
-#: pacing, the first days use up short contracts and the last days' visits go unplaced.
-_PACE = 1.25
+#: pacing, the first days use up short contracts and the last days' visits go unplaced. At 1.25
+#: the skilled carers of a consortium were at their week's cap by Sunday (Rutland seed 2: 5 of 7
+#: insulin carers on shift); 1.1 left fewer visits out over seeds 1-5 (README, "A floor under
+#: each kept day").
+_PACE = 1.1
 #: Share of the time budget (or of each session's limit, without one) that the first roster of
 #: the week, made for travel alone, takes when regular teams come from its rounds
 #: (``RoundsParams.continuity_team_from = "rounds"``); the rest goes on the roster itself.

@@ -291,6 +291,30 @@ def test_a_residual_provider_keeps_the_hours_each_skill_asks_for():
     assert _keep(instance, ["r1"], [c.id for c in ranked], ratio=1.0) == ("m1", "p1", "m2")
 
 
+def test_a_residual_provider_keeps_more_than_each_days_calls():
+    """A day the balance leaves under its calls gets the closest carer working that day.
+
+    r1 has four half-hour calls a day (2 h), at ratio 1 a target of 2 h a day. c1 works
+    every day but Wednesday (18 h: 3 h a day), c2 every weekday (5 h: 1 h a day): the cover
+    keeps both, leaving Wednesday 1 h for 2 h of calls. c3 (Tue-Sat, 10 h: 2 h a day) would
+    take Wednesday as far over as it is short and the other days further over, so the
+    balance leaves it out; Wednesday under 1.25 times its calls' hours keeps it.
+    """
+    every = ((7, 22),)
+    ranked = [
+        _carer("c1", (0, 1, 3, 4, 5, 6), every, 18),
+        _carer("c2", range(5), every, 5),
+        _carer("c3", range(1, 6), every, 10),
+    ]
+    visits = tuple(
+        Visit(f"v{d}{t}", "r1", d, t * 3600, (t + 1) * 3600, 1800)
+        for d in range(7)
+        for t in (8, 12, 17, 20)
+    )
+    instance = Instance((Recipient("r1", -0.73, 52.67, "A"),), visits, tuple(ranked), ONE)
+    assert _keep(instance, ["r1"], [c.id for c in ranked], ratio=1.0) == ("c1", "c2", "c3")
+
+
 def test_a_window_takes_as_many_carers_as_its_calls_fill():
     """Three insulin calls in one hour's window, 20 minutes away each, take two insulin carers.
 

@@ -36,7 +36,8 @@ def test_summary_json_is_what_it_was(small_summary):
     when the week's rules (contract cap, regular teams) came on by default and when the
     insertion priced a pair's second half in its near rounds only, and when residual providers
     began keeping each window's calls' carers and a small pool's day became one session, when
-    the skill balance went day by day and when teams could fill their carers' shifts (keys and
+    the skill balance went day by day, when teams could fill their carers' shifts and when the
+    consortium's description named the residual providers' floor under each day (keys and
     order as before);
     timings aside, it must not change. Only the new keys (:data:`NEW_KEYS`) are added, at the
     end.
